@@ -1,0 +1,46 @@
+package io.trailwarden.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/** The one Jackson mapper of the job, and dotted-path navigation over CloudTrail records. */
+public final class EventJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EventJson() {}
+
+    public static JsonNode readTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored CloudTrail record is no longer valid JSON", e);
+        }
+    }
+
+    public static JsonNode at(JsonNode root, String dottedPath) {
+        JsonNode node = root;
+        int start = 0;
+        int length = dottedPath.length();
+        while (start <= length && node != null && !node.isMissingNode()) {
+            int dot = dottedPath.indexOf('.', start);
+            int end = dot < 0 ? length : dot;
+            String part = dottedPath.substring(start, end);
+            node = node.isArray() ? arrayElement(node, part) : node.get(part);
+            start = end + 1;
+            if (dot < 0) {
+                break;
+            }
+        }
+        return node == null ? MissingNode.getInstance() : node;
+    }
+
+    private static JsonNode arrayElement(JsonNode array, String part) {
+        try {
+            return array.get(Integer.parseInt(part));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
