@@ -65,7 +65,7 @@ lines.append(compact({"version": "0", "id": "7bf73129-1428-4cd3-a780-95db273d160
                                                   "state": "running"}}))    # 17 not CloudTrail
 duplicate = compact(by("PutEventSelectors"))
 lines.append(duplicate[:-1] + b',"eventName":"ListBuckets"}')               # 18 duplicate key
-lines.append(compact(by("DeleteFlowLogs")) + b" trailing")                     # 19 trailing garbage
+lines.append(compact(by("DeleteFlowLogs")) + b' {"eventName":"Other"}')      # 19 a second value
 lines.append(b'{"eventID":"x\x01y","eventName":"A","eventTime":"2024-07-30T21:31:10Z"}')  # 20 control char
 lines.append(compact(assumed_role))                                         # 21 valid
 read_only = by("GetSecretValue")
