@@ -69,6 +69,11 @@ public final class CloudTrailParser implements Serializable {
     public void parse(RawInput input, ParseOutput out) {
         String origin = input == null ? null : input.origin;
         byte[] bytes = input == null ? null : input.bytes;
+        if (input != null && input.readError != null) {
+            out.deadLetter(DeadLetter.ofBytes(STAGE, "unreadable input: " + input.readError, origin,
+                    bytes == null ? new byte[0] : bytes, 0, bytes == null ? 0 : bytes.length));
+            return;
+        }
         if (bytes == null || bytes.length == 0) {
             out.deadLetter(DeadLetter.of(STAGE, "empty record", origin, ""));
             return;
@@ -82,7 +87,7 @@ public final class CloudTrailParser implements Serializable {
                 return;
             } catch (IOException | RuntimeException e) {
                 out.deadLetter(deadLetter(
-                        "gzip input is corrupt: " + quote(e.getMessage()), origin, bytes, 0, bytes.length));
+                        "gzip input is corrupt: " + Gzip.describe(e), origin, bytes, 0, bytes.length));
                 return;
             }
             parseText(inflated, 0, inflated.length, origin, out);
