@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -14,7 +13,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +45,7 @@ class CloudTrailFileSourceITCase {
         DataStream<String> outcomes = events.map(event -> "event " + event.eventId)
                 .union(events.getSideOutput(ParseFunction.DEAD_LETTERS).map(letter -> "dead " + letter.origin));
 
-        List<String> collected = new ArrayList<>();
-        try (CloseableIterator<String> results = outcomes.executeAndCollect()) {
-            results.forEachRemaining(collected::add);
-        }
+        List<String> collected = outcomes.executeAndCollect(10_000);
 
         List<String> eventIds = collected.stream().filter(s -> s.startsWith("event ")).collect(Collectors.toList());
         List<String> deadLetters = collected.stream().filter(s -> s.startsWith("dead ")).collect(Collectors.toList());
