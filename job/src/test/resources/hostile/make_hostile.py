@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes hostile.jsonl.gz: real CloudTrail records from ../corpus interleaved with malformed and
-hostile lines, one per line. Gzipped because line 7 carries a 5 MB field. HostileInputTest holds the
+"""Writes hostile.jsonl.gz: real CloudTrail records from ../corpus (DataDog/stratus-red-team,
+Apache-2.0; see ../corpus/README.md) interleaved with malformed and hostile lines, one per line. Gzipped because line 7 carries a 5 MB field. HostileInputTest holds the
 expected dead-letter reason of every bad line; keep the two in step when changing either.
 
 Run from this directory: python3 make_hostile.py
