@@ -74,5 +74,6 @@ lines.append(compact(read_only))                                            # 22
 lines.append(b"   ")                                                        # 23 blank (spaces only)
 lines.append(compact(by("CreateAccessKey")))                                # 24 valid
 
-with gzip.open("hostile.jsonl.gz", "wb", compresslevel=9) as out:
+# mtime=0 keeps the file byte-for-byte reproducible.
+with open("hostile.jsonl.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
     out.write(b"\n".join(lines) + b"\n")
