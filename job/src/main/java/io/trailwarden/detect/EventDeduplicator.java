@@ -1,6 +1,7 @@
 package io.trailwarden.detect;
 
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.ParseFunction;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -54,7 +55,7 @@ public class EventDeduplicator extends KeyedProcessFunction<String, CloudTrailEv
                 .cleanupInRocksdbCompactFilter(COMPACTION_ENTRIES_PER_TIME_QUERY)
                 .build());
         seen = getRuntimeContext().getState(descriptor);
-        duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
+        duplicates = getRuntimeContext().getMetricGroup().addGroup(ParseFunction.METRIC_GROUP).counter(DUPLICATES_METRIC);
     }
 
     @Override
