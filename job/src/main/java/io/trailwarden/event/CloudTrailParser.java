@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns raw input units into {@link CloudTrailEvent}s, and everything it cannot use into
@@ -118,10 +119,10 @@ public final class CloudTrailParser implements Serializable {
                 JsonLayout.ofFirstLine(factory(), bytes, firstLineStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
             parseDocument(bytes, start, textEnd, origin, out);
-        } else if (layout == JsonLayout.UNDECIDED && textEnd - start <= maxRecordBytes) {
-            JsonNode whole = readTreeOrNull(bytes, start, textEnd - start);
+        } else if (layout == JsonLayout.UNDECIDED && textEnd - firstLineStart <= maxRecordBytes) {
+            JsonNode whole = readTreeOrNull(bytes, firstLineStart, textEnd - firstLineStart);
             if (whole != null) {
-                dispatch(whole, origin, out);
+                dispatch(whole, bytes, firstLineStart, textEnd, origin, out);
             } else {
                 parseLines(bytes, start, textEnd, origin, out);
             }
@@ -170,7 +171,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(tree, origin, out);
+        dispatch(tree, bytes, first, last, origin, out);
     }
 
     /**
@@ -206,7 +207,7 @@ public final class CloudTrailParser implements Serializable {
                             elementLength));
                 } else {
                     JsonNode element = reader().readTree(bytes, elementStart, elementLength);
-                    recordsElement(element, elementOrigin, out);
+                    recordsElement(element, bytes, elementStart, elementEnd, elementOrigin, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -225,7 +226,8 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    private void dispatch(JsonNode tree, String origin, ParseOutput out) {
+    /** {@code [start, end)} is the text {@code tree} was read from, trimmed. */
+    private void dispatch(JsonNode tree, byte[] bytes, int start, int end, String origin, ParseOutput out) {
         if (!tree.isObject()) {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(tree), origin, tree.toString()));
@@ -238,30 +240,44 @@ public final class CloudTrailParser implements Serializable {
                         STAGE, "field Records is " + article(records) + ", expected an array", origin, tree.toString()));
                 return;
             }
-            int index = 0;
-            for (JsonNode element : records) {
-                recordsElement(element, recordsOrigin(origin, index++), out);
+            int[] ranges = elementRanges(bytes, start, end, records.size());
+            for (int index = 0; index < records.size(); index++) {
+                recordsElement(
+                        records.get(index),
+                        bytes,
+                        ranges == null ? -1 : ranges[2 * index],
+                        ranges == null ? -1 : ranges[2 * index + 1],
+                        recordsOrigin(origin, index),
+                        out);
             }
             return;
         }
         JsonNode detailType = tree.get("detail-type");
         if (detailType != null) {
-            envelope(tree, detailType, origin, out);
+            envelope(tree, detailType, bytes, start, end, origin, out);
             return;
         }
-        record(tree, origin, out);
+        record(tree, bytes, start, end, origin, out);
     }
 
-    private void recordsElement(JsonNode element, String origin, ParseOutput out) {
+    private static int[] elementRanges(byte[] bytes, int start, int end, int expectedCount) {
+        JsonSlices slices = new JsonSlices(bytes);
+        int[] array = slices.member(start, end, "Records");
+        int[] ranges = array == null ? null : slices.elements(array[0], array[1]);
+        return ranges != null && ranges.length == 2 * expectedCount ? ranges : null;
+    }
+
+    private void recordsElement(JsonNode element, byte[] bytes, int start, int end, String origin, ParseOutput out) {
         if (element.isObject()) {
-            record(element, origin, out);
+            record(element, bytes, start, end, origin, out);
         } else {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(element), origin, element.toString()));
         }
     }
 
-    private void envelope(JsonNode envelope, JsonNode detailType, String origin, ParseOutput out) {
+    private void envelope(
+            JsonNode envelope, JsonNode detailType, byte[] bytes, int start, int end, String origin, ParseOutput out) {
         if (!detailType.isTextual()) {
             out.deadLetter(DeadLetter.of(
                     STAGE,
@@ -290,11 +306,18 @@ public final class CloudTrailParser implements Serializable {
                     envelope.toString()));
             return;
         }
-        record(detail, origin, out);
+        int[] range = new JsonSlices(bytes).member(start, end, "detail");
+        record(detail, bytes, range == null ? -1 : range[0], range == null ? -1 : range[1], origin, out);
     }
 
-    private void record(JsonNode record, String origin, ParseOutput out) {
-        String rawJson = record.toString();
+    /**
+     * One record object; {@code [start, end)} is its text when known (else start is -1), kept as
+     * {@code rawJson} when it is already compact.
+     */
+    private void record(JsonNode record, byte[] bytes, int start, int end, String origin, ParseOutput out) {
+        String rawJson = start >= 0 && new JsonSlices(bytes).isCompactValue(start, end)
+                ? new String(bytes, start, end - start, StandardCharsets.UTF_8)
+                : record.toString();
         CloudTrailEvent event;
         try {
             event = RecordFields.toEvent(record, rawJson);
