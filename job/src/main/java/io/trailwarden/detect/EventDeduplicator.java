@@ -13,8 +13,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops CloudTrail's duplicate deliveries: keyed by {@link DedupKey} (the eventID), the first event of a key passes
- * and later ones within the TTL are counted in the {@value #DUPLICATES_METRIC} metric and not emitted.
+ * Drops CloudTrail's duplicate deliveries: keyed by {@link DedupKey} (the eventID), the first event of
+ * a key passes and later ones within the TTL are counted in the {@value #DUPLICATES_METRIC} metric and
+ * not emitted.
  *
  * <p>The TTL runs in processing time (the only time Flink state TTL knows), which suits the job:
  * a duplicate is a delivery artefact that arrives soon after the first copy in wall-clock time, however
@@ -26,8 +27,8 @@ import org.apache.flink.util.Collector;
  * events/s for the default hour is 3.6 M entries, about 320 MB serialized or 700 MB on the heap. Each
  * entry carries an 8-byte last-write timestamp. Expired entries are not free to remove: the heap
  * backend checks {@value #CLEANUP_ENTRIES_PER_ACCESS} entries per state access, RocksDB drops them
- * during compaction, and full snapshots leave them out, so
- * neither memory nor checkpoints keep ids past the TTL for long. The TTL itself is bounded by
+ * during compaction, and full snapshots leave them out, so neither memory nor checkpoints keep ids past
+ * the TTL for long. The TTL itself is bounded by
  * {@code TrailWarden.Detection.dedupTtl}.
  */
 public class EventDeduplicator extends KeyedProcessFunction<String, CloudTrailEvent, CloudTrailEvent> {
