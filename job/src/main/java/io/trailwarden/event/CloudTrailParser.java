@@ -61,14 +61,32 @@ public final class CloudTrailParser implements Serializable {
         this.maxUnitBytes = maxUnitBytes;
     }
 
-    public int maxRecordBytes() {
-        return maxRecordBytes;
+    /**
+     * Parses one unit, emitting every event and dead letter it holds to {@code out}. An exception
+     * thrown by {@code out} itself (a failing downstream operator) propagates; anything else going
+     * wrong inside the parser becomes a dead letter, so a parser bug cannot stop the job either.
+     */
+    public void parse(RawInput input, ParseOutput out) {
+        GuardedOutput guarded = new GuardedOutput(out);
+        try {
+            parseUnit(input, guarded);
+        } catch (RuntimeException e) {
+            if (guarded.failed) {
+                throw e;
+            }
+            byte[] bytes = input == null || input.bytes == null ? new byte[0] : input.bytes;
+            out.deadLetter(deadLetter("parser failure: " + e, input == null ? null : input.origin, bytes, 0, bytes.length));
+        }
     }
 
-    /** Parses one unit, emitting every event and dead letter it holds to {@code out}. */
-    public void parse(RawInput input, ParseOutput out) {
+    private void parseUnit(RawInput input, ParseOutput out) {
         String origin = input == null ? null : input.origin;
         byte[] bytes = input == null ? null : input.bytes;
+        if (input != null && input.readError != null) {
+            out.deadLetter(DeadLetter.ofBytes(STAGE, "unreadable input: " + input.readError, origin,
+                    bytes == null ? new byte[0] : bytes, 0, bytes == null ? 0 : bytes.length));
+            return;
+        }
         if (bytes == null || bytes.length == 0) {
             out.deadLetter(DeadLetter.of(STAGE, "empty record", origin, ""));
             return;
@@ -82,7 +100,7 @@ public final class CloudTrailParser implements Serializable {
                 return;
             } catch (IOException | RuntimeException e) {
                 out.deadLetter(deadLetter(
-                        "gzip input is corrupt: " + quote(e.getMessage()), origin, bytes, 0, bytes.length));
+                        "gzip input is corrupt: " + Gzip.describe(e), origin, bytes, 0, bytes.length));
                 return;
             }
             parseText(inflated, 0, inflated.length, origin, out);
@@ -219,7 +237,7 @@ public final class CloudTrailParser implements Serializable {
                         Math.min(end - start, DeadLetter.MAX_RAW_CHARS)));
             }
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             out.deadLetter(deadLetter(
                     "Records file stops being valid JSON: " + jsonProblem(e), origin, bytes, start, end - start));
             return true;
@@ -431,6 +449,36 @@ public final class CloudTrailParser implements Serializable {
             }
         }
         return -1;
+    }
+
+    /** Tells an exception of the parser from one thrown by whoever receives its output. */
+    private static final class GuardedOutput implements ParseOutput {
+        private final ParseOutput delegate;
+        private boolean failed;
+
+        GuardedOutput(ParseOutput delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void event(CloudTrailEvent event) {
+            try {
+                delegate.event(event);
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void deadLetter(DeadLetter deadLetter) {
+            try {
+                delegate.deadLetter(deadLetter);
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
     }
 
     /** Ends the element loop of a truncated Records file with the same dead letter as other bad JSON. */

@@ -102,6 +102,29 @@ class CloudTrailInputsTest {
     }
 
     @Test
+    void aGzipFileThatBreaksOffKeepsTheLinesBeforeTheBreakAndEndsInOneUnreadableUnit() throws IOException {
+        byte[] gzipped = Records.gzip((String.join("\n", records) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path cut = write("cut.jsonl.gz", java.util.Arrays.copyOf(gzipped, gzipped.length / 2));
+        Path header = write("header-only.json.gz", new byte[] {0x1f, (byte) 0x8b, 8});
+
+        List<RawInput> units = CloudTrailInputs.readAll(List.of(cut));
+        ParseResult result = parseAll(units);
+
+        RawInput last = units.get(units.size() - 1);
+        assertThat(last.readError).startsWith("gzip stream breaks off after line " + (units.size() - 1) + ": ");
+        assertThat(last.origin).isEqualTo(cut + ":" + units.size());
+        assertThat(result.events).hasSizeBetween(50, Corpus.RECORD_COUNT - 1);
+        assertThat(result.events).extracting(e -> e.eventId)
+                .containsExactlyElementsOf(records.subList(0, result.events.size()).stream()
+                        .map(CloudTrailInputsTest::id).collect(Collectors.toList()));
+        assertThat(result.deadLetters).extracting(d -> d.reason).last().asString()
+                .startsWith("unreadable input: gzip stream breaks off after line");
+        assertThat(parseAll(CloudTrailInputs.readAll(List.of(header))).deadLetters)
+                .extracting(d -> d.origin + " " + d.reason)
+                .containsExactly(header + ":1 unreadable input: gzip stream breaks off after line 0: unexpected end of data");
+    }
+
+    @Test
     void directoriesAreReadRecursivelyInPathOrderSkippingHiddenFiles() throws IOException {
         Path b = write("b/2.json", records.get(1));
         Path a = write("a/deeper/1.json", records.get(0));

@@ -1,6 +1,7 @@
 package io.trailwarden.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -201,6 +202,29 @@ class HostileInputTest {
 
         assertThat(result.deadLetters.get(0).reason)
                 .isEqualTo("EventBridge detail-type \"Evil\\u000a\\u001b[31mred via EventBridge\" is not a CloudTrail record");
+    }
+
+    @Test
+    void anExceptionOfTheReceiverPropagatesInsteadOfBecomingADeadLetter() {
+        IllegalStateException downstream = new IllegalStateException("downstream operator failed");
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        CloudTrailParser.ParseOutput failing = new CloudTrailParser.ParseOutput() {
+            @Override
+            public void event(CloudTrailEvent event) {
+                throw downstream;
+            }
+
+            @Override
+            public void deadLetter(DeadLetter deadLetter) {
+                deadLetters.add(deadLetter);
+            }
+        };
+        String bigRecordsFile = new String(Corpus.bytes(Corpus.RECORDS_FILE), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> parser.parse(Records.unit("k", Corpus.records().get(0)), failing)).isSameAs(downstream);
+        assertThatThrownBy(() -> new CloudTrailParser(4096).parse(Records.unit("k", bigRecordsFile), failing))
+                .isSameAs(downstream);
+        assertThat(deadLetters).isEmpty();
     }
 
     @Test

@@ -43,8 +43,9 @@ class ParseFunctionTest {
         MockEnvironment environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
         List<String> records = Corpus.records();
 
-        try (OneInputStreamOperatorTestHarness<RawInput, CloudTrailEvent> harness =
-                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction()), environment)) {
+        OneInputStreamOperatorTestHarness<RawInput, CloudTrailEvent> harness =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction()), environment);
+        try {
             harness.open();
             harness.processElement(new StreamRecord<>(Records.unit("k:1", records.get(0)), 1L));
             harness.processElement(new StreamRecord<>(Records.unit("k:2", "{\"eventID\": 4"), 2L));
@@ -63,6 +64,8 @@ class ParseFunctionTest {
             assertThat(deadLetters.get(1)).isEqualTo("k:3#Records[1] not a CloudTrail record: a JSON number");
             assertThat(((Counter) metrics.get(ParseFunction.EVENTS_PARSED)).getCount()).isEqualTo(3);
             assertThat(((Counter) metrics.get(ParseFunction.DEAD_LETTER_COUNT)).getCount()).isEqualTo(2);
+        } finally {
+            harness.close();
         }
     }
 
