@@ -29,14 +29,6 @@ public final class DeadLetterSummary {
         }
     }
 
-    public long total() {
-        return total;
-    }
-
-    public long count(String stage) {
-        return byStage.getOrDefault(stage, 0L);
-    }
-
     public void print(PrintWriter out) {
         if (total == 0) {
             out.println("dead letters: none");
