@@ -29,6 +29,11 @@ public final class DeadLetterSummary {
         }
     }
 
+    /** Dead letters of one stage ({@code parse}, {@code late}, ...) so far. */
+    public long count(String stage) {
+        return byStage.getOrDefault(stage, 0L);
+    }
+
     public void print(PrintWriter out) {
         if (total == 0) {
             out.println("dead letters: none");

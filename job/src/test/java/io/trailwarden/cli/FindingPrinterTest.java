@@ -57,6 +57,9 @@ class FindingPrinterTest {
         StringWriter text = new StringWriter();
         summary.print(new PrintWriter(text));
 
+        assertThat(summary.count("parse")).isEqualTo(DeadLetterSummary.EXAMPLES + 5);
+        assertThat(summary.count("late")).isEqualTo(1);
+        assertThat(summary.count("response")).isZero();
         assertThat(text.toString()).doesNotContain("\u001b").startsWith("dead letters: 26 (late: 1, parse: 25)\n")
                 .contains("  parse  trail.jsonl:0  malformed JSON near '\\u001B[31m'  (1 chars)\n")
                 .endsWith("  ... and 6 more\n");
