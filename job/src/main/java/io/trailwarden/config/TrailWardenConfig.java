@@ -13,9 +13,15 @@ public final class TrailWardenConfig implements Serializable {
     private static final String GROUP_PREFIX = "TrailWarden.";
 
     public final DetectionConfig detection;
+    public final ResponseConfig response;
+    public final AlertConfig alerts;
+    public final AwsConfig aws;
 
-    private TrailWardenConfig(DetectionConfig detection) {
+    private TrailWardenConfig(DetectionConfig detection, ResponseConfig response, AlertConfig alerts, AwsConfig aws) {
         this.detection = detection;
+        this.response = response;
+        this.alerts = alerts;
+        this.aws = aws;
     }
 
     public static TrailWardenConfig defaults() {
@@ -28,8 +34,9 @@ public final class TrailWardenConfig implements Serializable {
 
     public static TrailWardenConfig from(PropertyGroups groups) throws ConfigException {
         List<String> errors = new ArrayList<>();
-        TrailWardenConfig config = new TrailWardenConfig(DetectionConfig.read(groups, errors));
-        List<String> known = List.of(DetectionConfig.GROUP);
+        TrailWardenConfig config = new TrailWardenConfig(DetectionConfig.read(groups, errors),
+                ResponseConfig.read(groups, errors), AlertConfig.read(groups, errors), AwsConfig.read(groups, errors));
+        List<String> known = List.of(DetectionConfig.GROUP, ResponseConfig.GROUP, AlertConfig.GROUP, AwsConfig.GROUP);
         for (String id : groups.groupIds()) {
             if (id.startsWith(GROUP_PREFIX) && !known.contains(id)) {
                 errors.add(id + ": unknown property group (known: " + String.join(", ", known) + ")");
