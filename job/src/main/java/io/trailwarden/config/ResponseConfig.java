@@ -2,6 +2,7 @@ package io.trailwarden.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,11 @@ public final class ResponseConfig implements Serializable {
 
     /** Global dry-run: plan and alert, change nothing. */
     public final boolean dryRun;
+    /**
+     * ARNs of the principals whose job is to create IAM users (provisioning pipelines, the IAM team's
+     * role). For an assumed-role session the role's ARN matches every session of that role.
+     */
+    public final List<String> allowedProvisioners;
     /** Rule ids that only ever run dry, whatever the rule file says. */
     public final List<String> dryRunRules;
     /** ARN patterns ({@code *} matches any run of characters) that are never contained. */
@@ -39,12 +45,13 @@ public final class ResponseConfig implements Serializable {
     public final Duration backoffBase;
     public final Duration backoffMax;
 
-    public ResponseConfig(boolean dryRun, List<String> dryRunRules, List<String> protectedPrincipals,
+    public ResponseConfig(boolean dryRun, List<String> allowedProvisioners, List<String> dryRunRules, List<String> protectedPrincipals,
             List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
             String responderRoleName, String quarantinePolicyName, int maxContainments,
             Duration containmentWindow, Duration actionTimeout, int maxInFlight, int maxAttempts,
             Duration backoffBase, Duration backoffMax) {
         this.dryRun = dryRun;
+        this.allowedProvisioners = List.copyOf(allowedProvisioners);
         this.dryRunRules = List.copyOf(dryRunRules);
         this.protectedPrincipals = List.copyOf(protectedPrincipals);
         this.ownRoleArns = List.copyOf(ownRoleArns);
@@ -63,7 +70,7 @@ public final class ResponseConfig implements Serializable {
     }
 
     public static ResponseConfig defaults() {
-        return read(PropertyGroups.empty(), new java.util.ArrayList<>());
+        return read(PropertyGroups.empty(), new ArrayList<>());
     }
 
     /** The accounts containment may act in: the configured list, or the job's own account. */
@@ -109,8 +116,18 @@ public final class ResponseConfig implements Serializable {
         if (backoffMax.compareTo(backoffBase) < 0) {
             reader.error("backoffMax", "must not be shorter than backoffBase");
         }
+        List<String> provisioners = new ArrayList<>();
+        for (String arn : reader.list("allowedProvisioners", List.of())) {
+            if (isIamPrincipalArn(arn)) {
+                provisioners.add(arn);
+            } else {
+                reader.error("allowedProvisioners", "'" + arn
+                        + "' is not an IAM principal ARN (arn:aws:iam::ACCOUNT:user/NAME or role/NAME)");
+            }
+        }
         ResponseConfig config = new ResponseConfig(
                 reader.bool("dryRun", true),
+                provisioners,
                 reader.list("dryRunRules", List.of()),
                 reader.list("protectedPrincipals", List.of()),
                 ownRoleArns,
@@ -128,5 +145,15 @@ public final class ResponseConfig implements Serializable {
                 backoffMax);
         reader.rejectUnknownKeys();
         return config;
+    }
+
+    private static boolean isIamPrincipalArn(String arn) {
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6
+                && parts[0].equals("arn")
+                && parts[1].startsWith("aws")
+                && (parts[2].equals("iam") || parts[2].equals("sts"))
+                && parts[4].matches("[0-9]{12}")
+                && !parts[5].isEmpty();
     }
 }

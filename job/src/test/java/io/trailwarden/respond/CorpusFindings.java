@@ -23,7 +23,7 @@ import java.util.List;
  * names a user that exists in the moto server. Every other byte is as CloudTrail wrote it.
  */
 public final class CorpusFindings {
-    public static final String RESOURCE = "/corpus/stratus-iam-create-admin-user.jsonl";
+    public static final String RESOURCE = "/respond/stratus-iam-create-admin-user.jsonl";
     public static final String RECORDED_ACCOUNT = "229654561268";
     public static final String RECORDED_USER = "malicious-iam-user";
     public static final String RULE_ID = "iam-backdoor-admin-user";
