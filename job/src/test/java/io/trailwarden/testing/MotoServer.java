@@ -130,6 +130,8 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
         HttpURLConnection connection = (HttpURLConnection) endpoint().resolve(path).toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
+        // Not form-encoded (the default): moto reads reset-auth's count from the raw body.
+        connection.setRequestProperty("Content-Type", "text/plain");
         connection.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
         int status = connection.getResponseCode();
         if (status != 200) {
