@@ -65,15 +65,16 @@ public final class CorpusFindings {
         finding.ruleId = RULE_ID;
         finding.title = "IAM user created and given an access key";
         finding.severity = Severity.HIGH;
-        finding.mitre = List.of("T1136.003", "T1098.001");
+        // Mutable lists: Flink rebuilds a finding field by field when it crosses the network.
+        finding.mitre = new ArrayList<>(List.of("T1136.003", "T1098.001"));
         finding.events = events;
         finding.actor = events.get(0).actor;
         finding.findingId = Finding.findingId(finding.ruleId, events);
         String created = events.get(0).text("responseElements.user.arn");
         finding.target = Target.of(Target.Kind.IAM_USER, userName, created, account);
-        finding.response = List.of(
+        finding.response = new ArrayList<>(List.of(
                 PlannedAction.of(PlannedAction.Type.CONTAIN, finding.target, false, "the created user"),
-                PlannedAction.of(PlannedAction.Type.ALERT, finding.target, false, null));
+                PlannedAction.of(PlannedAction.Type.ALERT, finding.target, false, null)));
         return finding;
     }
 
