@@ -71,7 +71,9 @@ public final class ResponseConfig implements Serializable {
 
     /** The same settings with containment forced to dry-run (local runs and replays never act). */
     public ResponseConfig asDryRun() {
-        return new ResponseConfig(true, allowedProvisioners);
+        return new ResponseConfig(true, allowedProvisioners, dryRunRules, protectedPrincipals, ownRoleArns,
+                breakGlassRoleArn, ownAccountId, accounts, responderRoleName, quarantinePolicyName, maxContainments,
+                containmentWindow, actionTimeout, maxInFlight, maxAttempts, backoffBase, backoffMax);
     }
 
     public static ResponseConfig defaults() {
