@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -32,6 +33,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * never retried attempts-squared times.
  */
 public final class AwsClients implements AutoCloseable {
+    public static final String USER_AGENT_MARKER = "TrailWarden";
+
     private final AwsConfig aws;
     private final ResponseConfig response;
     private final AwsCredentialsProvider credentials;
@@ -77,6 +80,9 @@ public final class AwsClients implements AutoCloseable {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryStrategy(response))
                         .apiCallAttemptTimeout(Duration.ofSeconds(15))
+                        // Shows up in CloudTrail's userAgent: lets people see TrailWarden's calls. The loop
+                        // guard does not rely on it, because any caller can send it.
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, USER_AGENT_MARKER)
                         .build());
         if (aws.endpointOverride != null) {
             builder.endpointOverride(URI.create(aws.endpointOverride));
