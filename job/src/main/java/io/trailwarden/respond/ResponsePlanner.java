@@ -99,6 +99,12 @@ public final class ResponsePlanner implements Serializable {
         if (target.name == null || target.name.isEmpty()) {
             return "the target has no user or role name";
         }
+        if (target.kind == Target.Kind.IAM_ROLE && target.name.startsWith("AWSServiceRole")) {
+            return "role " + target.name + " is a service-linked role: AWS manages it and IAM refuses changes to it";
+        }
+        if (target.kind == Target.Kind.IAM_ROLE && target.name.startsWith("AWSReservedSSO_")) {
+            return "role " + target.name + " belongs to IAM Identity Center: contain the user or permission set there";
+        }
         String account = target.accountId;
         if (account == null || !config.containableAccounts().contains(account)) {
             return "account " + (account == null ? "(unknown)" : account)

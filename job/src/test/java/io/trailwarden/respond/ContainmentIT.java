@@ -259,6 +259,25 @@ class ContainmentIT {
     }
 
     @Test
+    void aFailedAlertIsADeadLetterAndDoesNotUndoTheContainment() throws Exception {
+        MotoFixture.backdoorUser(iam, "malicious-iam-user");
+
+        ResponseReport report = respond(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user"),
+                "arn:aws:sns:us-east-1:" + ACCOUNT + ":no-such-topic");
+
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.DONE);
+        assertThat(report.results).filteredOn(r -> r.action == PlannedAction.Type.ALERT).singleElement()
+                .satisfies(alert -> {
+                    assertThat(alert.outcome).isEqualTo(Outcome.FAILED);
+                    assertThat(alert.detail).startsWith("alert failed: ");
+                });
+        assertThat(report.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: alert failed");
+            assertThat(letter.raw).contains("\"findingId\"", "malicious-iam-user");
+        });
+    }
+
+    @Test
     void aRoleDeniesSessionsIssuedBeforeTheFinding() throws Exception {
         iam.createRole(r -> r.roleName("ci-deployer").assumeRolePolicyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}"));
