@@ -42,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
     private final IamClient iam;
     private final SnsClient sns;
     private final StsClient sts;
+    private volatile String callerArn;
     private final Map<String, IamClient> memberAccounts = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> memberCredentials = new ConcurrentHashMap<>();
 
@@ -108,6 +109,19 @@ public final class AwsClients implements AutoCloseable {
             memberCredentials.put(account, provider);
             return configure(IamClient.builder(), provider, Region.AWS_GLOBAL).httpClient(http).build();
         });
+    }
+
+    /**
+     * The ARN of the identity these clients act as, asked of STS once. The responder never contains
+     * itself, whether or not {@code ownRoleArns} names it.
+     */
+    public String callerArn() {
+        String arn = callerArn;
+        if (arn == null) {
+            arn = sts.getCallerIdentity().arn();
+            callerArn = arn;
+        }
+        return arn;
     }
 
     public SnsClient sns() {

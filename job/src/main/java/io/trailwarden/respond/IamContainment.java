@@ -41,6 +41,11 @@ public final class IamContainment {
     }
 
     public ContainmentResult contain(Target target, String findingId, Instant findingTime) {
+        String self = clients.callerArn();
+        if (isIdentity(target, self)) {
+            return new ContainmentResult(Outcome.SKIPPED_PROTECTED,
+                    "the responder's own identity (" + self + "): never contained");
+        }
         IamClient iam = clients.iamFor(target.accountId, IamNames.partition(target.arn));
         if (target.kind == Target.Kind.IAM_USER) {
             return containUser(iam, target.name, findingId);
@@ -49,6 +54,20 @@ public final class IamContainment {
             return containRole(iam, target.name, findingId, findingTime);
         }
         throw new IllegalArgumentException("IAM cannot contain a " + target.kind + " target");
+    }
+
+    /** True when the caller ARN (a user, or a session of a role) is the target's user or role. */
+    static boolean isIdentity(Target target, String callerArn) {
+        if (callerArn == null || target.accountId == null || !callerArn.contains(":" + target.accountId + ":")) {
+            return false;
+        }
+        String resource = callerArn.substring(callerArn.lastIndexOf(':') + 1);
+        if (target.kind == Target.Kind.IAM_USER) {
+            return resource.startsWith("user/") && resource.endsWith("/" + target.name);
+        }
+        String[] session = resource.split("/");
+        return target.kind == Target.Kind.IAM_ROLE && session.length == 3 && session[0].equals("assumed-role")
+                && session[1].equals(target.name);
     }
 
     /** Deny-all policy, every active key deactivated, console password removed; tagged with what changed. */
@@ -215,9 +234,5 @@ public final class IamContainment {
         } catch (IOException e) {
             return json;
         }
-    }
-
-    public String policyName() {
-        return policyName;
     }
 }

@@ -24,10 +24,12 @@ public final class ResponsePlanner implements Serializable {
 
     private final ResponseConfig config;
     private final List<ArnPattern> protectedPatterns = new ArrayList<>();
+    private final List<ArnPattern> ownRoles = new ArrayList<>();
 
     public ResponsePlanner(ResponseConfig config) {
         this.config = config;
         for (String arn : config.ownRoleArns) {
+            ownRoles.add(new ArnPattern(arn));
             protectedPatterns.add(new ArnPattern(arn));
         }
         if (config.breakGlassRoleArn != null) {
@@ -152,8 +154,10 @@ public final class ResponsePlanner implements Serializable {
         if (actor == null || actor.type != IdentityType.ASSUMED_ROLE) {
             return false;
         }
-        if (actor.sessionIssuerArn != null && config.ownRoleArns.contains(actor.sessionIssuerArn)) {
-            return true;
+        for (ArnPattern ownRole : ownRoles) {
+            if (ownRole.matches(actor.sessionIssuerArn)) {
+                return true;
+            }
         }
         String session = IamNames.sessionName(actor.arn);
         return config.responderRoleName.equals(actor.sessionIssuerName)

@@ -154,6 +154,11 @@ class ContainmentIT {
                 ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
+
+                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
+                assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
+                assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
             }
 
             assertThatThrownBy(asAttacker::listUsers).isInstanceOf(IamException.class)
