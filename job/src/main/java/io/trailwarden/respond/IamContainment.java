@@ -86,25 +86,29 @@ public final class IamContainment {
                     + " attached, no active access key, no console password");
         }
 
+        List<String> changes = new ArrayList<>();
+        // The policy first: it cuts every permission at once, keys and password included.
+        if (!policyInPlace) {
+            iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(wanted));
+            changes.add("attached deny-all inline policy " + policyName);
+        }
         String now = clock.get().truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(QuarantineTags.FINDING_ID, findingId);
         tags.put(QuarantineTags.CONTAINED_AT, now);
         tags.put(QuarantineTags.POLICY, policyName);
+        // The record of what is about to change is written first: if the job dies half-way, the replay
+        // finds these keys already inactive and would not know to list them, and release would never
+        // reactivate them.
         if (!activeKeys.isEmpty()) {
-            // Written before the keys are touched: if the job dies half-way, the replay finds these keys
-            // already inactive and would not know to list them, and release would never reactivate them.
             Set<String> deactivated = new LinkedHashSet<>(splitList(userTags(iam, userName).get(QuarantineTags.DEACTIVATED_KEYS)));
             deactivated.addAll(activeKeys);
             tags.put(QuarantineTags.DEACTIVATED_KEYS, String.join(" ", deactivated));
         }
-        iam.tagUser(r -> r.userName(userName).tags(toTags(tags)));
-
-        List<String> changes = new ArrayList<>();
-        if (!policyInPlace) {
-            iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(wanted));
-            changes.add("attached deny-all inline policy " + policyName);
+        if (hasLoginProfile) {
+            tags.put(QuarantineTags.LOGIN_PROFILE_DELETED, now);
         }
+        iam.tagUser(r -> r.userName(userName).tags(toTags(tags)));
         for (String keyId : activeKeys) {
             iam.updateAccessKey(r -> r.userName(userName).accessKeyId(keyId).status(StatusType.INACTIVE));
             changes.add("deactivated access key " + keyId);
@@ -113,7 +117,6 @@ public final class IamContainment {
             try {
                 iam.deleteLoginProfile(r -> r.userName(userName));
                 changes.add("deleted the console password (login profile)");
-                iam.tagUser(r -> r.userName(userName).tags(toTags(Map.of(QuarantineTags.LOGIN_PROFILE_DELETED, now))));
             } catch (NoSuchEntityException gone) {
                 changes.add("console password was already gone");
             }
