@@ -309,6 +309,15 @@ class ContainmentIT {
                 .containsEntry(QuarantineTags.FINDING_ID, finding.findingId);
         assertThat(inbox.receive()).first().satisfies(alert -> assertThat(alert.get("Message").asText())
                 .contains("trailwarden release --role ci-deployer --account 123456789012"));
+
+        ResponseConfig response = responseConfig();
+        try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
+            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer"))
+                    .first().asString().startsWith("removed inline policy TrailWardenQuarantine from role ci-deployer");
+        }
+        assertThat(iam.listRolePolicies(r -> r.roleName("ci-deployer")).policyNames()).isEmpty();
+        assertThat(iam.listRoleTags(r -> r.roleName("ci-deployer")).tags())
+                .anySatisfy(tag -> assertThat(tag.key() + "=" + tag.value()).isEqualTo(QuarantineTags.RELEASED_AT + "=2026-11-22T02:00:00Z"));
     }
 
     @Test
