@@ -38,8 +38,8 @@ public final class TrailWardenCli implements Callable<Integer> {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new TrailWardenCli())
-                .setExitCodeExceptionMapper(error -> FAILED);
+        // picocli's own exit codes are ours: 2 for invalid input, 1 for an exception while running.
+        return new CommandLine(new TrailWardenCli());
     }
 
     @Override
