@@ -132,13 +132,8 @@ public final class ResponseConfig implements Serializable {
                         + "' is not an IAM principal ARN (arn:aws:iam::ACCOUNT:user/NAME or role/NAME)");
             }
         }
-        boolean dryRun = reader.bool("dryRun", true);
-        if (!dryRun && ownAccountId == null) {
-            // Without it every target would look foreign and be reached through the responder role.
-            reader.error("ownAccountId", "is required when dryRun is false");
-        }
         ResponseConfig config = new ResponseConfig(
-                dryRun,
+                reader.bool("dryRun", true),
                 provisioners,
                 reader.list("dryRunRules", List.of()),
                 reader.list("protectedPrincipals", List.of()),

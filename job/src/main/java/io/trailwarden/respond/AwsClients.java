@@ -96,7 +96,7 @@ public final class AwsClients implements AutoCloseable {
      * responder role in that account, opened with a TrailWarden session name (the loop guard relies on it).
      */
     public IamClient iamFor(String accountId, String partition) {
-        if (accountId == null || accountId.equals(response.ownAccountId)) {
+        if (accountId == null || accountId.equals(ownAccountId())) {
             return iam;
         }
         return memberAccounts.computeIfAbsent(accountId, account -> {
@@ -122,6 +122,15 @@ public final class AwsClients implements AutoCloseable {
             callerArn = arn;
         }
         return arn;
+    }
+
+    /** The configured own account, or else the account of the identity these clients act as. */
+    private String ownAccountId() {
+        if (response.ownAccountId != null) {
+            return response.ownAccountId;
+        }
+        String[] arn = callerArn().split(":");
+        return arn.length > 4 ? arn[4] : null;
     }
 
     public SnsClient sns() {

@@ -110,7 +110,7 @@ public final class ResponsePlanner implements Serializable {
         String account = target.accountId;
         if (account == null || !config.containableAccounts().contains(account)) {
             return "account " + (account == null ? "(unknown)" : account)
-                    + " is outside the configured accounts (TrailWarden.Response.accounts)";
+                    + " is outside the configured accounts (TrailWarden.Response.accounts, ownAccountId)";
         }
         return null;
     }

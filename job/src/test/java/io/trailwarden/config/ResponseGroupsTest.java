@@ -48,7 +48,6 @@ class ResponseGroupsTest {
                 AlertConfig.GROUP, Map.of("topicArn", "trailwarden-alerts"),
                 AwsConfig.GROUP, Map.of("region", "Europe", "accessKeyId", "AKIA0000")))))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
-                        "TrailWarden.Response.ownAccountId: is required when dryRun is false",
                         "TrailWarden.Response.accounts: '12345' is not a 12-digit account id",
                         "TrailWarden.Response.maxInFlight: must be between 1 and 1000, not 0",
                         "TrailWarden.Response.backoffMax: must not be shorter than backoffBase",
