@@ -59,35 +59,33 @@ class BlastRadiusFunctionTest {
 
     @Test
     void containmentsBeyondTheCapBecomeAlertOnlyUntilTheWindowMovesOn() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<Integer, ResponsePlan, ResponsePlan> harness = harness()) {
-            assertThat(process(harness, T0, plan("a", Decision.EXECUTE), plan("dry", Decision.DRY_RUN), plan("b", Decision.EXECUTE)))
-                    .containsExactly(Decision.EXECUTE, Decision.DRY_RUN, Decision.EXECUTE);
-            assertThat(process(harness, FIVE_MIN_LATER, plan("c", Decision.EXECUTE)))
-                    .containsExactly(Decision.SKIPPED_CAP);
-            assertThat(harness.extractOutputValues().get(3).steps.get(0).reason)
-                    .contains("blast-radius cap reached: 2 containments in the last 600 s");
-            assertThat(harness.extractOutputValues().get(3).steps.get(1).decision).isEqualTo(Decision.EXECUTE);
-            assertThat(process(harness, JUST_AFTER_WINDOW, plan("d", Decision.EXECUTE), plan("e", Decision.EXECUTE)))
-                    .containsExactly(Decision.EXECUTE, Decision.EXECUTE);
-        }
+        KeyedOneInputStreamOperatorTestHarness<Integer, ResponsePlan, ResponsePlan> harness = harness();
+        assertThat(process(harness, T0, plan("a", Decision.EXECUTE), plan("dry", Decision.DRY_RUN), plan("b", Decision.EXECUTE)))
+                .containsExactly(Decision.EXECUTE, Decision.DRY_RUN, Decision.EXECUTE);
+        assertThat(process(harness, FIVE_MIN_LATER, plan("c", Decision.EXECUTE)))
+                .containsExactly(Decision.SKIPPED_CAP);
+        assertThat(harness.extractOutputValues().get(3).steps.get(0).reason)
+                .contains("blast-radius cap reached: 2 containments in the last 600 s");
+        assertThat(harness.extractOutputValues().get(3).steps.get(1).decision).isEqualTo(Decision.EXECUTE);
+        assertThat(process(harness, JUST_AFTER_WINDOW, plan("d", Decision.EXECUTE), plan("e", Decision.EXECUTE)))
+                .containsExactly(Decision.EXECUTE, Decision.EXECUTE);
+        harness.close();
     }
 
     @Test
     void theCapSurvivesASnapshotAndRestore() throws Exception {
-        OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<Integer, ResponsePlan, ResponsePlan> harness = harness()) {
-            process(harness, T0, plan("a", Decision.EXECUTE), plan("b", Decision.EXECUTE));
-            snapshot = harness.snapshot(1L, T0);
-        }
+        KeyedOneInputStreamOperatorTestHarness<Integer, ResponsePlan, ResponsePlan> harness = harness();
+        process(harness, T0, plan("a", Decision.EXECUTE), plan("b", Decision.EXECUTE));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
         KeyedOneInputStreamOperatorTestHarness<Integer, ResponsePlan, ResponsePlan> restored =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new BlastRadiusFunction(2, WINDOW)), plan -> 0, Types.INT);
         restored.initializeState(snapshot);
         restored.open();
-        try (restored) {
-            assertThat(process(restored, FIVE_MIN_LATER, plan("c", Decision.EXECUTE))).containsExactly(Decision.SKIPPED_CAP);
-            assertThat(process(restored, JUST_AFTER_WINDOW, plan("d", Decision.EXECUTE))).containsExactly(Decision.EXECUTE);
-        }
+        assertThat(process(restored, FIVE_MIN_LATER, plan("c", Decision.EXECUTE))).containsExactly(Decision.SKIPPED_CAP);
+        assertThat(process(restored, JUST_AFTER_WINDOW, plan("d", Decision.EXECUTE))).containsExactly(Decision.EXECUTE);
+        restored.close();
     }
 
     @Test

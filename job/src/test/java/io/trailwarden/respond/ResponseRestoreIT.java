@@ -57,7 +57,7 @@ class ResponseRestoreIT {
                 new ResponseAsyncFunction(response, new AlertConfig(topicArn, 50, 256),
                         new AwsConfig(MotoServer.REGION, MOTO.endpoint().toString())),
                 response.actionTimeout.toMillis(), response.maxInFlight, AsyncDataStream.OutputMode.UNORDERED);
-        TypeSerializer<ResponsePlan> serializer = TypeInformation.of(ResponsePlan.class).createSerializer(new ExecutionConfig());
+        TypeSerializer<ResponsePlan> serializer = TypeInformation.of(ResponsePlan.class).createSerializer(new ExecutionConfig().getSerializerConfig());
         return new OneInputStreamOperatorTestHarness<>(factory, serializer);
     }
 
