@@ -18,10 +18,14 @@ public final class TrailWardenConfig implements Serializable {
 
     public final DetectionConfig detection;
     public final ResponseConfig response;
+    public final AlertConfig alerts;
+    public final AwsConfig aws;
 
     private TrailWardenConfig(PropertyGroups groups, List<String> errors) {
         detection = DetectionConfig.read(groups, errors);
         response = ResponseConfig.read(groups, errors);
+        alerts = AlertConfig.read(groups, errors);
+        aws = AwsConfig.read(groups, errors);
     }
 
     public static TrailWardenConfig defaults() {
