@@ -1,6 +1,7 @@
 package io.trailwarden.rules;
 
 import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.ListsConfig;
 import io.trailwarden.config.RulesConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -26,13 +27,14 @@ public final class RuleCatalogue {
 
     private RuleCatalogue() {}
 
-    public static List<Rule> load(RulesConfig rules, DetectionConfig detection) throws InvalidRulesException, IOException {
-        return loader(rules.lists, detection).load(sources(rules.location));
+    public static List<Rule> load(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
+            throws InvalidRulesException, IOException {
+        return loader(lists.lists, detection).load(sources(rules.location));
     }
 
-    public static CompiledRules compile(RulesConfig rules, DetectionConfig detection)
+    public static CompiledRules compile(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
             throws InvalidRulesException, IOException {
-        return CompiledRules.compile(load(rules, detection), rules.lists);
+        return CompiledRules.compile(load(rules, lists, detection), lists.lists);
     }
 
     public static RuleLoader loader(Map<String, List<String>> lists, DetectionConfig detection) {
