@@ -26,6 +26,11 @@ public final class ResponseConfig implements Serializable {
         this.allowedProvisioners = List.copyOf(allowedProvisioners);
     }
 
+    /** The same settings with containment forced to dry-run (local runs and replays never act). */
+    public ResponseConfig asDryRun() {
+        return new ResponseConfig(true, allowedProvisioners);
+    }
+
     public static ResponseConfig defaults() {
         return read(PropertyGroups.empty(), new ArrayList<>());
     }
