@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.ConfigException;
+import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.detect.EventDeduplicator;
 import io.trailwarden.detect.Finding;
@@ -13,6 +14,7 @@ import io.trailwarden.event.ParseFunction;
 import io.trailwarden.event.RawInput;
 import io.trailwarden.rules.CompiledRules;
 import io.trailwarden.rules.Rule;
+import io.trailwarden.rules.RuleLoader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -20,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,9 @@ import picocli.CommandLine.Spec;
                     + " duplicates, late events, findings per rule, events/s) to stderr."
         })
 final class ReplayCommand implements Callable<Integer> {
+    /** Longer than any CloudTrail history: the watermark stays put until the input ends. */
+    private static final Duration NO_DELAY_LIMIT = Duration.ofDays(365L * 100);
+
     enum Format {
         table,
         jsonl
@@ -81,6 +87,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "Parallelism of the replay job (default: ${DEFAULT-VALUE}).")
     int parallelism;
+
+    @Option(names = "--max-delay", paramLabel = "DURATION",
+            description = "How far behind the newest record a record may come and still take part in sequences and"
+                    + " thresholds (e.g. 1h). Default: no limit, sequences and thresholds wait for the end of the"
+                    + " input, so the order of the files does not matter; set it to bound memory on huge inputs.")
+    String maxDelay;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "CloudTrail files or directories: EventBridge envelopes, bare records or"
@@ -115,16 +127,26 @@ final class ReplayCommand implements Callable<Integer> {
             return TrailWardenCli.FAILED;
         }
         CompiledRules detection = CompiledRules.compile(rules, loaded.lists.lists);
+        Duration delay = NO_DELAY_LIMIT;
+        if (maxDelay != null) {
+            delay = RuleLoader.parseDuration(maxDelay);
+            if (delay == null || delay.isNegative()) {
+                throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
+            }
+        }
+        // Finished files: the live job's out-of-orderness bound is about latency, which replay does not have.
+        DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
+                loaded.detection.dedupTtl, loaded.detection.maxRuleWindow);
         if (outFile == null) {
-            return replay(files, loaded, detection, spec.commandLine().getOut(), err);
+            return replay(files, replayDetection, detection, spec.commandLine().getOut(), err);
         }
         try (OutputStream stream = Files.newOutputStream(outFile);
                 PrintWriter fileOut = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8))) {
-            return replay(files, loaded, detection, fileOut, err);
+            return replay(files, replayDetection, detection, fileOut, err);
         }
     }
 
-    private int replay(List<Path> files, TrailWardenConfig loaded, CompiledRules detection, PrintWriter out,
+    private int replay(List<Path> files, DetectionConfig detectionConfig, CompiledRules detection, PrintWriter out,
             PrintWriter err) throws Exception {
         ReplayCounters.reset();
         Configuration flink = new Configuration();
@@ -134,7 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
         DataStream<RawInput> input = env
                 .fromSource(CloudTrailInputs.fileSource(files), WatermarkStrategy.noWatermarks(), "CloudTrail files")
                 .uid(LocalRun.SOURCE_UID);
-        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, loaded.detection, detection);
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, detectionConfig, detection);
         CloseableIterator<Finding> findings = outputs.findings.collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
 
@@ -205,7 +227,7 @@ final class ReplayCommand implements Callable<Integer> {
         long total = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  findings        %,d%n", total);
         findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", TerminalText.safe(rule), count));
-        if (deadLetters.total() > 0) {
+        if (deadLetters.count(CloudTrailParser.STAGE) > 0) {
             deadLetters.print(err);
         }
         err.flush();
