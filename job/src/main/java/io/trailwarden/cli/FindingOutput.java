@@ -16,10 +16,7 @@ import java.time.Instant;
 interface FindingOutput {
     void write(Finding finding);
 
-    /**
-     * One JSON object per finding. Replay never acts, so every planned action is marked dry-run here
-     * whatever the configuration says. JSON escaping keeps attacker-chosen strings inert.
-     */
+    /** One JSON object per finding. JSON escaping keeps attacker-chosen strings inert. */
     final class JsonLines implements FindingOutput {
         private final PrintWriter out;
 
@@ -65,8 +62,8 @@ interface FindingOutput {
                 ObjectNode item = actions.addObject();
                 item.put("type", action.type.name());
                 item.set("target", target(action.target));
-                item.put("dryRun", true);
-                item.put("note", "replay never acts" + (action.note == null ? "" : "; " + action.note));
+                item.put("dryRun", action.dryRun);
+                item.put("note", action.note);
             }
             return json;
         }
@@ -109,8 +106,8 @@ interface FindingOutput {
                     Instant.ofEpochMilli(first.eventTimeMillis),
                     finding.severity,
                     TerminalText.safe(finding.ruleId),
-                    TerminalText.safe(finding.actor == null ? "-" : finding.actor.principalKey(), 50),
-                    finding.target == null ? "-" : TerminalText.safe(finding.target.kind + " " + finding.target.name, 30),
+                    TerminalText.safe(finding.actor == null ? "-" : finding.actor.principalKey(), 120),
+                    finding.target == null ? "-" : TerminalText.safe(finding.target.kind + " " + finding.target.name, 120),
                     TerminalText.safe(events.toString(), 200));
             out.flush();
         }

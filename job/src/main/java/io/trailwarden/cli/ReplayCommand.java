@@ -160,7 +160,9 @@ final class ReplayCommand implements Callable<Integer> {
                 .fromSource(CloudTrailInputs.fileSource(files), WatermarkStrategy.noWatermarks(), "CloudTrail files")
                 .uid(LocalRun.SOURCE_UID);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, detectionConfig, detection);
-        CloseableIterator<Finding> findings = outputs.findings.collectAsync();
+        CloseableIterator<Finding> findings = outputs.findings
+                .map(new DryRunFindings("replay never acts")).name("Mark responses dry-run (replay never acts)")
+                .collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
 
         long started = System.nanoTime();
