@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +29,8 @@ import picocli.CommandLine.Spec;
                     + " Apache Flink, not from this command."
         })
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -83,6 +87,7 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return TrailWardenCli.USAGE;
         }
+        LOG.info("configuration from {}:\n  {}", config.source(), String.join("\n  ", loaded.describe()));
         if (!loaded.response.dryRun) {
             err.println("note: --local never contains anything; TrailWarden.Response.dryRun=false is ignored here");
         }

@@ -21,7 +21,6 @@ public final class SeedRuleDetection implements DetectionStage {
     @Override
     public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
         return events.process(new CreateUserRule(response.allowedProvisioners, response.dryRun))
-                .returns(Finding.class)
                 .uid("rule-" + CreateUserRule.RULE_ID)
                 .name("Rule " + CreateUserRule.RULE_ID);
     }
