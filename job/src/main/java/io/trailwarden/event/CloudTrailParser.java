@@ -126,9 +126,16 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter("empty record", origin, bytes, start, end - start));
             return;
         }
+        // The common unit, one compact record or envelope, is recognised in the same pass that
+        // shows it needs no re-serializing; only other text is searched for line breaks.
+        int textStart = JsonLayout.skipBlank(bytes, start, textEnd);
+        if (new JsonSlices(bytes).isCompactValue(textStart, textEnd)) {
+            parseDocument(bytes, textStart, textEnd, origin, out, true);
+            return;
+        }
         int firstNewline = indexOf(bytes, (byte) '\n', start, textEnd);
         if (firstNewline < 0) {
-            parseDocument(bytes, start, textEnd, origin, out);
+            parseDocument(bytes, start, textEnd, origin, out, false);
             return;
         }
         int firstLineStart = JsonLayout.skipBlank(bytes, start, textEnd);
@@ -136,11 +143,11 @@ public final class CloudTrailParser implements Serializable {
         JsonLayout layout =
                 JsonLayout.ofFirstLine(factory(), bytes, firstLineStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
-            parseDocument(bytes, start, textEnd, origin, out);
+            parseDocument(bytes, start, textEnd, origin, out, false);
         } else if (layout == JsonLayout.UNDECIDED && textEnd - firstLineStart <= maxRecordBytes) {
             JsonNode whole = readTreeOrNull(bytes, firstLineStart, textEnd - firstLineStart);
             if (whole != null) {
-                dispatch(whole, bytes, firstLineStart, textEnd, origin, out);
+                dispatch(whole, bytes, firstLineStart, textEnd, false, origin, out);
             } else {
                 parseLines(bytes, start, textEnd, origin, out);
             }
@@ -155,7 +162,7 @@ public final class CloudTrailParser implements Serializable {
         while (lineStart <= end) {
             int newline = indexOf(bytes, (byte) '\n', lineStart, end);
             int lineEnd = newline < 0 ? end : newline;
-            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out);
+            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out, false);
             if (newline < 0) {
                 break;
             }
@@ -164,8 +171,11 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /** One JSON text that is not split further by lines: a record, an envelope or a Records file. */
-    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    /**
+     * One JSON text that is not split further by lines: a record, an envelope or a Records file.
+     * {@code compact}: the text is already known to be one value without whitespace.
+     */
+    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out, boolean compact) {
         int first = JsonLayout.skipBlank(bytes, start, end);
         int last = end;
         while (last > first && JsonLayout.isBlank(bytes[last - 1])) {
@@ -177,7 +187,7 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (length > maxRecordBytes) {
-            if (!streamLargeRecordsFile(bytes, first, last, origin, out)) {
+            if (!streamLargeRecordsFile(bytes, first, last, compact, origin, out)) {
                 out.deadLetter(deadLetter("record too large (" + length + " bytes)", origin, bytes, first, length));
             }
             return;
@@ -189,7 +199,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(tree, bytes, first, last, origin, out);
+        dispatch(tree, bytes, first, last, compact, origin, out);
     }
 
     /**
@@ -197,7 +207,8 @@ public final class CloudTrailParser implements Serializable {
      * the streaming parser and only those within the bound become trees, so one huge element is one
      * dead letter and never a huge tree. Returns false when the text is not such a file.
      */
-    private boolean streamLargeRecordsFile(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private boolean streamLargeRecordsFile(
+            byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         try (JsonParser parser = factory().createParser(bytes, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
@@ -225,7 +236,7 @@ public final class CloudTrailParser implements Serializable {
                             elementLength));
                 } else {
                     JsonNode element = reader().readTree(bytes, elementStart, elementLength);
-                    recordsElement(element, bytes, elementStart, elementEnd, elementOrigin, out);
+                    recordsElement(element, bytes, elementStart, elementEnd, compact, elementOrigin, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -244,8 +255,9 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /** {@code [start, end)} is the text {@code tree} was read from, trimmed. */
-    private void dispatch(JsonNode tree, byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    /** {@code [start, end)} is the text {@code tree} was read from, trimmed; {@code compact} as known. */
+    private void dispatch(
+            JsonNode tree, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         if (!tree.isObject()) {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(tree), origin, tree.toString()));
@@ -265,6 +277,7 @@ public final class CloudTrailParser implements Serializable {
                         bytes,
                         ranges == null ? -1 : ranges[2 * index],
                         ranges == null ? -1 : ranges[2 * index + 1],
+                        compact,
                         recordsOrigin(origin, index),
                         out);
             }
@@ -272,10 +285,10 @@ public final class CloudTrailParser implements Serializable {
         }
         JsonNode detailType = tree.get("detail-type");
         if (detailType != null) {
-            envelope(tree, detailType, bytes, start, end, origin, out);
+            envelope(tree, detailType, bytes, start, end, compact, origin, out);
             return;
         }
-        record(tree, bytes, start, end, origin, out);
+        record(tree, bytes, start, end, compact, origin, out);
     }
 
     private static int[] elementRanges(byte[] bytes, int start, int end, int expectedCount) {
@@ -285,9 +298,10 @@ public final class CloudTrailParser implements Serializable {
         return ranges != null && ranges.length == 2 * expectedCount ? ranges : null;
     }
 
-    private void recordsElement(JsonNode element, byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private void recordsElement(
+            JsonNode element, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         if (element.isObject()) {
-            record(element, bytes, start, end, origin, out);
+            record(element, bytes, start, end, compact, origin, out);
         } else {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(element), origin, element.toString()));
@@ -295,7 +309,14 @@ public final class CloudTrailParser implements Serializable {
     }
 
     private void envelope(
-            JsonNode envelope, JsonNode detailType, byte[] bytes, int start, int end, String origin, ParseOutput out) {
+            JsonNode envelope,
+            JsonNode detailType,
+            byte[] bytes,
+            int start,
+            int end,
+            boolean compact,
+            String origin,
+            ParseOutput out) {
         if (!detailType.isTextual()) {
             out.deadLetter(DeadLetter.of(
                     STAGE,
@@ -325,15 +346,16 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         int[] range = new JsonSlices(bytes).member(start, end, "detail");
-        record(detail, bytes, range == null ? -1 : range[0], range == null ? -1 : range[1], origin, out);
+        record(detail, bytes, range == null ? -1 : range[0], range == null ? -1 : range[1], compact, origin, out);
     }
 
     /**
      * One record object; {@code [start, end)} is its text when known (else start is -1), kept as
-     * {@code rawJson} when it is already compact.
+     * {@code rawJson} when it is compact: known to be ({@code compact}) or found to be.
      */
-    private void record(JsonNode record, byte[] bytes, int start, int end, String origin, ParseOutput out) {
-        String rawJson = start >= 0 && new JsonSlices(bytes).isCompactValue(start, end)
+    private void record(
+            JsonNode record, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
+        String rawJson = start >= 0 && (compact || new JsonSlices(bytes).isCompactValue(start, end))
                 ? new String(bytes, start, end - start, StandardCharsets.UTF_8)
                 : record.toString();
         CloudTrailEvent event;

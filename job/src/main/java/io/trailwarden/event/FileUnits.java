@@ -1,8 +1,8 @@
 package io.trailwarden.event;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -36,6 +36,7 @@ final class FileUnits implements Closeable {
     private int lineNumber;
     private boolean started;
     private boolean jsonLines;
+    private boolean wholeDocument;
     private final ArrayDeque<RawInput> ready = new ArrayDeque<>();
     private int pendingBlankLines;
     private String brokenGzip;
@@ -74,8 +75,10 @@ final class FileUnits implements Closeable {
             addLine(line);
         }
         if (ready.isEmpty() && brokenGzip != null) {
-            ready.add(RawInput.unreadable(origin + ":" + (lineNumber + 1),
-                    "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
+            ready.add(wholeDocument
+                    ? RawInput.unreadable(origin, "gzip stream breaks off: " + brokenGzip)
+                    : RawInput.unreadable(origin + ":" + (lineNumber + 1),
+                            "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
             brokenGzip = null;
         }
         return ready.poll();
@@ -101,6 +104,7 @@ final class FileUnits implements Closeable {
         JsonLayout layout =
                 JsonLayout.ofFirstLine(EventJson.MAPPER.getFactory(), first, 0, first.length);
         if (layout != JsonLayout.LINES) {
+            wholeDocument = true;
             head.write(first);
             head.write('\n');
             ready.add(RawInput.of(origin, readRest(head.toByteArray())));

@@ -1,5 +1,9 @@
 package io.trailwarden.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Finds where values lie in JSON text that Jackson has already accepted, so a record that arrived
  * compact can keep its own bytes as {@code rawJson} instead of being serialized again from its tree
@@ -7,17 +11,23 @@ package io.trailwarden.event;
  * does not expect; callers then serialize the tree, which is always correct.
  */
 final class JsonSlices {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+
     private final byte[] bytes;
-    private boolean sawBlank;
+    private boolean sawSpaceOrControl;
 
     JsonSlices(byte[] bytes) {
         this.bytes = bytes;
     }
 
-    /** Whether {@code [start, end)} is exactly one JSON value with no whitespace outside strings. */
+    /**
+     * Whether {@code [start, end)} is exactly one JSON value with no whitespace outside strings and no
+     * raw control characters (line breaks in particular) inside them: text that holds no line break.
+     */
     boolean isCompactValue(int start, int end) {
-        sawBlank = false;
-        return valueEnd(start, end) == end && !sawBlank;
+        sawSpaceOrControl = false;
+        return valueEnd(start, end) == end && !sawSpaceOrControl;
     }
 
     /**
@@ -90,7 +100,7 @@ final class JsonSlices {
         return null;
     }
 
-    /** The end of the value at {@code start}, or -1; notes whitespace met outside strings. */
+    /** The end of the value at {@code start}, or -1; notes whitespace and raw control characters. */
     private int valueEnd(int start, int end) {
         if (start >= end) {
             return -1;
@@ -125,7 +135,7 @@ final class JsonSlices {
                     return pos + 1;
                 }
             } else if (JsonLayout.isBlank(b)) {
-                sawBlank = true;
+                sawSpaceOrControl = true;
             }
             pos++;
         }
@@ -136,16 +146,34 @@ final class JsonSlices {
     private int stringEnd(int start, int end) {
         int pos = start + 1;
         while (pos < end) {
+            // Strings are most of a record: skip eight bytes at a time while none of them is special.
+            if (pos + Long.BYTES <= end && !hasQuoteBackslashOrControl((long) LONGS.get(bytes, pos))) {
+                pos += Long.BYTES;
+                continue;
+            }
             byte b = bytes[pos];
             if (b == '\\') {
                 pos += 2;
             } else if (b == '"') {
                 return pos + 1;
             } else {
+                if (b >= 0 && b < 0x20) {
+                    sawSpaceOrControl = true;
+                }
                 pos++;
             }
         }
         return -1;
+    }
+
+    /** SWAR test of eight bytes at once; exact for "is there any", which is all it is asked. */
+    private static boolean hasQuoteBackslashOrControl(long word) {
+        long quotes = word ^ 0x2222222222222222L;
+        long backslashes = word ^ 0x5C5C5C5C5C5C5C5CL;
+        long special = ((quotes - ONES) & ~quotes)
+                | ((backslashes - ONES) & ~backslashes)
+                | ((word - 0x2020202020202020L) & ~word);
+        return (special & 0x8080808080808080L) != 0;
     }
 
     private boolean sameKey(int start, int end, String key) {
@@ -162,7 +190,7 @@ final class JsonSlices {
 
     private int skipBlank(int pos, int end) {
         while (pos < end && JsonLayout.isBlank(bytes[pos])) {
-            sawBlank = true;
+            sawSpaceOrControl = true;
             pos++;
         }
         return pos;

@@ -7,6 +7,9 @@ import io.trailwarden.event.Corpus;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.EventJson;
 import io.trailwarden.event.RawInput;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,21 +47,36 @@ public final class ParseBenchmark {
         for (int i = 0; i < Math.min(units.size(), 300_000); i++) {
             parser.parse(units.get(i), warmUp);
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int round = 1; round <= rounds; round++) {
             Tally tally = new Tally();
+            long gcBefore = gcMillis();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (RawInput unit : units) {
                 parser.parse(unit, tally);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            // On a shared machine wall time includes waiting for a core; the thread's CPU time does not.
             System.out.printf(Locale.ROOT,
-                    "round %d: %d events, %d dead letters in %.2f s = %,.0f events/s, %.1f MB/s (check %d)%n",
+                    "round %d: %d events, %d dead letters in %.2f s wall = %,.0f events/s, %.1f MB/s;"
+                            + " %.2f s on the parsing thread = %,.0f events/CPU-s; GC %d ms (check %d)%n",
                     round, tally.events, tally.deadLetters, seconds, tally.events / seconds,
-                    totalBytes / 1e6 / seconds, tally.check);
+                    totalBytes / 1e6 / seconds, cpuSeconds, tally.events / cpuSeconds, gcMillis() - gcBefore,
+                    tally.check);
             if (tally.deadLetters > 0 || tally.events != units.size()) {
                 throw new IllegalStateException("benchmark input must parse completely");
             }
         }
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, collector.getCollectionTime());
+        }
+        return total;
     }
 
     /** The corpus records cycled to {@code count} units, each with its own eventID. */

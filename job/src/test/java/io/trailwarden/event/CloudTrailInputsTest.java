@@ -119,6 +119,14 @@ class CloudTrailInputsTest {
                         .map(CloudTrailInputsTest::id).collect(Collectors.toList()));
         assertThat(result.deadLetters).extracting(d -> d.reason).last().asString()
                 .startsWith("unreadable input: gzip stream breaks off after line");
+        byte[] gzippedDocument = Records.gzip(Records.pretty(EventJson.readTree(
+                new String(Corpus.bytes(Corpus.RECORDS_FILE), StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8));
+        Path cutDocument = write("cut-document.json.gz", java.util.Arrays.copyOf(gzippedDocument, gzippedDocument.length / 2));
+        List<DeadLetter> documentLetters = parseAll(CloudTrailInputs.readAll(List.of(cutDocument))).deadLetters;
+        assertThat(documentLetters).extracting(d -> d.origin).containsOnly(cutDocument.toString()).hasSize(2);
+        assertThat(documentLetters.get(0).reason).startsWith("malformed JSON at line");
+        assertThat(documentLetters.get(1).reason)
+                .isEqualTo("unreadable input: gzip stream breaks off: Unexpected end of ZLIB input stream");
         assertThat(parseAll(CloudTrailInputs.readAll(List.of(header))).deadLetters)
                 .extracting(d -> d.origin + " " + d.reason)
                 .containsExactly(header + ":1 unreadable input: gzip stream breaks off after line 0: unexpected end of data");
