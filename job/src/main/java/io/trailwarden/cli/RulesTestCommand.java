@@ -85,13 +85,13 @@ final class RulesTestCommand implements Callable<Integer> {
         int caseWidth = "CASE".length();
         for (RuleTestRunner.CaseResult result : results) {
             ruleWidth = Math.max(ruleWidth, result.ruleId.length());
-            caseWidth = Math.max(caseWidth, Math.min(70, result.testCase.name.length()));
+            caseWidth = Math.max(caseWidth, Math.min(100, result.testCase.name.length()));
         }
         String format = "%-" + ruleWidth + "s  %-" + caseWidth + "s  %-8s  %-8s  %s%n";
         out.printf(format, "RULE", "CASE", "EXPECTED", "GOT", "RESULT");
         for (RuleTestRunner.CaseResult result : results) {
             String got = result.problem != null ? "error" : result.alerted() ? "alert" : "none";
-            out.printf(format, TerminalText.safe(result.ruleId), TerminalText.safe(result.testCase.name, 70),
+            out.printf(format, TerminalText.safe(result.ruleId), TerminalText.safe(result.testCase.name, 100),
                     result.testCase.expectAlert ? "alert" : "none", got,
                     result.passed() ? "pass" : "FAIL  " + TerminalText.safe(result.file + ":" + result.testCase.line
                             + " " + result.explanation(), 300));
