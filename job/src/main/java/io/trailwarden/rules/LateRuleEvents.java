@@ -9,11 +9,12 @@ import org.apache.flink.util.Collector;
  * Counts, per rule, the events a sequence or threshold rule could not use because they reached it
  * behind its watermark. The events themselves are not lost: the topology's late-event accounting has
  * already put each late event in the dead-letter stream (and single-event rules still saw it); this
- * metric says which rules missed them.
+ * metric says which rules missed them. Named apart from the topology's {@code lateEvents}, so a sum
+ * by metric name does not count one late event twice.
  */
 public class LateRuleEvents extends RichFlatMapFunction<RuleEvent, Void> {
     private static final long serialVersionUID = 1L;
-    public static final String METRIC = "lateEvents";
+    public static final String METRIC = "lateEventsIgnored";
     private final String ruleId;
     private transient Counter late;
 
