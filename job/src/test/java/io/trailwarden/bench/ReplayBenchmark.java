@@ -3,6 +3,7 @@ package io.trailwarden.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.ListsConfig;
+import io.trailwarden.detect.DetectionStage;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.detect.TrailWardenTopology;
 import io.trailwarden.event.CloudTrailEvent;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -34,11 +36,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
 
 /**
  * Replay throughput: the real Stratus corpus replicated to at least a million events, through the
  * whole topology (parse, dedup, event time, late accounting, every catalogue rule) in bounded mode on
- * a local mini-cluster, next to parse alone over the same input.
+ * a local mini-cluster, next to parse alone and to the topology without rules over the same input.
  *
  * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
  * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
@@ -84,9 +87,13 @@ public final class ReplayBenchmark {
         // Warm-up run (JIT), not reported.
         parseOnly(replicator, Math.min(events, 100_000), parallelism);
         Result parse = parseOnly(replicator, events, parallelism);
-        Result whole = wholeTopology(replicator, rules, events, parallelism);
+        Result bare = wholeTopology(replicator, new NoDetection(), events, parallelism);
+        Result whole = wholeTopology(replicator, CompiledRules.compile(rules, ListsConfig.defaults().lists), events,
+                parallelism);
         System.out.printf("parse only:            %,10.0f events/s  (%,d events in %.2f s)%n",
                 parse.rate(), parse.events, parse.seconds);
+        System.out.printf("topology, no rules:    %,10.0f events/s  (%,d events in %.2f s)%n",
+                bare.rate(), bare.events, bare.seconds);
         System.out.printf("topology + %d rules:   %,10.0f events/s  (%,d events in %.2f s, %,d findings)%n",
                 rules.size(), whole.rate(), whole.events, whole.seconds, whole.findings);
         whole.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-40s %,d%n", rule, count));
@@ -135,13 +142,13 @@ public final class ReplayBenchmark {
         return new Result(events, seconds, 0, Map.of());
     }
 
-    private static Result wholeTopology(Replicator replicator, List<Rule> rules, long events, int parallelism)
+    private static Result wholeTopology(Replicator replicator, DetectionStage detection, long events, int parallelism)
             throws Exception {
         StreamExecutionEnvironment env = environment(parallelism);
         DetectionConfig replay = new DetectionConfig(OUT_OF_ORDERNESS, Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofHours(24));
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(source(env, replicator, events), replay,
-                CompiledRules.compile(rules, ListsConfig.defaults().lists));
+                detection);
         outputs.deadLetters.sinkTo(new DiscardingSink<>());
         Map<String, Long> perRule = new TreeMap<>();
         long findings = 0;
@@ -153,6 +160,23 @@ public final class ReplayBenchmark {
         }
         double seconds = (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
         return new Result(events, seconds, findings, perRule);
+    }
+
+    /** The topology's own cost: every event reaches detection, which finds nothing. */
+    static final class NoDetection implements DetectionStage {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
+            return events.flatMap(new NoFindings()).name("no rules");
+        }
+    }
+
+    static final class NoFindings implements FlatMapFunction<CloudTrailEvent, Finding> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(CloudTrailEvent event, Collector<Finding> out) {}
     }
 
     /** Builds record i: corpus record (i mod n) of copy (i / n), with a fresh id and its copy's time. */
