@@ -20,12 +20,16 @@ public final class TrailWardenConfig implements Serializable {
     public final ResponseConfig response;
     public final AlertConfig alerts;
     public final AwsConfig aws;
+    public final RulesConfig rules;
+    public final ListsConfig lists;
 
     private TrailWardenConfig(PropertyGroups groups, List<String> errors) {
         detection = DetectionConfig.read(groups, errors);
         response = ResponseConfig.read(groups, errors);
         alerts = AlertConfig.read(groups, errors);
         aws = AwsConfig.read(groups, errors);
+        rules = RulesConfig.read(groups, errors);
+        lists = ListsConfig.read(groups, errors);
     }
 
     public static TrailWardenConfig defaults() {
