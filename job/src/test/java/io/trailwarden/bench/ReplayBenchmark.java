@@ -46,9 +46,10 @@ import org.apache.flink.util.Collector;
  * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
  * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
  * k spans later, every record with a fresh eventID. Records are generated in time order inside the
- * source (a few string concatenations per record, counted in the measurement), and cross the network
- * to the parallel parse operator, as they would from a Kinesis source. The rate counts from the first generated
- * record to the end of the job: JVM and mini-cluster start are excluded, job teardown is not.
+ * source (a few string concatenations per record, counted in the measurement) by one subtask per
+ * parallel slot, chained to parse as the file source of {@code trailwarden replay} is. The rate counts
+ * from the first generated record to the end of the job: JVM and mini-cluster start are excluded, job
+ * teardown is not.
  *
  * <p>Run (from the repository root):
  * <pre>
@@ -125,11 +126,14 @@ public final class ReplayBenchmark {
 
     private static DataStream<RawInput> source(StreamExecutionEnvironment env, Replicator replicator, long events) {
         FIRST_RECORD_NANOS.set(0);
-        // One generating subtask, so the stream is in event-time order as a live stream roughly is; with
-        // parallel generators each would run through its own range of time, and the topology (which
-        // assigns watermarks after its dedup shuffle) would see one of them as entirely late.
-        return env.fromSequence(0, events - 1).setParallelism(1)
-                .map(new Generate(replicator)).setParallelism(1)
+        // One generating subtask per parallel slot, chained to the parse operator as a file source's
+        // readers are, so records cross the network once (to dedup), not twice. Each subtask takes every
+        // p-th record of the timeline rather than a contiguous range: both then advance through event
+        // time together, as readers of files covering the same period do, and neither is late for the other.
+        int parallelism = env.getParallelism();
+        long perSubtask = (events + parallelism - 1) / parallelism;
+        return env.fromSequence(0, events - 1)
+                .map(new Generate(replicator, perSubtask, parallelism))
                 .returns(TypeInformation.of(RawInput.class)).name("replicated corpus");
     }
 
@@ -179,13 +183,22 @@ public final class ReplayBenchmark {
         public void flatMap(CloudTrailEvent event, Collector<Finding> out) {}
     }
 
-    /** Builds record i: corpus record (i mod n) of copy (i / n), with a fresh id and its copy's time. */
+    /**
+     * Builds the record of sequence number i: corpus record (t mod n) of copy (t / n), with a fresh id
+     * and its copy's time, where t interleaves the sequence's p contiguous splits (one per subtask) into
+     * one timeline: the j-th number of split k is timeline position j * p + k. A bijection onto
+     * [0, perSubtask * p), so no two records share an id whatever the split boundaries are.
+     */
     static final class Generate extends RichMapFunction<Long, RawInput> {
         private static final long serialVersionUID = 1L;
         private final Replicator replicator;
+        private final long perSubtask;
+        private final int parallelism;
 
-        Generate(Replicator replicator) {
+        Generate(Replicator replicator, long perSubtask, int parallelism) {
             this.replicator = replicator;
+            this.perSubtask = perSubtask;
+            this.parallelism = parallelism;
         }
 
         @Override
@@ -195,7 +208,8 @@ public final class ReplayBenchmark {
 
         @Override
         public RawInput map(Long index) {
-            return RawInput.of("bench", replicator.record(index).getBytes(StandardCharsets.UTF_8));
+            long timeline = (index % perSubtask) * parallelism + index / perSubtask;
+            return RawInput.of("bench", replicator.record(timeline).getBytes(StandardCharsets.UTF_8));
         }
     }
 
