@@ -4,7 +4,6 @@ import io.trailwarden.event.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.apache.flink.api.java.functions.KeySelector;
 
 /**
  * The identity of a delivery: the eventID, qualified by event time and event name. A re-delivery
@@ -12,12 +11,14 @@ import org.apache.flink.api.java.functions.KeySelector;
  * not a duplicate and must not be suppressed (the corpus has three: a {@code DeleteTrail} and two
  * Bedrock calls published with one eventID; dropping the {@code DeleteTrail} would hide CloudTrail
  * being deleted). A record without an eventID is identified by a digest of its content.
+ *
+ * <p>A re-delivery also repeats the acting principal, so dedup remembers these identities per
+ * {@link PrincipalKey}: a duplicate always meets its first copy on the same subtask.
  */
-public class DedupKey implements KeySelector<CloudTrailEvent, String> {
-    private static final long serialVersionUID = 1L;
+public final class DedupKey {
+    private DedupKey() {}
 
-    @Override
-    public String getKey(CloudTrailEvent event) {
+    public static String of(CloudTrailEvent event) {
         if (event.eventId == null || event.eventId.isEmpty()) {
             return "sha256:" + sha256(event.rawJson == null ? "" : event.rawJson);
         }

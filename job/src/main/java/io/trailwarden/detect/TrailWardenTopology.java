@@ -15,10 +15,18 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * a printer, tests bounded inputs and collecting sinks.
  *
  * <pre>
- * raw input -> parse -> dedup (keyBy eventID) -> event time + watermarks -> late-event accounting
+ * raw input -> parse -> dedup (keyBy principal) -> event time + watermarks -> late-event accounting
  *           -> detection -> findings
  * dead letters of parse and of late events -> one dead-letter stream
  * </pre>
+ *
+ * <p>The keyBy in front of dedup is the only shuffle most events take. Dedup is keyed by
+ * {@link PrincipalKey}, and everything from dedup to the detection stage is connected by forward edges
+ * at one parallelism (the operators chain into one task), so the stream the detection stage receives
+ * is still partitioned by principal: the rules keyed {@code by: actor} reinterpret it as keyed instead
+ * of shuffling it again. This invariant is why nothing may be inserted between dedup and detection that
+ * repartitions or changes parallelism; breaking it fails the job (a subtask is handed a key outside its
+ * key-group range), it does not go wrong silently.
  *
  * <p>Dedup sits before the watermarks because it does not use event time at all (its memory is
  * processing-time TTL), and because a duplicate dropped early is never counted as a late event or
@@ -29,7 +37,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class TrailWardenTopology {
     public static final String PARSE_UID = "parse";
-    public static final String DEDUP_UID = "dedup-event-id";
+    /** Not the former "dedup-event-id": that state was keyed by eventID and cannot be restored into this. */
+    public static final String DEDUP_UID = "dedup-by-principal";
     public static final String EVENT_TIME_UID = "event-time";
     public static final String LATE_EVENTS_UID = "late-events";
 
@@ -53,10 +62,10 @@ public final class TrailWardenTopology {
                 .name("Parse CloudTrail records");
 
         SingleOutputStreamOperator<CloudTrailEvent> unique = parsed
-                .keyBy(new DedupKey())
+                .keyBy(new PrincipalKey())
                 .process(new EventDeduplicator(config.dedupTtl))
                 .uid(DEDUP_UID)
-                .name("Drop duplicate deliveries (by eventID)");
+                .name("Drop duplicate deliveries (by principal, eventID)");
 
         SingleOutputStreamOperator<CloudTrailEvent> timed = unique
                 .assignTimestampsAndWatermarks(WatermarkStrategy

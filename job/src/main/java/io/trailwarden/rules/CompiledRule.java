@@ -2,6 +2,7 @@ package io.trailwarden.rules;
 
 import io.trailwarden.detect.Finding;
 import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.detect.PrincipalKey;
 import io.trailwarden.detect.Severity;
 import io.trailwarden.detect.Target;
 import io.trailwarden.event.Actor;
@@ -97,6 +98,11 @@ public final class CompiledRule implements Serializable {
         return "rule-" + id + "-" + operator;
     }
 
+    /** Keyed by the acting principal alone: the key the detection stage's input is partitioned by. */
+    public boolean keyedByPrincipal() {
+        return keyFields.length == 1 && keyFields[0] == null;
+    }
+
     public int positiveStepCount() {
         return hasAbsentStep ? stepNames.length - 1 : stepNames.length;
     }
@@ -145,7 +151,7 @@ public final class CompiledRule implements Serializable {
 
     private static String keyPart(FieldRef field, CloudTrailEvent event) {
         if (field == null) {
-            return event.actor == null ? "" : event.actor.principalKey();
+            return PrincipalKey.of(event);
         }
         String value = field.first(event);
         return value == null ? "" : value;

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -21,6 +23,11 @@ import org.apache.flink.util.OutputTag;
  * The rule catalogue as a detection stage. Per rule: match rules take the single-event fast path;
  * sequences and thresholds get their own pre-filter -> keyBy(rule key) -> CEP pattern or threshold
  * function, in event time. Every operator's uid is derived from the rule id.
+ *
+ * <p>A rule keyed by the acting principal skips the keyBy: its input is already partitioned by
+ * {@link io.trailwarden.detect.PrincipalKey} (the {@link DetectionStage} contract) and its pre-filter is
+ * forward-connected, so the pre-filter's output is reinterpreted as keyed by the same key. That spares
+ * the shuffle of every event such a rule looks at (discovery-burst alone looks at most of them).
  */
 public final class CompiledRules implements DetectionStage {
     private static final long serialVersionUID = 1L;
@@ -48,9 +55,11 @@ public final class CompiledRules implements DetectionStage {
                 continue;
             }
             OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
-            KeyedStream<RuleEvent, String> keyed = events.flatMap(new RulePrefilter(rule))
-                    .uid(rule.uid("prefilter")).name("rule " + rule.id + " pre-filter")
-                    .keyBy(event -> event.key, Types.STRING);
+            SingleOutputStreamOperator<RuleEvent> prefiltered = events.flatMap(new RulePrefilter(rule))
+                    .uid(rule.uid("prefilter")).name("rule " + rule.id + " pre-filter");
+            KeyedStream<RuleEvent, String> keyed = rule.keyedByPrincipal()
+                    ? DataStreamUtils.reinterpretAsKeyedStream(prefiltered, new RuleEventKey(), Types.STRING)
+                    : prefiltered.keyBy(new RuleEventKey(), Types.STRING);
             SingleOutputStreamOperator<Finding> matched;
             if (rule.kind == Rule.Kind.SEQUENCE) {
                 matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
@@ -70,6 +79,16 @@ public final class CompiledRules implements DetectionStage {
                     .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
         }
         return union(findings);
+    }
+
+    /** The rule's key, as its pre-filter computed it. */
+    static final class RuleEventKey implements KeySelector<RuleEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(RuleEvent event) {
+            return event.key;
+        }
     }
 
     @SuppressWarnings("unchecked")

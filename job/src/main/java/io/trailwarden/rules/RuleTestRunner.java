@@ -1,6 +1,7 @@
 package io.trailwarden.rules;
 
 import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.PrincipalKey;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.DeadLetter;
@@ -107,7 +108,8 @@ public final class RuleTestRunner {
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<CloudTrailEvent>noWatermarks()
                             .withTimestampAssigner((event, previous) -> event.eventTimeMillis))
                     .name("rule test events");
-            DataStream<Finding> findings = CompiledRules.compile(rules, lists).apply(input);
+            // Keyed by principal, as the topology's dedup leaves it: the detection stage's contract.
+            DataStream<Finding> findings = CompiledRules.compile(rules, lists).apply(input.keyBy(new PrincipalKey()));
             try (CloseableIterator<Finding> results = findings.executeAndCollect("trailwarden rules test")) {
                 while (results.hasNext()) {
                     Finding finding = results.next();

@@ -7,6 +7,7 @@ import static io.trailwarden.detect.TestEvents.createUser;
 import static io.trailwarden.detect.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -21,6 +22,7 @@ class EventDeduplicatorTest {
     private static final long START = 1_000_000L;
     private static final long JUST_BEFORE_EXPIRY = START + TTL.toMillis() - 1;
     private static final long AFTER_EXPIRY = START + TTL.toMillis() + 1;
+    private static final long BUCKET = TTL.toMillis() / EventDeduplicator.EXPIRY_BUCKETS;
 
     private final CloudTrailEvent createUser = createUser("3346344c-5a3e-429e-8405-420f98f75d6e", T0, "backdoor").build();
     private final CloudTrailEvent attachPolicy = event("AttachUserPolicy", "083dc4ad-e264-46bc-a407-d0dd31b58bdc", T0).build();
@@ -72,11 +74,11 @@ class EventDeduplicatorTest {
     void anIdIsForgottenAfterTheTtlAndOnlyThen() throws Exception {
         open(null);
         process(createUser);
-        harness.setStateTtlProcessingTime(JUST_BEFORE_EXPIRY);
+        harness.setProcessingTime(JUST_BEFORE_EXPIRY);
         process(copyOf(createUser));
         assertThat(harness.extractOutputValues()).containsExactly(createUser);
 
-        harness.setStateTtlProcessingTime(AFTER_EXPIRY);
+        harness.setProcessingTime(AFTER_EXPIRY);
         process(copyOf(createUser));
         assertThat(harness.extractOutputValues()).containsExactly(createUser, createUser);
         assertThat(function.duplicatesCounted()).isEqualTo(1);
@@ -86,29 +88,37 @@ class EventDeduplicatorTest {
     void duplicatesDoNotExtendTheTtl() throws Exception {
         open(null);
         process(createUser);
-        harness.setStateTtlProcessingTime(JUST_BEFORE_EXPIRY);
+        harness.setProcessingTime(JUST_BEFORE_EXPIRY);
         process(copyOf(createUser));
-        harness.setStateTtlProcessingTime(AFTER_EXPIRY);
+        harness.setProcessingTime(AFTER_EXPIRY);
         process(copyOf(createUser));
 
         assertThat(harness.extractOutputValues()).hasSize(2);
     }
 
     @Test
-    void expiredIdsAreRemovedFromStateAsTheStreamMovesOn() throws Exception {
+    void expiredIdsLeaveStateWithinABucketOfTheTtlAndQuietPrincipalsLeaveNothing() throws Exception {
         open(null);
+        // One principal per event, so the count of keyed state entries is the count of remembered ids.
         for (int i = 0; i < 5; i++) {
-            process(event("DescribeInstances", "old-" + i, T0).build());
+            process(event("DescribeInstances", "old-" + i, T0).by(principal(i)).build());
         }
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(5);
+        // A second id of one principal in the same expiry bucket shares its cleanup timer.
+        process(event("DescribeInstances", "old-again", T0).by(principal(0)).build());
+        harness.setProcessingTime(START + TTL.toMillis() / 2);
+        CloudTrailEvent later = event("DescribeInstances", "later", FIVE_MIN_LATER).by(principal(9)).build();
+        process(later);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(6);
 
-        harness.setStateTtlProcessingTime(AFTER_EXPIRY);
-        // The heap backend cleans a few entries per state access, so expiry is visible after a few events.
-        for (int i = 0; i < 10; i++) {
-            process(event("DescribeInstances", "new-" + i, FIVE_MIN_LATER).build());
-        }
+        harness.setProcessingTime(START + TTL.toMillis() + BUCKET);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        process(copyOf(later));
+        assertThat(function.duplicatesCounted()).isEqualTo(1);
 
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(10);
+        harness.setProcessingTime(START + TTL.toMillis() / 2 + TTL.toMillis() + BUCKET);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test
@@ -126,15 +136,17 @@ class EventDeduplicatorTest {
     }
 
     @Test
-    void snapshotsLeaveExpiredIdsOut() throws Exception {
+    void expiryContinuesAfterRestore() throws Exception {
+        CloudTrailEvent attachPolicyByAnother = event("AttachUserPolicy", "083dc4ad-e264-46bc-a407-d0dd31b58bdc", T0)
+                .by(principal(1)).build();
         open(null);
-        process(createUser, attachPolicy);
-        harness.setStateTtlProcessingTime(AFTER_EXPIRY);
+        process(createUser, attachPolicyByAnother);
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
         open(snapshot);
-        harness.setStateTtlProcessingTime(AFTER_EXPIRY);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        harness.setProcessingTime(START + TTL.toMillis() + BUCKET);
         assertThat(harness.numKeyedStateEntries()).isZero();
         process(copyOf(createUser));
         assertThat(harness.extractOutputValues()).containsExactly(createUser);
@@ -143,8 +155,8 @@ class EventDeduplicatorTest {
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
         function = new EventDeduplicator(TTL);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function), new DedupKey(), Types.STRING);
-        harness.setStateTtlProcessingTime(START);
+                new KeyedProcessOperator<>(function), new PrincipalKey(), Types.STRING);
+        harness.setProcessingTime(START);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
@@ -155,6 +167,10 @@ class EventDeduplicatorTest {
         for (CloudTrailEvent event : events) {
             harness.processElement(event, event.eventTimeMillis);
         }
+    }
+
+    private static Actor principal(int i) {
+        return TestEvents.iamUser("arn:aws:iam::123456789012:user/principal-" + i);
     }
 
     /** A second delivery is a separate object with the same content, as it is after deserialization. */

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trailwarden.config.ListsConfig;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.event.CloudTrailEvent;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +52,25 @@ class CompiledRulesTest {
         assertThat(env.getStreamGraph().getStreamNodes()).allSatisfy(node ->
                 assertThat(node.getInEdges()).allSatisfy(edge ->
                         assertThat(edge.getPartitioner().getClass().getSimpleName()).isEqualTo("ForwardPartitioner")));
+    }
+
+    @Test
+    void rulesKeyedByThePrincipalReuseTheInputPartitioningOthersShuffle() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
+                .sinkTo(new DiscardingSink<Finding>());
+
+        StreamGraph graph = env.getStreamGraph();
+        Map<String, String> inputPartitioners = graph.getStreamNodes().stream()
+                .filter(node -> node.getTransformationUID() != null && !node.getInEdges().isEmpty())
+                .collect(Collectors.toMap(StreamNode::getTransformationUID,
+                        node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
+        assertThat(inputPartitioners).containsEntry("rule-discovery-burst-threshold", "ForwardPartitioner")
+                .containsEntry("rule-backdoor-admin-user-cep", "ForwardPartitioner")
+                .containsEntry("rule-console-login-then-s3-enumeration-cep", "ForwardPartitioner")
+                .containsEntry("rule-s3-enumeration-then-object-access-cep", "ForwardPartitioner")
+                .containsEntry("rule-console-login-failure-burst-threshold", "KeyGroupStreamPartitioner");
     }
 }
