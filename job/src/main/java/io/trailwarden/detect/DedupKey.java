@@ -1,7 +1,6 @@
 package io.trailwarden.detect;
 
 import io.trailwarden.event.CloudTrailEvent;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -20,14 +19,14 @@ public final class DedupKey {
 
     public static String of(CloudTrailEvent event) {
         if (event.eventId == null || event.eventId.isEmpty()) {
-            return "sha256:" + sha256(event.rawJson == null ? "" : event.rawJson);
+            return "sha256:" + sha256(event.rawJsonUtf8 == null ? new byte[0] : event.rawJsonUtf8);
         }
         return event.eventId + '|' + event.eventTimeMillis + '|' + event.eventName;
     }
 
-    private static String sha256(String text) {
+    private static String sha256(byte[] utf8) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(utf8);
             StringBuilder hex = new StringBuilder(hash.length * 2);
             for (byte b : hash) {
                 hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));

@@ -42,7 +42,7 @@ public class LateEventTagger extends ProcessFunction<CloudTrailEvent, CloudTrail
         if (event.eventTimeMillis <= watermark) {
             lateEvents.inc();
             ctx.output(LATE_EVENTS, DeadLetter.of(STAGE, reason(event.eventTimeMillis, watermark),
-                    "eventID " + event.eventId, event.rawJson));
+                    "eventID " + event.eventId, event.rawJson()));
         }
         out.collect(event);
     }

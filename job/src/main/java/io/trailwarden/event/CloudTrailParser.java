@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Turns raw input units into {@link CloudTrailEvent}s, and everything it cannot use into
@@ -355,14 +356,14 @@ public final class CloudTrailParser implements Serializable {
      */
     private void record(
             JsonNode record, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
-        String rawJson = start >= 0 && (compact || new JsonSlices(bytes).isCompactValue(start, end))
-                ? new String(bytes, start, end - start, StandardCharsets.UTF_8)
-                : record.toString();
+        byte[] rawJson = start >= 0 && (compact || new JsonSlices(bytes).isCompactValue(start, end))
+                ? Arrays.copyOfRange(bytes, start, end)
+                : record.toString().getBytes(StandardCharsets.UTF_8);
         CloudTrailEvent event;
         try {
             event = RecordFields.toEvent(record, rawJson);
         } catch (RecordFields.Rejected rejected) {
-            out.deadLetter(DeadLetter.of(STAGE, rejected.getMessage(), origin, rawJson));
+            out.deadLetter(DeadLetter.of(STAGE, rejected.getMessage(), origin, new String(rawJson, StandardCharsets.UTF_8)));
             return;
         }
         out.event(event);

@@ -19,6 +19,14 @@ public final class EventJson {
         }
     }
 
+    public static JsonNode readTree(byte[] utf8Json) {
+        try {
+            return MAPPER.readTree(utf8Json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored CloudTrail record is no longer valid JSON", e);
+        }
+    }
+
     public static JsonNode at(JsonNode root, String dottedPath) {
         JsonNode node = root;
         int start = 0;

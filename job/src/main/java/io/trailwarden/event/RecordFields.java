@@ -13,7 +13,7 @@ final class RecordFields {
 
     private RecordFields() {}
 
-    static CloudTrailEvent toEvent(JsonNode record, String rawJson) throws Rejected {
+    static CloudTrailEvent toEvent(JsonNode record, byte[] rawJsonUtf8) throws Rejected {
         CloudTrailEvent event = new CloudTrailEvent();
         event.eventId = required(record, "eventID");
         event.eventName = required(record, "eventName");
@@ -32,7 +32,7 @@ final class RecordFields {
         event.recipientAccountId = text(record, "recipientAccountId", "recipientAccountId");
         event.readOnly = bool(record.get("readOnly"), "readOnly");
         event.actor = actor(record, event.eventName);
-        event.rawJson = rawJson;
+        event.rawJsonUtf8 = rawJsonUtf8;
         event.attachTree(record);
         return event;
     }

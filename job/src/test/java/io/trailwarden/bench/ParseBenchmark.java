@@ -104,7 +104,7 @@ public final class ParseBenchmark {
         @Override
         public void event(CloudTrailEvent event) {
             events++;
-            check += event.eventId.hashCode() + event.eventTimeMillis + event.rawJson.length();
+            check += event.eventId.hashCode() + event.eventTimeMillis + event.rawJson().length();
         }
 
         @Override

@@ -182,7 +182,7 @@ class EventDeduplicatorTest {
         copy.eventSource = event.eventSource;
         copy.recipientAccountId = event.recipientAccountId;
         copy.actor = event.actor;
-        copy.rawJson = event.rawJson;
+        copy.rawJsonUtf8 = event.rawJsonUtf8;
         return copy;
     }
 }

@@ -59,7 +59,7 @@ class LateEventTaggerTest {
         assertThat(letters).extracting(letter -> letter.origin)
                 .containsExactly("eventID late", "eventID at-watermark");
         assertThat(letters).allSatisfy(letter -> assertThat(letter.stage).isEqualTo(LateEventTagger.STAGE));
-        assertThat(letters.get(0).raw).isEqualTo(late.rawJson);
+        assertThat(letters.get(0).raw).isEqualTo(late.rawJson());
         assertThat(letters.get(0).reason)
                 .startsWith("event time " + ONE_MIN_LATER + " is 240000 ms behind the watermark " + FIVE_MIN_LATER);
         assertThat(tagger.lateEventsCounted()).isEqualTo(2);

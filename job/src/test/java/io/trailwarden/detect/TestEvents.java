@@ -79,7 +79,7 @@ final class TestEvents {
     }
 
     CloudTrailEvent build() {
-        event.rawJson = record.toString();
+        event.setRawJson(record.toString());
         return event;
     }
 

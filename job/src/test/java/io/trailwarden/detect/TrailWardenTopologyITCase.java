@@ -124,7 +124,7 @@ class TrailWardenTopologyITCase {
         // Three different corpus records share one eventID: all three are distinct events and pass.
         Set<String> distinctRecords = new HashSet<>(records);
         assertThat(detected).hasSize(distinctRecords.size()).hasSize(Corpus.RECORD_COUNT);
-        assertThat(detected.stream().map(event -> EventJson.readTree(event.rawJson)).collect(Collectors.toSet()))
+        assertThat(detected.stream().map(event -> EventJson.readTree(event.rawJson())).collect(Collectors.toSet()))
                 .isEqualTo(records.stream().map(EventJson::readTree).collect(Collectors.toSet()));
         assertThat(counter(job.getJobID(), "duplicateEvents"))
                 .isEqualTo(EXTRA_CREATE_USER_DELIVERIES + OTHER_DUPLICATED_RECORDS);

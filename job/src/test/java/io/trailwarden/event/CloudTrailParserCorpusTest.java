@@ -31,7 +31,7 @@ class CloudTrailParserCorpusTest {
             assertThat(event.eventName).isEqualTo(record.get("eventName").asText());
             assertThat(event.sourceIpAddress).isEqualTo(record.get("sourceIPAddress").asText());
             assertThat(event.actor.arn).isEqualTo(record.at("/userIdentity/arn").asText());
-            assertThat(EventJson.readTree(event.rawJson)).isEqualTo(record);
+            assertThat(EventJson.readTree(event.rawJson())).isEqualTo(record);
         }
     }
 

@@ -148,7 +148,7 @@ class HostileInputTest {
         });
         List<String> records = Corpus.records();
         for (int i = 0; i < records.size(); i++) {
-            assertThat(EventJson.readTree(result.events.get(i).rawJson)).isEqualTo(EventJson.readTree(records.get(i)));
+            assertThat(EventJson.readTree(result.events.get(i).rawJson())).isEqualTo(EventJson.readTree(records.get(i)));
         }
     }
 

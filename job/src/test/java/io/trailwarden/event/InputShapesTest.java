@@ -48,7 +48,7 @@ class InputShapesTest {
         assertThat(event.readOnly).isFalse();
         assertThat(event.errorCode).isNull();
         assertThat(event.text("requestParameters.userName")).isEqualTo(record.at("/requestParameters/userName").asText());
-        assertThat(EventJson.readTree(event.rawJson)).isEqualTo(record);
+        assertThat(EventJson.readTree(event.rawJson())).isEqualTo(record);
         assertThat(event.tree()).isSameAs(event.tree());
     }
 
@@ -85,7 +85,7 @@ class InputShapesTest {
 
         assertThat(result.deadLetters).isEmpty();
         assertThat(ids(result)).containsExactly("3346344c-5a3e-429e-8405-420f98f75d6e");
-        assertThat(EventJson.readTree(result.events.get(0).rawJson)).isEqualTo(record);
+        assertThat(EventJson.readTree(result.events.get(0).rawJson())).isEqualTo(record);
     }
 
     @ParameterizedTest
@@ -111,7 +111,7 @@ class InputShapesTest {
                 Records.pretty(Records.envelope("AWS API Call via CloudTrail", record))));
 
         assertThat(result.deadLetters).isEmpty();
-        String rawJson = result.events.get(0).rawJson;
+        String rawJson = result.events.get(0).rawJson();
         assertThat(rawJson).doesNotContain("\n").isEqualTo(record.toString());
     }
 
@@ -185,8 +185,8 @@ class InputShapesTest {
         assertThat(result.deadLetters).isEmpty();
         assertThat(result.events).hasSize(Corpus.RECORD_COUNT);
         for (int i = 0; i < Corpus.RECORD_COUNT; i++) {
-            assertThat(EventJson.readTree(result.events.get(i).rawJson)).isEqualTo(corpus.get("Records").get(i));
-            assertThat(result.events.get(i).rawJson).doesNotContain("\n  ");
+            assertThat(EventJson.readTree(result.events.get(i).rawJson())).isEqualTo(corpus.get("Records").get(i));
+            assertThat(result.events.get(i).rawJson()).doesNotContain("\n  ");
         }
     }
 
@@ -197,7 +197,7 @@ class InputShapesTest {
         ParseResult result = parser.parseAll(Records.unit("k", Records.pretty(record)));
 
         assertThat(result.deadLetters).isEmpty();
-        assertThat(result.events.get(0).rawJson).isEqualTo(record.toString());
+        assertThat(result.events.get(0).rawJson()).isEqualTo(record.toString());
     }
 
     @Test

@@ -95,7 +95,7 @@ class AlertFormatterTest {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         List<CloudTrailEvent> events = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            CloudTrailEvent event = CorpusFindings.event(finding.events.get(i % 2).rawJson);
+            CloudTrailEvent event = CorpusFindings.event(finding.events.get(i % 2).rawJson());
             event.userAgent = "\u00e9".repeat(4000);
             event.eventId = "event-" + i;
             events.add(event);

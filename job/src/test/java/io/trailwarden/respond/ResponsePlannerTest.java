@@ -173,7 +173,7 @@ class ResponsePlannerTest {
     private static List<CloudTrailEvent> assumedRole(List<CloudTrailEvent> events, String roleArn, String roleName, String session) {
         List<CloudTrailEvent> copies = new ArrayList<>();
         for (CloudTrailEvent event : events) {
-            CloudTrailEvent copy = CorpusFindings.event(event.rawJson);
+            CloudTrailEvent copy = CorpusFindings.event(event.rawJson());
             copy.actor.type = IdentityType.ASSUMED_ROLE;
             copy.actor.arn = "arn:aws:sts::111122223333:assumed-role/" + roleName + "/" + session;
             copy.actor.sessionIssuerArn = roleArn;

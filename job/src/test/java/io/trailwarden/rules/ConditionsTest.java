@@ -87,9 +87,9 @@ class ConditionsTest {
         // The real DeleteTrail record's sourceIPAddress is "08.1.250.216": decimal octets, not octal.
         assertThat(compile("{sourceIPAddress: {cidr: 8.1.250.0/24}}").test(DELETE_TRAIL)).isTrue();
         assertThat(compile("{sourceIPAddress: {cidr: [10.0.0.0/8, 2001:db8::/32]}}").test(DELETE_TRAIL)).isFalse();
-        CloudTrailEvent serviceCall = parse(CREATE_USER.rawJson.replace("075.050.255.67", "AWS Internal"));
+        CloudTrailEvent serviceCall = parse(CREATE_USER.rawJson().replace("075.050.255.67", "AWS Internal"));
         assertThat(compile("{sourceIPAddress: {cidr: 0.0.0.0/0}}").test(serviceCall)).isFalse();
-        CloudTrailEvent ipv6 = parse(CREATE_USER.rawJson.replace("075.050.255.67", "2001:db8:0:1::7"));
+        CloudTrailEvent ipv6 = parse(CREATE_USER.rawJson().replace("075.050.255.67", "2001:db8:0:1::7"));
         assertThat(compile("{sourceIPAddress: {cidr: 2001:db8::/32}}").test(ipv6)).isTrue();
     }
 
@@ -108,11 +108,11 @@ class ConditionsTest {
     void fieldToFieldNeedsBothFields() {
         EventCondition otherUser = compile("{userIdentity.userName: {notEqualsField: requestParameters.userName}}");
         assertThat(otherUser.test(BACKDOOR_KEY)).isTrue();
-        CloudTrailEvent ownKey = parse(BACKDOOR_KEY.rawJson.replace("\"userName\":\"stratus-red-team-backdoor-u-user\"",
+        CloudTrailEvent ownKey = parse(BACKDOOR_KEY.rawJson().replace("\"userName\":\"stratus-red-team-backdoor-u-user\"",
                 "\"userName\":\"christophe\""));
         assertThat(otherUser.test(ownKey)).isFalse();
         assertThat(compile("{userIdentity.userName: {equalsField: requestParameters.userName}}").test(ownKey)).isTrue();
-        CloudTrailEvent noUserName = parse(BACKDOOR_KEY.rawJson.replace("\"requestParameters\":{\"userName\":\"stratus-red-team-backdoor-u-user\"}",
+        CloudTrailEvent noUserName = parse(BACKDOOR_KEY.rawJson().replace("\"requestParameters\":{\"userName\":\"stratus-red-team-backdoor-u-user\"}",
                 "\"requestParameters\":null"));
         assertThat(otherUser.test(noUserName)).isFalse();
     }
