@@ -28,14 +28,20 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State stays bounded: a burst that reaches the threshold becomes one finding and empties the
  * window, so the window never holds more than N-1 entries (for distinct counts, the latest event per
- * value); every event schedules its own eviction at its time plus the window, and a key whose window
- * empties keeps no state at all.
+ * value), and a key whose window empties keeps no state at all. Every timer firing first drops what
+ * has left the window, so counts are exact whenever timers fire; the eviction timers exist only to free
+ * a quiet key's state. They are rounded up to a {@value #EVICTION_BUCKETS}th of the window, so the
+ * events of one key within that span share one eviction timer instead of one per event second (event
+ * timers were the largest cost of discovery-burst, which sees most events), and a quiet key's state is
+ * gone at most that much after its last event left the window.
  */
 public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, Finding> {
     private static final long serialVersionUID = 1L;
     private final CompiledRule rule;
     private final OutputTag<RuleEvent> lateTag;
+    static final int EVICTION_BUCKETS = 4;
     private final long windowMillis;
+    private final long evictionBucketMillis;
     private transient MapState<Long, List<RuleEvent>> pending;
     private transient ValueState<List<RuleEvent>> window;
     private transient Counter findings;
@@ -44,6 +50,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         this.rule = rule;
         this.lateTag = lateTag;
         this.windowMillis = rule.within.toMillis();
+        this.evictionBucketMillis = Math.max(1, windowMillis / EVICTION_BUCKETS);
     }
 
     @Override
@@ -68,7 +75,9 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         due.add(event);
         pending.put(time, due);
         context.timerService().registerEventTimeTimer(time);
-        context.timerService().registerEventTimeTimer(time + windowMillis);
+        long leavesWindow = time + windowMillis;
+        context.timerService().registerEventTimeTimer(
+                (leavesWindow + evictionBucketMillis - 1) / evictionBucketMillis * evictionBucketMillis);
     }
 
     @Override
