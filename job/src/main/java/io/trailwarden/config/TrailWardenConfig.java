@@ -13,9 +13,11 @@ public final class TrailWardenConfig implements Serializable {
     private static final String GROUP_PREFIX = "TrailWarden.";
 
     public final DetectionConfig detection;
+    public final SourceConfig source;
 
-    private TrailWardenConfig(DetectionConfig detection) {
+    private TrailWardenConfig(DetectionConfig detection, SourceConfig source) {
         this.detection = detection;
+        this.source = source;
     }
 
     public static TrailWardenConfig defaults() {
@@ -28,8 +30,10 @@ public final class TrailWardenConfig implements Serializable {
 
     public static TrailWardenConfig from(PropertyGroups groups) throws ConfigException {
         List<String> errors = new ArrayList<>();
-        TrailWardenConfig config = new TrailWardenConfig(DetectionConfig.read(groups, errors));
-        List<String> known = List.of(DetectionConfig.GROUP);
+        TrailWardenConfig config = new TrailWardenConfig(
+                DetectionConfig.read(groups, errors),
+                SourceConfig.read(groups, errors));
+        List<String> known = List.of(DetectionConfig.GROUP, SourceConfig.GROUP);
         for (String id : groups.groupIds()) {
             if (id.startsWith(GROUP_PREFIX) && !known.contains(id)) {
                 errors.add(id + ": unknown property group (known: " + String.join(", ", known) + ")");
