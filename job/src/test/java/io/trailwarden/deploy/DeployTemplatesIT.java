@@ -130,9 +130,9 @@ class DeployTemplatesIT {
                 "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                 "kinesis:GetShardIterator", "kinesis:GetRecords",
                 "kms:Decrypt", "kms:GenerateDataKey*", "sns:Publish",
-                "iam:GetUser", "iam:PutUserPolicy", "iam:GetUserPolicy", "iam:ListUserPolicies", "iam:ListAccessKeys",
+                "iam:PutUserPolicy", "iam:GetUserPolicy", "iam:ListAccessKeys",
                 "iam:UpdateAccessKey", "iam:GetLoginProfile", "iam:DeleteLoginProfile", "iam:TagUser", "iam:ListUserTags",
-                "iam:GetRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:TagRole",
+                "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:TagRole",
                 "iam:ListRoleTags", "sts:AssumeRole");
         for (CfnTemplate.Statement statement : statements) {
             if (statement.actions().contains("sts:AssumeRole")) {
