@@ -33,6 +33,15 @@ public final class GroupReader {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
+    /**
+     * A value that must not be printed: error messages about it never quote it, and the returned
+     * {@link Secret} prints as {@code ***}. Null when unset.
+     */
+    public Secret secret(String key) {
+        String value = string(key, null);
+        return value == null ? null : new Secret(value);
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         String value = string(key, null);
         if (value == null) {

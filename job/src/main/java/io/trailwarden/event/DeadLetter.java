@@ -1,5 +1,7 @@
 package io.trailwarden.event;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Something the job could not use, kept with the reason instead of being dropped: a record that did
  * not parse, a late event, an action that finally failed. A Flink POJO.
@@ -15,7 +17,10 @@ public class DeadLetter {
     public String origin;
     /** The input, truncated to {@link #MAX_RAW_CHARS}. */
     public String raw;
-    /** The size of the whole input, so a truncated one is visible as such. */
+    /**
+     * The size of the whole input, so a truncated one is visible as such: in characters for text, in
+     * bytes for input that arrived as bytes ({@link #ofBytes}).
+     */
     public long rawLength;
     public long recordedAtMillis;
 
@@ -29,6 +34,19 @@ public class DeadLetter {
         letter.rawLength = raw == null ? 0 : raw.length();
         letter.raw = raw == null || raw.length() <= MAX_RAW_CHARS ? raw : raw.substring(0, MAX_RAW_CHARS);
         letter.recordedAtMillis = System.currentTimeMillis();
+        return letter;
+    }
+
+    /**
+     * A dead letter for raw bytes (possibly huge, possibly not UTF-8): only the prefix that can fill
+     * {@link #MAX_RAW_CHARS} is decoded, invalid UTF-8 becomes U+FFFD, and rawLength counts bytes.
+     */
+    public static DeadLetter ofBytes(String stage, String reason, String origin, byte[] bytes, int offset, int length) {
+        // Every UTF-8 byte decodes to at most one char, and a char needs at most 3 bytes.
+        int decoded = Math.min(length, MAX_RAW_CHARS * 3);
+        String prefix = new String(bytes, offset, decoded, StandardCharsets.UTF_8);
+        DeadLetter letter = of(stage, reason, origin, prefix);
+        letter.rawLength = length;
         return letter;
     }
 

@@ -1,0 +1,25 @@
+package io.trailwarden.respond;
+
+import io.trailwarden.detect.Finding;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A finding with its actions decided by the safety rails. A Flink POJO. */
+public class ResponsePlan {
+    public Finding finding;
+    public List<PlannedStep> steps = new ArrayList<>();
+
+    public ResponsePlan() {}
+
+    public static ResponsePlan of(Finding finding, List<PlannedStep> steps) {
+        ResponsePlan plan = new ResponsePlan();
+        plan.finding = finding;
+        plan.steps = new ArrayList<>(steps);
+        return plan;
+    }
+
+    @Override
+    public String toString() {
+        return (finding == null ? "?" : finding.findingId) + " " + steps;
+    }
+}

@@ -1,0 +1,156 @@
+package io.trailwarden.respond;
+
+import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.detect.Target;
+import io.trailwarden.event.Actor;
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.IdentityType;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The safety rails, as a pure function from a finding to its plan: loop guard, what IAM can contain,
+ * protected principals, dry-run. The blast-radius cap needs shared state and is applied afterwards
+ * ({@link BlastRadiusFunction}). Every finding's plan ends with exactly one alert.
+ */
+public final class ResponsePlanner implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Prefix of every STS session TrailWarden opens; the loop guard recognises its own sessions by it. */
+    public static final String SESSION_PREFIX = "TrailWarden-";
+
+    private final ResponseConfig config;
+    private final List<ArnPattern> protectedPatterns = new ArrayList<>();
+
+    public ResponsePlanner(ResponseConfig config) {
+        this.config = config;
+        for (String arn : config.ownRoleArns) {
+            protectedPatterns.add(new ArnPattern(arn));
+        }
+        if (config.breakGlassRoleArn != null) {
+            protectedPatterns.add(new ArnPattern(config.breakGlassRoleArn));
+        }
+        for (String pattern : config.protectedPrincipals) {
+            protectedPatterns.add(new ArnPattern(pattern));
+        }
+    }
+
+    public ResponsePlan plan(Finding finding) {
+        List<PlannedStep> steps = new ArrayList<>();
+        if (isOwnActivity(finding)) {
+            for (PlannedAction action : finding.response) {
+                steps.add(PlannedStep.of(action.type, action.target, Decision.IGNORED_OWN_ACTIVITY,
+                        "every matched event was made by TrailWarden's own identity (loop guard)"));
+            }
+            return ResponsePlan.of(finding, steps);
+        }
+        PlannedAction alert = null;
+        for (PlannedAction action : finding.response) {
+            if (action.type == PlannedAction.Type.CONTAIN) {
+                steps.add(planContainment(finding, action));
+            } else if (alert == null) {
+                alert = action;
+            }
+        }
+        steps.add(PlannedStep.of(PlannedAction.Type.ALERT, alert == null ? finding.target : alert.target,
+                Decision.EXECUTE, "every finding is alerted, in dry-run too"));
+        return ResponsePlan.of(finding, steps);
+    }
+
+    private PlannedStep planContainment(Finding finding, PlannedAction action) {
+        Target target = action.target;
+        String notContainable = whyNotContainable(target);
+        if (notContainable != null) {
+            return PlannedStep.of(action.type, target, Decision.SKIPPED_NOT_CONTAINABLE, notContainable + "; alert only");
+        }
+        ArnPattern protection = protectingPattern(target);
+        if (protection != null) {
+            return PlannedStep.of(action.type, target, Decision.SKIPPED_PROTECTED,
+                    "protected principal (matches " + protection + "); never contained, alert only");
+        }
+        if (config.dryRun) {
+            return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by configuration (TrailWarden.Response.dryRun)");
+        }
+        if (config.dryRunRules.contains(finding.ruleId)) {
+            return PlannedStep.of(action.type, target, Decision.DRY_RUN,
+                    "dry-run for rule " + finding.ruleId + " (TrailWarden.Response.dryRunRules)");
+        }
+        if (action.dryRun) {
+            return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by the rule's response section");
+        }
+        return PlannedStep.of(action.type, target, Decision.EXECUTE, action.note);
+    }
+
+    private String whyNotContainable(Target target) {
+        if (target == null) {
+            return "the rule names no target to contain";
+        }
+        switch (target.kind) {
+            case ROOT:
+                return "the root user cannot be contained by an IAM policy";
+            case OTHER:
+                return "not an IAM user or role (AWS service, federated or Identity Center identity)";
+            default:
+                break;
+        }
+        if (target.name == null || target.name.isEmpty()) {
+            return "the target has no user or role name";
+        }
+        String account = target.accountId;
+        if (account == null || !config.containableAccounts().contains(account)) {
+            return "account " + (account == null ? "(unknown)" : account)
+                    + " is outside the configured accounts (TrailWarden.Response.accounts)";
+        }
+        return null;
+    }
+
+    /** The pattern that protects the target, checked against its ARN and, for roles, the role's own ARN. */
+    private ArnPattern protectingPattern(Target target) {
+        List<String> arns = new ArrayList<>();
+        if (target.arn != null) {
+            arns.add(target.arn);
+        }
+        arns.add(IamNames.identityArn(target));
+        for (ArnPattern pattern : protectedPatterns) {
+            for (String arn : arns) {
+                if (pattern.matches(arn)) {
+                    return pattern;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True when every matched event was made by TrailWarden itself: one of the job's own roles, or a
+     * session TrailWarden opened with the responder role. Judged by the identity CloudTrail recorded,
+     * never by the user agent alone: the user agent is chosen by the caller, so an attacker could put
+     * TrailWarden's marker in it to switch the response off.
+     */
+    private boolean isOwnActivity(Finding finding) {
+        if (finding.events.isEmpty()) {
+            return false;
+        }
+        for (CloudTrailEvent event : finding.events) {
+            if (!isOwnIdentity(event.actor)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isOwnIdentity(Actor actor) {
+        if (actor == null || actor.type != IdentityType.ASSUMED_ROLE) {
+            return false;
+        }
+        if (actor.sessionIssuerArn != null && config.ownRoleArns.contains(actor.sessionIssuerArn)) {
+            return true;
+        }
+        String session = IamNames.sessionName(actor.arn);
+        return config.responderRoleName.equals(actor.sessionIssuerName)
+                && session != null && session.startsWith(SESSION_PREFIX);
+    }
+}

@@ -1,0 +1,172 @@
+package io.trailwarden.respond;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.PropertyGroups;
+import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.detect.Target;
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.IdentityType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResponsePlannerTest {
+    private static final String ACCOUNT = "111122223333";
+    private static final String OWN_ROLE = "arn:aws:iam::111122223333:role/TrailWardenJob";
+    private static final String BREAK_GLASS = "arn:aws:iam::111122223333:role/BreakGlass";
+
+    static ResponseConfig config(Map<String, String> overrides) throws Exception {
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
+                "dryRun", "false",
+                "ownAccountId", ACCOUNT,
+                "ownRoleArns", OWN_ROLE,
+                "breakGlassRoleArn", BREAK_GLASS,
+                "protectedPrincipals", "arn:aws:iam::*:user/admin-*, arn:aws:iam::111122223333:role/Ops*"));
+        values.putAll(overrides);
+        return TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP, values))).response;
+    }
+
+    private static Finding findingFor(Target target) {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        finding.target = target;
+        finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, target, false, "the created user"),
+                PlannedAction.of(PlannedAction.Type.ALERT, target, false, null));
+        return finding;
+    }
+
+    private static PlannedStep containStep(ResponsePlan plan) {
+        return plan.steps.stream().filter(s -> s.type == PlannedAction.Type.CONTAIN).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anOrdinaryUserIsContainedAndAlerted() throws Exception {
+        ResponsePlan plan = new ResponsePlanner(config(Map.of())).plan(CorpusFindings.backdoorUser(ACCOUNT, "backdoor"));
+
+        assertThat(plan.steps).extracting(s -> s.type, s -> s.decision).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.CONTAIN, Decision.EXECUTE),
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.ALERT, Decision.EXECUTE));
+    }
+
+    @Test
+    void protectedPatternsOwnRolesAndBreakGlassAreNeverContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        Target admin = Target.of(Target.Kind.IAM_USER, "admin-alice", "arn:aws:iam::111122223333:user/admin-alice", ACCOUNT);
+        Target ops = Target.of(Target.Kind.IAM_ROLE, "OpsDeploy",
+                "arn:aws:sts::111122223333:assumed-role/OpsDeploy/session-1", ACCOUNT);
+        Target own = Target.of(Target.Kind.IAM_ROLE, "TrailWardenJob", null, ACCOUNT);
+        Target breakGlass = Target.of(Target.Kind.IAM_ROLE, "BreakGlass", BREAK_GLASS, ACCOUNT);
+
+        assertThat(containStep(planner.plan(findingFor(admin))).reason).contains("arn:aws:iam::*:user/admin-*");
+        for (Target target : List.of(admin, ops, own, breakGlass)) {
+            PlannedStep step = containStep(planner.plan(findingFor(target)));
+            assertThat(step.decision).as(target.toString()).isEqualTo(Decision.SKIPPED_PROTECTED);
+            assertThat(step.reason).contains("protected principal");
+        }
+        Target notQuiteAdmin = Target.of(Target.Kind.IAM_USER, "sysadmin-bob", "arn:aws:iam::111122223333:user/sysadmin-bob", ACCOUNT);
+        assertThat(containStep(planner.plan(findingFor(notQuiteAdmin))).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    @Test
+    void rootServicesAndForeignAccountsAreAlertOnlyAndSayWhy() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        PlannedStep root = containStep(planner.plan(findingFor(Target.of(Target.Kind.ROOT, "root", "arn:aws:iam::111122223333:root", ACCOUNT))));
+        PlannedStep service = containStep(planner.plan(findingFor(Target.of(Target.Kind.OTHER, "ec2.amazonaws.com", null, ACCOUNT))));
+        PlannedStep foreign = containStep(planner.plan(findingFor(
+                Target.of(Target.Kind.IAM_USER, "eve", "arn:aws:iam::999988887777:user/eve", "999988887777"))));
+
+        assertThat(List.of(root, service, foreign)).allSatisfy(step -> {
+            assertThat(step.decision).isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
+            assertThat(step.reason).endsWith("alert only");
+        });
+        assertThat(root.reason).contains("root user cannot be contained");
+        assertThat(service.reason).contains("AWS service");
+        assertThat(foreign.reason).contains("account 999988887777 is outside the configured accounts");
+    }
+
+    @Test
+    void memberAccountsInTheListAreContainable() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of("accounts", ACCOUNT + ",999988887777")));
+        PlannedStep foreign = containStep(planner.plan(findingFor(
+                Target.of(Target.Kind.IAM_USER, "eve", "arn:aws:iam::999988887777:user/eve", "999988887777"))));
+        assertThat(foreign.decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    @Test
+    void dryRunGlobalPerRuleAndPerActionEachSayWhereItCameFrom() throws Exception {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRun", "true"))).plan(finding)).reason)
+                .contains("TrailWarden.Response.dryRun");
+        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRunRules", CorpusFindings.RULE_ID))).plan(finding)).reason)
+                .contains("dryRunRules");
+        Finding ruleDryRun = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        ruleDryRun.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, ruleDryRun.target, true, null));
+        PlannedStep step = containStep(new ResponsePlanner(config(Map.of())).plan(ruleDryRun));
+        assertThat(step.decision).isEqualTo(Decision.DRY_RUN);
+        assertThat(step.reason).contains("rule's response section");
+    }
+
+    @Test
+    void theDefaultConfigurationIsDryRun() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        ResponseConfig defaults = ResponseConfig.defaults();
+        assertThat(containStep(new ResponsePlanner(defaults).plan(finding)).decision)
+                .isIn(Decision.DRY_RUN, Decision.SKIPPED_NOT_CONTAINABLE);
+        assertThat(defaults.dryRun).isTrue();
+        assertThat(defaults.maxContainments).isEqualTo(10);
+        assertThat(defaults.containmentWindow).hasMinutes(10);
+    }
+
+    @Test
+    void aFindingWithoutAnAlertActionStillGetsExactlyOneAlert() throws Exception {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, finding.target, false, null));
+        ResponsePlan plan = new ResponsePlanner(config(Map.of())).plan(finding);
+        assertThat(plan.steps).filteredOn(s -> s.type == PlannedAction.Type.ALERT).hasSize(1);
+    }
+
+    @Test
+    void loopGuardIgnoresFindingsMadeOnlyByTrailWardensOwnIdentities() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        Finding ownRole = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        ownRole.events = assumedRole(ownRole.events, OWN_ROLE, "TrailWardenJob", "any-session");
+        Finding responderSession = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        responderSession.events = assumedRole(responderSession.events,
+                "arn:aws:iam::111122223333:role/TrailWardenResponder", "TrailWardenResponder", "TrailWarden-responder");
+
+        for (Finding finding : List.of(ownRole, responderSession)) {
+            assertThat(planner.plan(finding).steps).isNotEmpty()
+                    .allSatisfy(step -> assertThat(step.decision).isEqualTo(Decision.IGNORED_OWN_ACTIVITY));
+        }
+    }
+
+    @Test
+    void loopGuardIsNotFooledByAUserAgentOrASessionNameAlone() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        Finding spoofedAgent = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        spoofedAgent.events.forEach(e -> e.userAgent = "TrailWarden/1.0 aws-sdk-java");
+        Finding spoofedSession = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        spoofedSession.events = assumedRole(spoofedSession.events,
+                "arn:aws:iam::111122223333:role/AttackerRole", "AttackerRole", "TrailWarden-responder");
+
+        assertThat(containStep(planner.plan(spoofedAgent)).decision).isEqualTo(Decision.EXECUTE);
+        assertThat(containStep(planner.plan(spoofedSession)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    private static List<CloudTrailEvent> assumedRole(List<CloudTrailEvent> events, String roleArn, String roleName, String session) {
+        List<CloudTrailEvent> copies = new ArrayList<>();
+        for (CloudTrailEvent event : events) {
+            CloudTrailEvent copy = CorpusFindings.event(event.rawJson);
+            copy.actor.type = IdentityType.ASSUMED_ROLE;
+            copy.actor.arn = "arn:aws:sts::111122223333:assumed-role/" + roleName + "/" + session;
+            copy.actor.sessionIssuerArn = roleArn;
+            copy.actor.sessionIssuerName = roleName;
+            copies.add(copy);
+        }
+        return copies;
+    }
+}
