@@ -21,6 +21,8 @@ public final class TrailWardenConfig implements Serializable {
     public final AlertConfig alerts;
     public final AwsConfig aws;
     public final SourceConfig source;
+    public final RulesConfig rules;
+    public final ListsConfig lists;
 
     private TrailWardenConfig(PropertyGroups groups, List<String> errors) {
         detection = DetectionConfig.read(groups, errors);
@@ -28,6 +30,8 @@ public final class TrailWardenConfig implements Serializable {
         alerts = AlertConfig.read(groups, errors);
         aws = AwsConfig.read(groups, errors);
         source = SourceConfig.read(groups, errors);
+        rules = RulesConfig.read(groups, errors);
+        lists = ListsConfig.read(groups, errors);
     }
 
     public static TrailWardenConfig defaults() {

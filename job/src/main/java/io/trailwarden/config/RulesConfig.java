@@ -1,0 +1,30 @@
+package io.trailwarden.config;
+
+import java.io.Serializable;
+import java.util.List;
+
+/** Property group {@code TrailWarden.Rules}: where the rule catalogue comes from. */
+public final class RulesConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String GROUP = "TrailWarden.Rules";
+    /** The catalogue packaged into the jar from the repository's rules/ folder. */
+    public static final String CLASSPATH = "classpath";
+
+    /** {@link #CLASSPATH}, a directory, or an {@code s3://bucket/prefix} URI. */
+    public final String location;
+
+    public RulesConfig(String location) {
+        this.location = location;
+    }
+
+    public static RulesConfig defaults() {
+        return read(PropertyGroups.empty(), new java.util.ArrayList<>());
+    }
+
+    static RulesConfig read(PropertyGroups groups, List<String> errors) {
+        GroupReader reader = new GroupReader(groups, GROUP, errors);
+        String location = reader.string("location", CLASSPATH);
+        reader.rejectUnknownKeys();
+        return new RulesConfig(location);
+    }
+}

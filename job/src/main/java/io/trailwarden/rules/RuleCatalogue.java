@@ -1,0 +1,88 @@
+package io.trailwarden.rules;
+
+import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.config.RulesConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds and loads the catalogue: from the copy packaged into the jar (the repository's rules/ folder,
+ * the default) or from a directory. Loading validates everything; an invalid catalogue is an
+ * {@link InvalidRulesException}, so the job refuses to start.
+ */
+public final class RuleCatalogue {
+    /** Where the build puts the repository's rules/ folder inside the jar. */
+    public static final String CLASSPATH_FOLDER = "trailwarden-rules";
+    private static final String MARKER = CLASSPATH_FOLDER + "/schema/rule.schema.json";
+
+    private RuleCatalogue() {}
+
+    public static List<Rule> load(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
+            throws InvalidRulesException, IOException {
+        return loader(lists.lists, detection).load(sources(rules.location));
+    }
+
+    public static CompiledRules compile(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
+            throws InvalidRulesException, IOException {
+        return CompiledRules.compile(load(rules, lists, detection), lists.lists);
+    }
+
+    public static RuleLoader loader(Map<String, List<String>> lists, DetectionConfig detection) {
+        return new RuleLoader(lists.keySet(), detection.maxRuleWindow);
+    }
+
+    public static List<RuleLoader.Source> sources(String location) throws IOException {
+        if (RulesConfig.CLASSPATH.equals(location)) {
+            return classpathSources();
+        }
+        if (location.startsWith("s3://")) {
+            throw new IOException("rule location " + location + ": this command reads rules from the classpath or a"
+                    + " directory; S3 locations are read by the deployed job");
+        }
+        Path directory = Path.of(location);
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("rule location " + location + " is not a directory");
+        }
+        return RuleLoader.readDirectory(directory);
+    }
+
+    private static List<RuleLoader.Source> classpathSources() throws IOException {
+        URL marker = RuleCatalogue.class.getClassLoader().getResource(MARKER);
+        if (marker == null) {
+            throw new IOException("the rule catalogue is not on the classpath (" + MARKER + " missing): was the jar"
+                    + " built with the rules/ resources?");
+        }
+        try {
+            URI uri = marker.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem jar;
+                try {
+                    jar = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    jar = FileSystems.getFileSystem(uri);
+                }
+                return named(RuleLoader.readDirectory(jar.getPath("/" + CLASSPATH_FOLDER)));
+            }
+            return named(RuleLoader.readDirectory(Path.of(uri).getParent().getParent()));
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot list the packaged rule catalogue at " + marker, e);
+        }
+    }
+
+    /** Errors in packaged rules name the file as the repository does: rules/NAME.yaml. */
+    private static List<RuleLoader.Source> named(List<RuleLoader.Source> sources) {
+        return sources.stream()
+                .map(source -> new RuleLoader.Source("rules/" + Path.of(source.name).getFileName(), source.text))
+                .collect(java.util.stream.Collectors.toList());
+    }
+}
