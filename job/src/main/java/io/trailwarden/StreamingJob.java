@@ -4,13 +4,13 @@ import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.DetectionStage;
 import io.trailwarden.detect.TrailWardenTopology;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.KinesisInput;
 import io.trailwarden.event.RawInput;
 import io.trailwarden.respond.ActionResult;
 import io.trailwarden.respond.ResponseStage;
+import io.trailwarden.rules.CompiledRules;
 import io.trailwarden.rules.InvalidRulesException;
 import io.trailwarden.rules.RuleCatalogue;
 import java.io.IOException;
@@ -64,24 +64,39 @@ public final class StreamingJob {
     /** Adds the whole production graph to {@code env}: rules are loaded and validated before anything else. */
     public static void build(StreamExecutionEnvironment env, TrailWardenConfig config, Map<String, String> environment)
             throws ConfigException, InvalidRulesException, IOException {
-        DetectionStage detection = RuleCatalogue.compile(config.rules, config.lists, config.detection);
-        DataStream<RawInput> input = KinesisInput.create(env, config.source, environment);
-        build(input, config, detection);
-    }
-
-    /** The graph behind a given input: the end-to-end tests and benchmarks pass their own detection stage. */
-    public static void build(DataStream<RawInput> input, TrailWardenConfig config, DetectionStage detection) {
-        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, config.detection, detection);
-        SingleOutputStreamOperator<ActionResult> audit =
-                new ResponseStage(config.response, config.alerts, config.aws).apply(outputs.findings);
-        audit.addSink(new JsonLogSink<>("audit"))
+        CompiledRules detection = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+        Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
+        outputs.audit.addSink(new JsonLogSink<>("audit"))
                 .uid(AUDIT_SINK_UID)
                 .name("Response audit log");
-        outputs.deadLetters
-                .union(audit.getSideOutput(ResponseStage.DEAD_LETTERS))
-                .addSink(new JsonLogSink<DeadLetter>("dead-letter"))
+        outputs.deadLetters.addSink(new JsonLogSink<>("dead-letter"))
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead-letter log");
+    }
+
+    /** What the production graph hands its sinks. */
+    public static final class Outputs {
+        /** One record per action taken (containment, alert) and its result. */
+        public final DataStream<ActionResult> audit;
+        /** Unparseable input, late events, failed actions: every one with its reason. */
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<ActionResult> audit, DataStream<DeadLetter> deadLetters) {
+            this.audit = audit;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    /** Input -> detection -> response, without sinks: production logs both outputs, the benchmark measures them. */
+    public static Outputs graph(DataStream<RawInput> input, TrailWardenConfig config, CompiledRules detection) {
+        TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection, detection);
+        SingleOutputStreamOperator<ActionResult> audit =
+                new ResponseStage(config.response, config.alerts, config.aws).apply(detected.findings);
+        DataStream<DeadLetter> deadLetters = detected.deadLetters.union(audit.getSideOutput(ResponseStage.DEAD_LETTERS));
+        if (detection.lateEvents() != null) {
+            deadLetters = deadLetters.union(detection.lateEvents());
+        }
+        return new Outputs(audit, deadLetters);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.UUID;
  * the real records in {@code production/incident-records.jsonl}: each incident gets its own user
  * names, fresh event ids and times, and the records move to the account the emulators act in.
  */
-final class IncidentTraffic {
+public final class IncidentTraffic {
     private static final String BACKDOOR_ACCOUNT = "229654561268";
     private static final String CONSOLE_ACCOUNT = "562283505220";
     private static final String BACKDOOR_ACTOR = "christophe";
@@ -32,16 +32,16 @@ final class IncidentTraffic {
 
     private final String account;
 
-    IncidentTraffic(String account) {
+    public IncidentTraffic(String account) {
         this.account = account;
     }
 
     /** One record put into the stream: the EventBridge envelope and the partition key EventBridge would use. */
-    static final class Put {
-        final String partitionKey;
-        final String json;
-        final String eventName;
-        final String userName;
+    public static final class Put {
+        public final String partitionKey;
+        public final String json;
+        public final String eventName;
+        public final String userName;
 
         Put(String partitionKey, String json, String eventName, String userName) {
             this.partitionKey = partitionKey;
@@ -52,7 +52,7 @@ final class IncidentTraffic {
     }
 
     /** CreateUser, AttachUserPolicy AdministratorAccess, CreateAccessKey: all in one second, as recorded. */
-    List<Put> backdoor(String actor, String newUser, Instant second) {
+    public List<Put> backdoor(String actor, String newUser, Instant second) {
         List<Put> puts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String record = RECORDS.get(i)
@@ -64,17 +64,27 @@ final class IncidentTraffic {
         return puts;
     }
 
+    /** The CreateUser alone, as recorded: what the single-event rule contains on. */
+    public Put createUser(String actor, String newUser, Instant second) {
+        return backdoor(actor, newUser, second).get(0);
+    }
+
     /** ConsoleLogin, then ListBuckets and GetObject of {@code bucket}, spaced as recorded (106 s, 318 s). */
-    List<Put> consoleEnumeration(String user, String bucket, Instant login) {
-        return consoleSteps(user, bucket, login, 3);
+    public List<Put> consoleEnumeration(String user, String bucket, Instant login) {
+        return consoleSteps(user, bucket, login, 3, true);
+    }
+
+    /** ConsoleLogin, ListBuckets and GetObject of {@code bucket} within one second, as a script would. */
+    public List<Put> scriptedConsoleEnumeration(String user, String bucket, Instant second) {
+        return consoleSteps(user, bucket, second, 3, false);
     }
 
     /** The same principal's login and listing without the read: a near miss. */
-    List<Put> consoleLoginAndList(String user, Instant login) {
-        return consoleSteps(user, SENSITIVE_BUCKET, login, 2);
+    public List<Put> consoleLoginAndList(String user, Instant login) {
+        return consoleSteps(user, SENSITIVE_BUCKET, login, 2, true);
     }
 
-    private List<Put> consoleSteps(String user, String bucket, Instant login, int steps) {
+    private List<Put> consoleSteps(String user, String bucket, Instant login, int steps, boolean spacedAsRecorded) {
         Instant recordedLogin = Instant.parse(EventJson.readTree(RECORDS.get(3)).get("eventTime").asText());
         List<Put> puts = new ArrayList<>();
         for (int i = 3; i < 3 + steps; i++) {
@@ -83,18 +93,18 @@ final class IncidentTraffic {
                     .replace(CONSOLE_USER, user)
                     .replace(SENSITIVE_BUCKET, bucket);
             Instant recorded = Instant.parse(EventJson.readTree(record).get("eventTime").asText());
-            puts.add(envelope(record, login.plus(Duration.between(recordedLogin, recorded))));
+            puts.add(envelope(record, spacedAsRecorded ? login.plus(Duration.between(recordedLogin, recorded)) : login));
         }
         return puts;
     }
 
     /** A ListBuckets by {@code user} alone: matches no rule, and moves event time forward. */
-    Put listBuckets(String user, Instant time) {
+    public Put listBuckets(String user, Instant time) {
         return envelope(RECORDS.get(4).replace(CONSOLE_ACCOUNT, account).replace(CONSOLE_USER, user), time);
     }
 
     /** A GetObject by {@code user} without any login or listing before it. */
-    Put getObject(String user, String bucket, Instant time) {
+    public Put getObject(String user, String bucket, Instant time) {
         return envelope(RECORDS.get(5).replace(CONSOLE_ACCOUNT, account).replace(CONSOLE_USER, user)
                 .replace(SENSITIVE_BUCKET, bucket), time);
     }
