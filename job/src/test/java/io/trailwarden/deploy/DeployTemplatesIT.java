@@ -3,6 +3,7 @@ package io.trailwarden.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.PropertyGroups;
+import io.trailwarden.config.SourceConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.Kinesalite;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The CloudFormation templates in {@code deploy/}: linted by cfn-lint, and checked for what a review would check. */
 class DeployTemplatesIT {
     private static final Path DEPLOY = Kinesalite.repositoryRoot().resolve("deploy");
+    private static final String ACCOUNT = "123456789012";
     private static final Set<String> BOTH_DETAIL_TYPES =
             Set.of("AWS API Call via CloudTrail", "AWS Console Signin via CloudTrail");
 
@@ -196,34 +198,36 @@ class DeployTemplatesIT {
         assertThat(castMap(configuration.get("ApplicationSnapshotConfiguration"))).containsEntry("SnapshotsEnabled", true);
         assertThat(main.resourcesOfType("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption")).hasSize(1);
 
-        Map<String, Map<String, String>> groups = new LinkedHashMap<>();
-        for (Object group : castList(castMap(configuration.get("EnvironmentProperties")).get("PropertyGroups"))) {
-            Map<String, String> values = new LinkedHashMap<>();
-            castMap(castMap(group).get("PropertyMap")).forEach((key, value) -> values.put(key, resolve(main, value)));
-            groups.put((String) castMap(group).get("PropertyGroupId"), values);
-        }
-        TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.of(groups));
+        TrailWardenConfig withDefaults = TrailWardenConfig.from(propertyGroups(main, Map.of()));
+        assertThat(withDefaults.source.configured).isTrue();
+        assertThat(withDefaults.source.streamName).isEqualTo("trailwarden-events");
+        assertThat(withDefaults.source.endpoint).isNull();
+        assertThat(withDefaults.source.credentialsProvider).isEqualTo(SourceConfig.CredentialsProvider.AUTO);
+        assertThat(withDefaults.response.dryRun).isTrue();
+        assertThat(withDefaults.response.ownAccountId).isEqualTo(ACCOUNT);
+        assertThat(withDefaults.response.ownRoleArns).containsExactly("arn:aws:iam::" + ACCOUNT + ":role/trailwarden-application");
+        assertThat(withDefaults.alerts.topicArn).isEqualTo("arn:aws:sns:us-east-1:" + ACCOUNT + ":trailwarden-alerts");
 
-        assertThat(config.source.configured).isTrue();
-        assertThat(config.source.streamName).isEqualTo("trailwarden-events");
-        assertThat(config.source.endpoint).isNull();
+        TrailWardenConfig armed = TrailWardenConfig.from(propertyGroups(main, Map.of("DryRun", "false",
+                "SensitiveBuckets", "payroll-exports,customer-data", "MemberAccountIds", "210987654321,109876543210",
+                "BreakGlassRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/BreakGlass")));
+        assertThat(armed.response.dryRun).isFalse();
+        assertThat(armed.response.accounts).containsExactly("210987654321", "109876543210");
+        assertThat(armed.lists.lists.get("sensitiveBuckets")).containsExactly("payroll-exports", "customer-data");
     }
 
-    /** A property value as MSF would receive it, with parameters at their defaults. */
-    private static String resolve(CfnTemplate template, Object value) {
-        if (value instanceof String) {
-            return (String) value;
+    /** The application's property groups as MSF would receive them for the given parameter values (others default). */
+    private static PropertyGroups propertyGroups(CfnTemplate template, Map<String, String> parameters) {
+        CfnEvaluation evaluation = new CfnEvaluation(template, ACCOUNT, "us-east-1", parameters);
+        Map<String, Object> configuration = castMap(CfnTemplate.properties(template.resources().get("Application"))
+                .get("ApplicationConfiguration"));
+        Map<String, Map<String, String>> groups = new LinkedHashMap<>();
+        for (Object group : castList(evaluation.evaluate(castMap(configuration.get("EnvironmentProperties")).get("PropertyGroups")))) {
+            Map<String, String> values = new LinkedHashMap<>();
+            castMap(castMap(group).get("PropertyMap")).forEach((key, value) -> values.put(key, (String) value));
+            groups.put((String) castMap(group).get("PropertyGroupId"), values);
         }
-        Object ref = castMap(value).get("Ref");
-        if ("AWS::Region".equals(ref)) {
-            return "us-east-1";
-        }
-        Map<String, Object> parameters = castMap(template.root.get("Parameters"));
-        if (parameters.containsKey(ref)) {
-            return defaultOf(template, (String) ref);
-        }
-        Map<String, Object> resource = template.resources().get(ref);
-        return resolve(template, CfnTemplate.properties(resource).get("Name"));
+        return PropertyGroups.of(groups);
     }
 
     private static List<String> broadGrants(CfnTemplate template) {
