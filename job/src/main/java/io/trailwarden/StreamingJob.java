@@ -52,8 +52,22 @@ public final class StreamingJob {
         env.execute(JOB_NAME);
     }
 
+    /**
+     * {@code trailwarden run --config FILE} without {@code --local}: the production graph on an embedded
+     * cluster in this process, with the settings MSF would apply ({@link #selfManagedConfiguration}).
+     * Returns when the job ends (it does not end by itself: it reads the stream until stopped).
+     */
+    public static void runSelfManaged(TrailWardenConfig config, Path checkpointDirectory, int parallelism)
+            throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(selfManagedConfiguration(checkpointDirectory));
+        env.setParallelism(parallelism);
+        build(env, config, System.getenv());
+        env.execute(JOB_NAME);
+    }
+
     /** MSF's runtime properties; an empty set means the job is not on MSF, which is a mistake worth naming. */
-    static PropertyGroups msfProperties(Map<String, Properties> runtimeProperties) throws ConfigException {
+    public static PropertyGroups msfProperties(Map<String, Properties> runtimeProperties) throws ConfigException {
         if (runtimeProperties.isEmpty()) {
             throw new ConfigException(List.of("no MSF runtime properties (/etc/flink/application_properties.json):"
                     + " outside Managed Service for Apache Flink run `trailwarden run --config FILE`"));
