@@ -29,6 +29,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production job: Kinesis -> detection -> response. The MSF application's main class; also what
@@ -42,6 +44,7 @@ public final class StreamingJob {
     public static final String JOB_NAME = "TrailWarden";
     public static final String AUDIT_SINK_UID = "audit-log";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-log";
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
 
     private StreamingJob() {}
 
@@ -78,6 +81,8 @@ public final class StreamingJob {
     /** Adds the whole production graph to {@code env}: rules are loaded and validated before anything else. */
     public static void build(StreamExecutionEnvironment env, TrailWardenConfig config, Map<String, String> environment)
             throws ConfigException, InvalidRulesException, IOException {
+        // Secrets print as *** (Secret.toString); the source group holds no keys at all.
+        config.describe().forEach(line -> LOG.info("configuration {}", line));
         CompiledRules detection = RuleCatalogue.compile(config.rules, config.lists, config.detection);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
         outputs.audit.addSink(new JsonLogSink<>("audit"))
