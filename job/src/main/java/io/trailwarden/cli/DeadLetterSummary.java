@@ -29,10 +29,7 @@ public final class DeadLetterSummary {
         }
     }
 
-    public long total() {
-        return total;
-    }
-
+    /** Dead letters of one stage ({@code parse}, {@code late}, ...) so far. */
     public long count(String stage) {
         return byStage.getOrDefault(stage, 0L);
     }

@@ -69,6 +69,13 @@ public final class ResponseConfig implements Serializable {
         this.backoffMax = backoffMax;
     }
 
+    /** The same settings with containment forced to dry-run (local runs and replays never act). */
+    public ResponseConfig asDryRun() {
+        return new ResponseConfig(true, allowedProvisioners, dryRunRules, protectedPrincipals, ownRoleArns,
+                breakGlassRoleArn, ownAccountId, accounts, responderRoleName, quarantinePolicyName, maxContainments,
+                containmentWindow, actionTimeout, maxInFlight, maxAttempts, backoffBase, backoffMax);
+    }
+
     public static ResponseConfig defaults() {
         return read(PropertyGroups.empty(), new ArrayList<>());
     }

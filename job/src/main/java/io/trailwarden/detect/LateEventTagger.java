@@ -2,6 +2,7 @@ package io.trailwarden.detect;
 
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.DeadLetter;
+import io.trailwarden.event.ParseFunction;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,7 +33,7 @@ public class LateEventTagger extends ProcessFunction<CloudTrailEvent, CloudTrail
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup(ParseFunction.METRIC_GROUP).counter(LATE_METRIC);
     }
 
     @Override

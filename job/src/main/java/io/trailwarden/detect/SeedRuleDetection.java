@@ -21,8 +21,7 @@ public final class SeedRuleDetection implements DetectionStage {
     @Override
     public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
         return events.process(new CreateUserRule(response.allowedProvisioners, response.dryRun))
-                .returns(Finding.class)
                 .uid("rule-" + CreateUserRule.RULE_ID)
-                .name("Rule " + CreateUserRule.RULE_ID + ": CreateUser by a principal outside the allow-list");
+                .name("Rule " + CreateUserRule.RULE_ID);
     }
 }

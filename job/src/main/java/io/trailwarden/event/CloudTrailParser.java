@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns raw input units into {@link CloudTrailEvent}s, and everything it cannot use into
@@ -60,14 +61,32 @@ public final class CloudTrailParser implements Serializable {
         this.maxUnitBytes = maxUnitBytes;
     }
 
-    public int maxRecordBytes() {
-        return maxRecordBytes;
+    /**
+     * Parses one unit, emitting every event and dead letter it holds to {@code out}. An exception
+     * thrown by {@code out} itself (a failing downstream operator) propagates; anything else going
+     * wrong inside the parser becomes a dead letter, so a parser bug cannot stop the job either.
+     */
+    public void parse(RawInput input, ParseOutput out) {
+        GuardedOutput guarded = new GuardedOutput(out);
+        try {
+            parseUnit(input, guarded);
+        } catch (RuntimeException e) {
+            if (guarded.failed) {
+                throw e;
+            }
+            byte[] bytes = input == null || input.bytes == null ? new byte[0] : input.bytes;
+            out.deadLetter(deadLetter("parser failure: " + e, input == null ? null : input.origin, bytes, 0, bytes.length));
+        }
     }
 
-    /** Parses one unit, emitting every event and dead letter it holds to {@code out}. */
-    public void parse(RawInput input, ParseOutput out) {
+    private void parseUnit(RawInput input, ParseOutput out) {
         String origin = input == null ? null : input.origin;
         byte[] bytes = input == null ? null : input.bytes;
+        if (input != null && input.readError != null) {
+            out.deadLetter(DeadLetter.ofBytes(STAGE, "unreadable input: " + input.readError, origin,
+                    bytes == null ? new byte[0] : bytes, 0, bytes == null ? 0 : bytes.length));
+            return;
+        }
         if (bytes == null || bytes.length == 0) {
             out.deadLetter(DeadLetter.of(STAGE, "empty record", origin, ""));
             return;
@@ -81,7 +100,7 @@ public final class CloudTrailParser implements Serializable {
                 return;
             } catch (IOException | RuntimeException e) {
                 out.deadLetter(deadLetter(
-                        "gzip input is corrupt: " + quote(e.getMessage()), origin, bytes, 0, bytes.length));
+                        "gzip input is corrupt: " + Gzip.describe(e), origin, bytes, 0, bytes.length));
                 return;
             }
             parseText(inflated, 0, inflated.length, origin, out);
@@ -107,9 +126,16 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter("empty record", origin, bytes, start, end - start));
             return;
         }
+        // The common unit, one compact record or envelope, is recognised in the same pass that
+        // shows it needs no re-serializing; only other text is searched for line breaks.
+        int textStart = JsonLayout.skipBlank(bytes, start, textEnd);
+        if (new JsonSlices(bytes).isCompactValue(textStart, textEnd)) {
+            parseDocument(bytes, textStart, textEnd, origin, out, true);
+            return;
+        }
         int firstNewline = indexOf(bytes, (byte) '\n', start, textEnd);
         if (firstNewline < 0) {
-            parseDocument(bytes, start, textEnd, origin, out);
+            parseDocument(bytes, start, textEnd, origin, out, false);
             return;
         }
         int firstLineStart = JsonLayout.skipBlank(bytes, start, textEnd);
@@ -117,11 +143,11 @@ public final class CloudTrailParser implements Serializable {
         JsonLayout layout =
                 JsonLayout.ofFirstLine(factory(), bytes, firstLineStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
-            parseDocument(bytes, start, textEnd, origin, out);
-        } else if (layout == JsonLayout.UNDECIDED && textEnd - start <= maxRecordBytes) {
-            JsonNode whole = readTreeOrNull(bytes, start, textEnd - start);
+            parseDocument(bytes, start, textEnd, origin, out, false);
+        } else if (layout == JsonLayout.UNDECIDED && textEnd - firstLineStart <= maxRecordBytes) {
+            JsonNode whole = readTreeOrNull(bytes, firstLineStart, textEnd - firstLineStart);
             if (whole != null) {
-                dispatch(whole, origin, out);
+                dispatch(whole, bytes, firstLineStart, textEnd, false, origin, out);
             } else {
                 parseLines(bytes, start, textEnd, origin, out);
             }
@@ -136,7 +162,7 @@ public final class CloudTrailParser implements Serializable {
         while (lineStart <= end) {
             int newline = indexOf(bytes, (byte) '\n', lineStart, end);
             int lineEnd = newline < 0 ? end : newline;
-            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out);
+            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out, false);
             if (newline < 0) {
                 break;
             }
@@ -145,8 +171,11 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /** One JSON text that is not split further by lines: a record, an envelope or a Records file. */
-    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    /**
+     * One JSON text that is not split further by lines: a record, an envelope or a Records file.
+     * {@code compact}: the text is already known to be one value without whitespace.
+     */
+    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out, boolean compact) {
         int first = JsonLayout.skipBlank(bytes, start, end);
         int last = end;
         while (last > first && JsonLayout.isBlank(bytes[last - 1])) {
@@ -158,7 +187,7 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (length > maxRecordBytes) {
-            if (!streamLargeRecordsFile(bytes, first, last, origin, out)) {
+            if (!streamLargeRecordsFile(bytes, first, last, compact, origin, out)) {
                 out.deadLetter(deadLetter("record too large (" + length + " bytes)", origin, bytes, first, length));
             }
             return;
@@ -170,7 +199,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(tree, origin, out);
+        dispatch(tree, bytes, first, last, compact, origin, out);
     }
 
     /**
@@ -178,7 +207,8 @@ public final class CloudTrailParser implements Serializable {
      * the streaming parser and only those within the bound become trees, so one huge element is one
      * dead letter and never a huge tree. Returns false when the text is not such a file.
      */
-    private boolean streamLargeRecordsFile(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private boolean streamLargeRecordsFile(
+            byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         try (JsonParser parser = factory().createParser(bytes, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
@@ -206,7 +236,7 @@ public final class CloudTrailParser implements Serializable {
                             elementLength));
                 } else {
                     JsonNode element = reader().readTree(bytes, elementStart, elementLength);
-                    recordsElement(element, elementOrigin, out);
+                    recordsElement(element, bytes, elementStart, elementEnd, compact, elementOrigin, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -218,14 +248,16 @@ public final class CloudTrailParser implements Serializable {
                         Math.min(end - start, DeadLetter.MAX_RAW_CHARS)));
             }
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             out.deadLetter(deadLetter(
                     "Records file stops being valid JSON: " + jsonProblem(e), origin, bytes, start, end - start));
             return true;
         }
     }
 
-    private void dispatch(JsonNode tree, String origin, ParseOutput out) {
+    /** {@code [start, end)} is the text {@code tree} was read from, trimmed; {@code compact} as known. */
+    private void dispatch(
+            JsonNode tree, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         if (!tree.isObject()) {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(tree), origin, tree.toString()));
@@ -238,30 +270,53 @@ public final class CloudTrailParser implements Serializable {
                         STAGE, "field Records is " + article(records) + ", expected an array", origin, tree.toString()));
                 return;
             }
-            int index = 0;
-            for (JsonNode element : records) {
-                recordsElement(element, recordsOrigin(origin, index++), out);
+            int[] ranges = elementRanges(bytes, start, end, records.size());
+            for (int index = 0; index < records.size(); index++) {
+                recordsElement(
+                        records.get(index),
+                        bytes,
+                        ranges == null ? -1 : ranges[2 * index],
+                        ranges == null ? -1 : ranges[2 * index + 1],
+                        compact,
+                        recordsOrigin(origin, index),
+                        out);
             }
             return;
         }
         JsonNode detailType = tree.get("detail-type");
         if (detailType != null) {
-            envelope(tree, detailType, origin, out);
+            envelope(tree, detailType, bytes, start, end, compact, origin, out);
             return;
         }
-        record(tree, origin, out);
+        record(tree, bytes, start, end, compact, origin, out);
     }
 
-    private void recordsElement(JsonNode element, String origin, ParseOutput out) {
+    private static int[] elementRanges(byte[] bytes, int start, int end, int expectedCount) {
+        JsonSlices slices = new JsonSlices(bytes);
+        int[] array = slices.member(start, end, "Records");
+        int[] ranges = array == null ? null : slices.elements(array[0], array[1]);
+        return ranges != null && ranges.length == 2 * expectedCount ? ranges : null;
+    }
+
+    private void recordsElement(
+            JsonNode element, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
         if (element.isObject()) {
-            record(element, origin, out);
+            record(element, bytes, start, end, compact, origin, out);
         } else {
             out.deadLetter(DeadLetter.of(
                     STAGE, "not a CloudTrail record: a JSON " + kind(element), origin, element.toString()));
         }
     }
 
-    private void envelope(JsonNode envelope, JsonNode detailType, String origin, ParseOutput out) {
+    private void envelope(
+            JsonNode envelope,
+            JsonNode detailType,
+            byte[] bytes,
+            int start,
+            int end,
+            boolean compact,
+            String origin,
+            ParseOutput out) {
         if (!detailType.isTextual()) {
             out.deadLetter(DeadLetter.of(
                     STAGE,
@@ -290,11 +345,19 @@ public final class CloudTrailParser implements Serializable {
                     envelope.toString()));
             return;
         }
-        record(detail, origin, out);
+        int[] range = new JsonSlices(bytes).member(start, end, "detail");
+        record(detail, bytes, range == null ? -1 : range[0], range == null ? -1 : range[1], compact, origin, out);
     }
 
-    private void record(JsonNode record, String origin, ParseOutput out) {
-        String rawJson = record.toString();
+    /**
+     * One record object; {@code [start, end)} is its text when known (else start is -1), kept as
+     * {@code rawJson} when it is compact: known to be ({@code compact}) or found to be.
+     */
+    private void record(
+            JsonNode record, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
+        String rawJson = start >= 0 && (compact || new JsonSlices(bytes).isCompactValue(start, end))
+                ? new String(bytes, start, end - start, StandardCharsets.UTF_8)
+                : record.toString();
         CloudTrailEvent event;
         try {
             event = RecordFields.toEvent(record, rawJson);
@@ -408,6 +471,36 @@ public final class CloudTrailParser implements Serializable {
             }
         }
         return -1;
+    }
+
+    /** Tells an exception of the parser from one thrown by whoever receives its output. */
+    private static final class GuardedOutput implements ParseOutput {
+        private final ParseOutput delegate;
+        private boolean failed;
+
+        GuardedOutput(ParseOutput delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void event(CloudTrailEvent event) {
+            try {
+                delegate.event(event);
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void deadLetter(DeadLetter deadLetter) {
+            try {
+                delegate.deadLetter(deadLetter);
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
     }
 
     /** Ends the element loop of a truncated Records file with the same dead letter as other bad JSON. */

@@ -2,11 +2,14 @@ package io.trailwarden.event;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Cuts one file's content into {@link RawInput} units while streaming it: a JSON-lines file into one
@@ -33,13 +36,28 @@ final class FileUnits implements Closeable {
     private int lineNumber;
     private boolean started;
     private boolean jsonLines;
+    private boolean wholeDocument;
     private final ArrayDeque<RawInput> ready = new ArrayDeque<>();
     private int pendingBlankLines;
+    private String brokenGzip;
 
     FileUnits(String origin, InputStream raw, int maxUnitBytes) throws IOException {
         this.origin = origin;
         this.maxUnitBytes = maxUnitBytes;
-        this.in = gzipAware(raw);
+        PushbackInputStream peek = new PushbackInputStream(raw, 2);
+        byte[] magic = new byte[2];
+        int read = peek.readNBytes(magic, 0, 2);
+        peek.unread(magic, 0, read);
+        InputStream content = peek;
+        if (Gzip.isGzip(magic, 0, read)) {
+            try {
+                content = new GZIPInputStream(peek, BUFFER_BYTES);
+            } catch (ZipException | EOFException e) {
+                brokenGzip = Gzip.describe(e);
+                endOfInput = true;
+            }
+        }
+        this.in = content;
     }
 
     /** The next unit, or null at the end of the file. */
@@ -55,6 +73,13 @@ final class FileUnits implements Closeable {
                 break;
             }
             addLine(line);
+        }
+        if (ready.isEmpty() && brokenGzip != null) {
+            ready.add(wholeDocument
+                    ? RawInput.unreadable(origin, "gzip stream breaks off: " + brokenGzip)
+                    : RawInput.unreadable(origin + ":" + (lineNumber + 1),
+                            "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
+            brokenGzip = null;
         }
         return ready.poll();
     }
@@ -79,6 +104,7 @@ final class FileUnits implements Closeable {
         JsonLayout layout =
                 JsonLayout.ofFirstLine(EventJson.MAPPER.getFactory(), first, 0, first.length);
         if (layout != JsonLayout.LINES) {
+            wholeDocument = true;
             head.write(first);
             head.write('\n');
             ready.add(RawInput.of(origin, readRest(head.toByteArray())));
@@ -161,7 +187,17 @@ final class FileUnits implements Closeable {
 
     private boolean fill() throws IOException {
         while (position == limit && !endOfInput) {
-            int read = in.read(buffer, 0, buffer.length);
+            int read;
+            try {
+                read = in.read(buffer, 0, buffer.length);
+            } catch (ZipException | EOFException e) {
+                if (!(in instanceof GZIPInputStream)) {
+                    throw e;
+                }
+                // A truncated or corrupt gzip file is bad input, not a reason to fail the job.
+                brokenGzip = Gzip.describe(e);
+                read = -1;
+            }
             if (read < 0) {
                 endOfInput = true;
             } else {
@@ -179,14 +215,6 @@ final class FileUnits implements Closeable {
             }
         }
         return true;
-    }
-
-    private static InputStream gzipAware(InputStream raw) throws IOException {
-        java.io.PushbackInputStream peek = new java.io.PushbackInputStream(raw, 2);
-        byte[] magic = new byte[2];
-        int read = peek.readNBytes(magic, 0, 2);
-        peek.unread(magic, 0, read);
-        return Gzip.isGzip(magic, 0, read) ? new GZIPInputStream(peek, BUFFER_BYTES) : peek;
     }
 
     @Override

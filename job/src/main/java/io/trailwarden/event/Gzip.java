@@ -43,6 +43,14 @@ final class Gzip {
         }
     }
 
+    /** What went wrong, worded for a dead letter; a truncated stream's EOFException has no message. */
+    static String describe(Exception e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
+    }
+
     static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 

@@ -11,6 +11,11 @@ public class RawInput {
     /** Where the bytes came from: {@code file:line}, {@code file}, {@code stream/shard/sequence}. */
     public String origin;
     public byte[] bytes;
+    /**
+     * Set by a reader that could not deliver this unit (a gzip stream that breaks off mid-file): the
+     * parser turns it into a dead letter with this reason instead of the reader failing the job.
+     */
+    public String readError;
 
     public RawInput() {}
 
@@ -23,6 +28,12 @@ public class RawInput {
 
     public static RawInput of(String origin, String text) {
         return of(origin, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static RawInput unreadable(String origin, String readError) {
+        RawInput input = of(origin, new byte[0]);
+        input.readError = readError;
+        return input;
     }
 
     @Override

@@ -220,7 +220,12 @@ public final class AlertFormatter implements Serializable {
         if (value == null || value.length() <= config.maxFieldChars) {
             return value;
         }
-        return value.substring(0, config.maxFieldChars) + "...[" + (value.length() - config.maxFieldChars) + " more chars]";
+        int end = config.maxFieldChars;
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            // Never split a surrogate pair: half of one is not a character and not valid UTF-8.
+            end--;
+        }
+        return value.substring(0, end) + "...[" + (value.length() - end) + " more chars]";
     }
 
     /** Cut, then every control, format or line-separator character shown as an escape: one value, one line. */

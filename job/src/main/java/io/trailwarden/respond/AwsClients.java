@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -32,6 +33,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * never retried attempts-squared times.
  */
 public final class AwsClients implements AutoCloseable {
+    public static final String USER_AGENT_MARKER = "TrailWarden";
+
     private final AwsConfig aws;
     private final ResponseConfig response;
     private final AwsCredentialsProvider credentials;
@@ -39,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
     private final IamClient iam;
     private final SnsClient sns;
     private final StsClient sts;
+    private volatile String callerArn;
     private final Map<String, IamClient> memberAccounts = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> memberCredentials = new ConcurrentHashMap<>();
 
@@ -77,6 +81,9 @@ public final class AwsClients implements AutoCloseable {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryStrategy(response))
                         .apiCallAttemptTimeout(Duration.ofSeconds(15))
+                        // Shows up in CloudTrail's userAgent: lets people see TrailWarden's calls. The loop
+                        // guard does not rely on it, because any caller can send it.
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, USER_AGENT_MARKER)
                         .build());
         if (aws.endpointOverride != null) {
             builder.endpointOverride(URI.create(aws.endpointOverride));
@@ -89,7 +96,7 @@ public final class AwsClients implements AutoCloseable {
      * responder role in that account, opened with a TrailWarden session name (the loop guard relies on it).
      */
     public IamClient iamFor(String accountId, String partition) {
-        if (accountId == null || accountId.equals(response.ownAccountId)) {
+        if (accountId == null || accountId.equals(ownAccountId())) {
             return iam;
         }
         return memberAccounts.computeIfAbsent(accountId, account -> {
@@ -102,6 +109,28 @@ public final class AwsClients implements AutoCloseable {
             memberCredentials.put(account, provider);
             return configure(IamClient.builder(), provider, Region.AWS_GLOBAL).httpClient(http).build();
         });
+    }
+
+    /**
+     * The ARN of the identity these clients act as, asked of STS once. The responder never contains
+     * itself, whether or not {@code ownRoleArns} names it.
+     */
+    public String callerArn() {
+        String arn = callerArn;
+        if (arn == null) {
+            arn = sts.getCallerIdentity().arn();
+            callerArn = arn;
+        }
+        return arn;
+    }
+
+    /** The configured own account, or else the account of the identity these clients act as. */
+    private String ownAccountId() {
+        if (response.ownAccountId != null) {
+            return response.ownAccountId;
+        }
+        String[] arn = callerArn().split(":");
+        return arn.length > 4 ? arn[4] : null;
     }
 
     public SnsClient sns() {

@@ -35,12 +35,4 @@ public final class BlastRadiusCap {
         recent.add(now);
         return true;
     }
-
-    public int max() {
-        return max;
-    }
-
-    public long windowMillis() {
-        return windowMillis;
-    }
 }

@@ -1,5 +1,6 @@
 package io.trailwarden.respond;
 
+import io.trailwarden.detect.PlannedAction;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -45,7 +46,7 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<Integer, Res
         }
         List<Long> recent = cap.inWindow(previous, now);
         for (PlannedStep step : plan.steps) {
-            if (step.decision == Decision.EXECUTE && step.type == io.trailwarden.detect.PlannedAction.Type.CONTAIN
+            if (step.decision == Decision.EXECUTE && step.type == PlannedAction.Type.CONTAIN
                     && !cap.tryAdmit(recent, now)) {
                 step.decision = Decision.SKIPPED_CAP;
                 step.reason = "blast-radius cap reached: " + maxContainments + " containments in the last "

@@ -41,6 +41,11 @@ public final class IamContainment {
     }
 
     public ContainmentResult contain(Target target, String findingId, Instant findingTime) {
+        String self = clients.callerArn();
+        if (isIdentity(target, self)) {
+            return new ContainmentResult(Outcome.SKIPPED_PROTECTED,
+                    "the responder's own identity (" + self + "): never contained");
+        }
         IamClient iam = clients.iamFor(target.accountId, IamNames.partition(target.arn));
         if (target.kind == Target.Kind.IAM_USER) {
             return containUser(iam, target.name, findingId);
@@ -49,6 +54,20 @@ public final class IamContainment {
             return containRole(iam, target.name, findingId, findingTime);
         }
         throw new IllegalArgumentException("IAM cannot contain a " + target.kind + " target");
+    }
+
+    /** True when the caller ARN (a user, or a session of a role) is the target's user or role. */
+    static boolean isIdentity(Target target, String callerArn) {
+        if (callerArn == null || target.accountId == null || !callerArn.contains(":" + target.accountId + ":")) {
+            return false;
+        }
+        String resource = callerArn.substring(callerArn.lastIndexOf(':') + 1);
+        if (target.kind == Target.Kind.IAM_USER) {
+            return resource.startsWith("user/") && resource.endsWith("/" + target.name);
+        }
+        String[] session = resource.split("/");
+        return target.kind == Target.Kind.IAM_ROLE && session.length == 3 && session[0].equals("assumed-role")
+                && session[1].equals(target.name);
     }
 
     /** Deny-all policy, every active key deactivated, console password removed; tagged with what changed. */
@@ -67,25 +86,29 @@ public final class IamContainment {
                     + " attached, no active access key, no console password");
         }
 
+        List<String> changes = new ArrayList<>();
+        // The policy first: it cuts every permission at once, keys and password included.
+        if (!policyInPlace) {
+            iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(wanted));
+            changes.add("attached deny-all inline policy " + policyName);
+        }
         String now = clock.get().truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(QuarantineTags.FINDING_ID, findingId);
         tags.put(QuarantineTags.CONTAINED_AT, now);
         tags.put(QuarantineTags.POLICY, policyName);
+        // The record of what is about to change is written first: if the job dies half-way, the replay
+        // finds these keys already inactive and would not know to list them, and release would never
+        // reactivate them.
         if (!activeKeys.isEmpty()) {
-            // Written before the keys are touched: if the job dies half-way, the replay finds these keys
-            // already inactive and would not know to list them, and release would never reactivate them.
             Set<String> deactivated = new LinkedHashSet<>(splitList(userTags(iam, userName).get(QuarantineTags.DEACTIVATED_KEYS)));
             deactivated.addAll(activeKeys);
             tags.put(QuarantineTags.DEACTIVATED_KEYS, String.join(" ", deactivated));
         }
-        iam.tagUser(r -> r.userName(userName).tags(toTags(tags)));
-
-        List<String> changes = new ArrayList<>();
-        if (!policyInPlace) {
-            iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(wanted));
-            changes.add("attached deny-all inline policy " + policyName);
+        if (hasLoginProfile) {
+            tags.put(QuarantineTags.LOGIN_PROFILE_DELETED, now);
         }
+        iam.tagUser(r -> r.userName(userName).tags(toTags(tags)));
         for (String keyId : activeKeys) {
             iam.updateAccessKey(r -> r.userName(userName).accessKeyId(keyId).status(StatusType.INACTIVE));
             changes.add("deactivated access key " + keyId);
@@ -94,7 +117,6 @@ public final class IamContainment {
             try {
                 iam.deleteLoginProfile(r -> r.userName(userName));
                 changes.add("deleted the console password (login profile)");
-                iam.tagUser(r -> r.userName(userName).tags(toTags(Map.of(QuarantineTags.LOGIN_PROFILE_DELETED, now))));
             } catch (NoSuchEntityException gone) {
                 changes.add("console password was already gone");
             }
@@ -215,9 +237,5 @@ public final class IamContainment {
         } catch (IOException e) {
             return json;
         }
-    }
-
-    public String policyName() {
-        return policyName;
     }
 }

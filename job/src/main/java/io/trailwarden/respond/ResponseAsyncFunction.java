@@ -48,9 +48,12 @@ public final class ResponseAsyncFunction extends RichAsyncFunction<ResponsePlan,
 
     @Override
     public void asyncInvoke(ResponsePlan plan, ResultFuture<ResponseReport> resultFuture) {
+        long started = System.currentTimeMillis();
         CompletableFuture.supplyAsync(() -> executor.execute(plan), pool).whenComplete((report, error) -> {
             if (error != null) {
-                resultFuture.completeExceptionally(error);
+                // Failing the job would replay this finding into the same error after every restart.
+                resultFuture.complete(Collections.singletonList(ResponseExecutor.failedAll(plan, started,
+                        System.currentTimeMillis() - started, "response task failed: " + error)));
             } else {
                 resultFuture.complete(Collections.singletonList(report));
             }
@@ -60,8 +63,9 @@ public final class ResponseAsyncFunction extends RichAsyncFunction<ResponsePlan,
     @Override
     public void timeout(ResponsePlan plan, ResultFuture<ResponseReport> resultFuture) {
         long timeoutMillis = response.actionTimeout.toMillis();
-        resultFuture.complete(Collections.singletonList(
-                ResponseExecutor.timedOut(plan, System.currentTimeMillis() - timeoutMillis, timeoutMillis)));
+        resultFuture.complete(Collections.singletonList(ResponseExecutor.failedAll(plan,
+                System.currentTimeMillis() - timeoutMillis, timeoutMillis,
+                "response did not finish within " + timeoutMillis + " ms (TrailWarden.Response.actionTimeout)")));
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Carries out one plan: containments first, then the alert, which always goes out and says what
@@ -53,17 +52,18 @@ public final class ResponseExecutor {
         return report;
     }
 
-    /** The result of a step that timed out as a whole: every action failed, each a dead letter. */
-    public static ResponseReport timedOut(ResponsePlan plan, long startedAtMillis, long timeoutMillis) {
+    /**
+     * The report of a response that did not finish (timed out, or its task failed): every action
+     * failed, each a dead letter. Its actions may be partly done; they are idempotent, so safe to repeat.
+     */
+    public static ResponseReport failedAll(ResponsePlan plan, long startedAtMillis, long durationMillis, String detail) {
         ResponseReport report = new ResponseReport();
         report.findingId = plan.finding.findingId;
         for (PlannedStep step : plan.steps) {
-            String detail = "response did not finish within " + timeoutMillis + " ms; the actions may be partly done"
-                    + " and are safe to repeat";
             ActionResult result = ActionResult.of(plan.finding.findingId, plan.finding.ruleId, step.type,
                     step.target == null ? "-" : targetLabel(step.target),
                     step.target == null ? null : step.target.accountId, Outcome.FAILED, detail, startedAtMillis,
-                    timeoutMillis);
+                    durationMillis);
             report.results.add(result);
             report.deadLetters.add(deadLetter(plan.finding, result));
         }
@@ -85,7 +85,9 @@ public final class ResponseExecutor {
                     Instant.ofEpochMilli(finding.lastEventTimeMillis()));
             result = ActionResult.of(finding.findingId, finding.ruleId, step.type, label, account, done.outcome,
                     done.detail, started, clock.get().toEpochMilli() - started);
-        } catch (SdkException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // SdkException mostly; anything else (a finding with a malformed target) must not fail the
+            // job either: a restart would replay the same finding into the same failure.
             result = ActionResult.of(finding.findingId, finding.ruleId, step.type, label, account, Outcome.FAILED,
                     "containment failed: " + e.getMessage(), started, clock.get().toEpochMilli() - started);
             report.deadLetters.add(deadLetter(finding, result));
@@ -106,7 +108,7 @@ public final class ResponseExecutor {
                 result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
                         Outcome.DONE, "published as SNS message " + messageId, started,
                         clock.get().toEpochMilli() - started);
-            } catch (SdkException e) {
+            } catch (RuntimeException e) {
                 result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
                         Outcome.FAILED, "alert failed: " + e.getMessage(), started, clock.get().toEpochMilli() - started);
             }

@@ -24,10 +24,12 @@ public final class ResponsePlanner implements Serializable {
 
     private final ResponseConfig config;
     private final List<ArnPattern> protectedPatterns = new ArrayList<>();
+    private final List<ArnPattern> ownRoles = new ArrayList<>();
 
     public ResponsePlanner(ResponseConfig config) {
         this.config = config;
         for (String arn : config.ownRoleArns) {
+            ownRoles.add(new ArnPattern(arn));
             protectedPatterns.add(new ArnPattern(arn));
         }
         if (config.breakGlassRoleArn != null) {
@@ -99,10 +101,16 @@ public final class ResponsePlanner implements Serializable {
         if (target.name == null || target.name.isEmpty()) {
             return "the target has no user or role name";
         }
+        if (target.kind == Target.Kind.IAM_ROLE && target.name.startsWith("AWSServiceRole")) {
+            return "role " + target.name + " is a service-linked role: AWS manages it and IAM refuses changes to it";
+        }
+        if (target.kind == Target.Kind.IAM_ROLE && target.name.startsWith("AWSReservedSSO_")) {
+            return "role " + target.name + " belongs to IAM Identity Center: contain the user or permission set there";
+        }
         String account = target.accountId;
         if (account == null || !config.containableAccounts().contains(account)) {
             return "account " + (account == null ? "(unknown)" : account)
-                    + " is outside the configured accounts (TrailWarden.Response.accounts)";
+                    + " is outside the configured accounts (TrailWarden.Response.accounts, ownAccountId)";
         }
         return null;
     }
@@ -146,8 +154,10 @@ public final class ResponsePlanner implements Serializable {
         if (actor == null || actor.type != IdentityType.ASSUMED_ROLE) {
             return false;
         }
-        if (actor.sessionIssuerArn != null && config.ownRoleArns.contains(actor.sessionIssuerArn)) {
-            return true;
+        for (ArnPattern ownRole : ownRoles) {
+            if (ownRole.matches(actor.sessionIssuerArn)) {
+                return true;
+            }
         }
         String session = IamNames.sessionName(actor.arn);
         return config.responderRoleName.equals(actor.sessionIssuerName)

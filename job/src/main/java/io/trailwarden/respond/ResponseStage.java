@@ -3,6 +3,7 @@ package io.trailwarden.respond;
 import io.trailwarden.config.AlertConfig;
 import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.event.DeadLetter;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,10 @@ public final class ResponseStage {
         this.response = response;
         this.alerts = alerts;
         this.aws = aws;
+    }
+
+    public static ResponseStage from(TrailWardenConfig config) {
+        return new ResponseStage(config.response, config.alerts, config.aws);
     }
 
     /** The audit stream of every action's result; its side output {@link #DEAD_LETTERS} holds the failures. */

@@ -1,5 +1,6 @@
 package io.trailwarden.respond;
 
+import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.event.DeadLetter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
@@ -30,7 +31,7 @@ public final class SplitResponseReport extends ProcessFunction<ResponseReport, A
         for (ActionResult result : report.results) {
             if (result.outcome == Outcome.FAILED) {
                 failedActions.inc();
-            } else if (result.outcome == Outcome.DONE && result.action == io.trailwarden.detect.PlannedAction.Type.CONTAIN) {
+            } else if (result.outcome == Outcome.DONE && result.action == PlannedAction.Type.CONTAIN) {
                 containments.inc();
             }
             out.collect(result);

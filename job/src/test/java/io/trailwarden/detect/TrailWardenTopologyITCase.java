@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.CloudTrailInputs;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.Corpus;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.EventJson;
 import io.trailwarden.event.RawInput;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -20,6 +22,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -37,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole topology at parallelism 2 over the real corpus, shuffled, with duplicate deliveries and
  * malformed records interleaved: exactly the corpus's one backdoor-user finding, every distinct record
- * reaching detection exactly once, and one dead letter per malformed record.
+ * reaching detection exactly once, and one dead letter per malformed record; and the hostile file read
+ * by the streaming file source.
  */
 class TrailWardenTopologyITCase {
     private static final int PARALLELISM = 2;
@@ -54,6 +58,10 @@ class TrailWardenTopologyITCase {
     private static final String ACCOUNT = "229654561268";
     private static final int EXTRA_CREATE_USER_DELIVERIES = 2;
     private static final int OTHER_DUPLICATED_RECORDS = 10;
+
+    /** The lines of {@code hostile.jsonl.gz} that are not usable records (see make_hostile.py). */
+    private static final List<Integer> HOSTILE_BAD_LINES =
+            List.of(2, 4, 5, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 22, 23);
 
     private static final List<String> MALFORMED = List.of(
             "{\"eventVersion\": \"1.08\", \"userIdentity\": {\"type\": \"IAMUser\"",
@@ -129,6 +137,35 @@ class TrailWardenTopologyITCase {
                 .filter(letter -> LateEventTagger.STAGE.equals(letter.stage)).collect(Collectors.toList());
         assertThat(parseLetters.size() + lateLetters.size()).isEqualTo(deadLetters.size());
         assertThat(counter(job.getJobID(), "lateEvents")).isEqualTo(lateLetters.size());
+    }
+
+    /**
+     * The event helper's hostile file (see {@code hostile/make_hostile.py}): real records with malformed
+     * and hostile lines between them, read by the streaming file source at parallelism 2.
+     */
+    @Test
+    void theHostileFileYieldsItsFindingAndOneDeadLetterPerBadLine() throws Exception {
+        Path hostile = Corpus.path("/hostile/hostile.jsonl.gz");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARALLELISM);
+        DataStream<RawInput> input = env.fromSource(
+                CloudTrailInputs.fileSource(List.of(hostile)), WatermarkStrategy.noWatermarks(), "hostile file");
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
+                input, DetectionConfig.defaults(), new SeedRuleDetection(ResponseConfig.defaults()));
+        CloseableIterator<Finding> findingsOut = outputs.findings.collectAsync();
+        CloseableIterator<DeadLetter> deadLettersOut = outputs.deadLetters.collectAsync();
+        JobClient job = env.executeAsync("topology-itcase-hostile");
+
+        List<Finding> findings = drain(findingsOut);
+        List<DeadLetter> deadLetters = drain(deadLettersOut);
+        job.getJobExecutionResult().get();
+
+        assertThat(findings).extracting(finding -> finding.events.get(0).eventId).containsExactly(CREATE_USER_EVENT_ID);
+        String origin = new org.apache.flink.core.fs.Path(hostile.toUri()).toString();
+        assertThat(deadLetters.stream().filter(letter -> CloudTrailParser.STAGE.equals(letter.stage))
+                        .map(letter -> letter.origin))
+                .containsExactlyInAnyOrderElementsOf(HOSTILE_BAD_LINES.stream()
+                        .map(line -> origin + ":" + line).collect(Collectors.toList()));
     }
 
     private static List<String> malformedOrigins() {

@@ -71,6 +71,16 @@ class AlertFormatterTest {
     }
 
     @Test
+    void cuttingNeverSplitsACharacterOutsideTheBasicPlane() {
+        AlertFormatter tight = new AlertFormatter(new AlertConfig(null, 50, 16));
+        String emoji = "\uD83D\uDE00";
+        String cut = tight.cut("a".repeat(15) + emoji + "tail");
+        assertThat(cut).startsWith("a".repeat(15) + "...[");
+        assertThat(cut.chars().anyMatch(c -> Character.isSurrogate((char) c))).isFalse();
+        assertThat(tight.cut("a".repeat(14) + emoji + "tail")).startsWith("a".repeat(14) + emoji + "...[4 more chars]");
+    }
+
+    @Test
     void subjectStaysWithinSnsLimitsWhateverTheTitle() {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         finding.title = "Backdoor \u00fcser\ncreated\u0000 " + "very long ".repeat(30);

@@ -154,6 +154,11 @@ class ContainmentIT {
                 ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
+
+                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
+                assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
+                assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
             }
 
             assertThatThrownBy(asAttacker::listUsers).isInstanceOf(IamException.class)
@@ -259,6 +264,25 @@ class ContainmentIT {
     }
 
     @Test
+    void aFailedAlertIsADeadLetterAndDoesNotUndoTheContainment() throws Exception {
+        MotoFixture.backdoorUser(iam, "malicious-iam-user");
+
+        ResponseReport report = respond(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user"),
+                "arn:aws:sns:us-east-1:" + ACCOUNT + ":no-such-topic");
+
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.DONE);
+        assertThat(report.results).filteredOn(r -> r.action == PlannedAction.Type.ALERT).singleElement()
+                .satisfies(alert -> {
+                    assertThat(alert.outcome).isEqualTo(Outcome.FAILED);
+                    assertThat(alert.detail).startsWith("alert failed: ");
+                });
+        assertThat(report.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: alert failed");
+            assertThat(letter.raw).contains("\"findingId\"", "malicious-iam-user");
+        });
+    }
+
+    @Test
     void aRoleDeniesSessionsIssuedBeforeTheFinding() throws Exception {
         iam.createRole(r -> r.roleName("ci-deployer").assumeRolePolicyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}"));
@@ -285,6 +309,15 @@ class ContainmentIT {
                 .containsEntry(QuarantineTags.FINDING_ID, finding.findingId);
         assertThat(inbox.receive()).first().satisfies(alert -> assertThat(alert.get("Message").asText())
                 .contains("trailwarden release --role ci-deployer --account 123456789012"));
+
+        ResponseConfig response = responseConfig();
+        try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
+            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer"))
+                    .first().asString().startsWith("removed inline policy TrailWardenQuarantine from role ci-deployer");
+        }
+        assertThat(iam.listRolePolicies(r -> r.roleName("ci-deployer")).policyNames()).isEmpty();
+        assertThat(iam.listRoleTags(r -> r.roleName("ci-deployer")).tags())
+                .anySatisfy(tag -> assertThat(tag.key() + "=" + tag.value()).isEqualTo(QuarantineTags.RELEASED_AT + "=2026-11-22T02:00:00Z"));
     }
 
     @Test

@@ -89,6 +89,19 @@ class ResponsePlannerTest {
     }
 
     @Test
+    void serviceLinkedAndIdentityCenterRolesAreAlertOnly() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        PlannedStep serviceLinked = containStep(planner.plan(findingFor(Target.of(Target.Kind.IAM_ROLE,
+                "AWSServiceRoleForSupport", null, ACCOUNT))));
+        PlannedStep sso = containStep(planner.plan(findingFor(Target.of(Target.Kind.IAM_ROLE,
+                "AWSReservedSSO_Admin_0123456789abcdef", null, ACCOUNT))));
+        assertThat(serviceLinked.decision).isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
+        assertThat(serviceLinked.reason).contains("service-linked role");
+        assertThat(sso.decision).isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
+        assertThat(sso.reason).contains("IAM Identity Center");
+    }
+
+    @Test
     void memberAccountsInTheListAreContainable() throws Exception {
         ResponsePlanner planner = new ResponsePlanner(config(Map.of("accounts", ACCOUNT + ",999988887777")));
         PlannedStep foreign = containStep(planner.plan(findingFor(

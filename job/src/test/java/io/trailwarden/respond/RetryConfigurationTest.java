@@ -32,6 +32,7 @@ class RetryConfigurationTest {
 
     private HttpServer server;
     private final List<Long> requestTimes = new ArrayList<>();
+    private final List<String> userAgents = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -46,6 +47,7 @@ class RetryConfigurationTest {
             int index;
             synchronized (requestTimes) {
                 requestTimes.add(System.nanoTime());
+                userAgents.add(exchange.getRequestHeaders().getFirst("User-Agent"));
                 index = requestTimes.size() - 1;
             }
             int status = index < statuses.length ? statuses[index] : 200;
@@ -68,6 +70,7 @@ class RetryConfigurationTest {
             assertThat(iam.listUsers().users()).isEmpty();
         }
         assertThat(requestTimes).hasSize(4);
+        assertThat(userAgents).allSatisfy(agent -> assertThat(agent).contains(AwsClients.USER_AGENT_MARKER));
     }
 
     @Test

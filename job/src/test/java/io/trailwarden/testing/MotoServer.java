@@ -113,6 +113,13 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
             }
             process = null;
         }
+        if (log != null) {
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                // A temp file left behind is harmless.
+            }
+        }
     }
 
     private boolean responds() {

@@ -1,0 +1,139 @@
+package io.trailwarden.cli;
+
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.SeedRuleDetection;
+import io.trailwarden.detect.TrailWardenTopology;
+import io.trailwarden.event.CloudTrailInputs;
+import io.trailwarden.event.DeadLetter;
+import io.trailwarden.event.RawInput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ExceptionUtils;
+
+/**
+ * The job on an embedded mini-cluster with its web UI, over the bundled sample or local files, with
+ * findings printed as they arrive and dead letters summarised at the end.
+ */
+final class LocalRun {
+    static final String SAMPLE = "samples/stratus-demo.jsonl";
+    static final String SOURCE_UID = "source-local-input";
+
+    private final TrailWardenConfig config;
+    private final int parallelism;
+    private final int preferredWebUiPort;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    LocalRun(TrailWardenConfig config, int parallelism, int preferredWebUiPort, PrintWriter out, PrintWriter err) {
+        this.config = config;
+        this.parallelism = parallelism;
+        this.preferredWebUiPort = preferredWebUiPort;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<Path> files) throws Exception {
+        int port = webUiPort();
+        Configuration flink = new Configuration();
+        // The web UI can submit jobs: keep it off the network.
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.ADDRESS, "localhost");
+        flink.set(RestOptions.PORT, port);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        env.setParallelism(parallelism);
+
+        DataStream<RawInput> input = files.isEmpty() ? sample(env) : files(env, files);
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
+                input, config.detection, new SeedRuleDetection(config.response.asDryRun()));
+        CloseableIterator<Finding> findings = outputs.findings.collectAsync();
+        CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
+
+        out.println("TrailWarden local run over " + (files.isEmpty() ? "the bundled sample " + SAMPLE
+                : files.size() + " file(s)") + ", parallelism " + parallelism + ", containment dry-run");
+        out.flush();
+        JobClient job = env.executeAsync("TrailWarden local run");
+        out.println("Flink web UI: http://localhost:" + port + "  (job " + job.getJobID() + ", while it runs)");
+        out.println();
+        out.flush();
+
+        DeadLetterSummary summary = new DeadLetterSummary();
+        ExecutorService drainer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dead-letter-drain");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Both collect sinks must be drained at once: a full, unread one would stall the whole job.
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(
+                () -> deadLetters.forEachRemaining(summary::add), drainer);
+        FindingPrinter printer = new FindingPrinter(out);
+        long findingCount = 0;
+        try (findings; deadLetters) {
+            while (findings.hasNext()) {
+                printer.print(findings.next());
+                findingCount++;
+            }
+            drained.get();
+            job.getJobExecutionResult().get();
+        } catch (ExecutionException | RuntimeException e) {
+            err.println("the job failed: " + TerminalText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
+            err.flush();
+            return TrailWardenCli.FAILED;
+        } finally {
+            drainer.shutdownNow();
+        }
+        out.println(findingCount + (findingCount == 1 ? " finding" : " findings"));
+        summary.print(out);
+        out.flush();
+        return TrailWardenCli.OK;
+    }
+
+    private static DataStream<RawInput> sample(StreamExecutionEnvironment env) {
+        byte[] bytes;
+        try (InputStream in = LocalRun.class.getClassLoader().getResourceAsStream(SAMPLE)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled sample " + SAMPLE + " is missing from the build");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return env.fromData(List.of(RawInput.of(SAMPLE, bytes))).uid(SOURCE_UID).name("Bundled sample");
+    }
+
+    private static DataStream<RawInput> files(StreamExecutionEnvironment env, List<Path> files) {
+        return env.fromSource(CloudTrailInputs.fileSource(files), WatermarkStrategy.noWatermarks(), "CloudTrail files")
+                .uid(SOURCE_UID);
+    }
+
+    /** The preferred port when it is free, otherwise any free one: the URL printed is the one in use. */
+    private int webUiPort() throws IOException {
+        if (preferredWebUiPort > 0) {
+            try (ServerSocket probe = new ServerSocket(preferredWebUiPort, 1, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException busy) {
+                err.println("note: port " + preferredWebUiPort + " is in use; the web UI takes a free port");
+            }
+        }
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}

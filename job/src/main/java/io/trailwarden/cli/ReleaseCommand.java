@@ -1,0 +1,78 @@
+package io.trailwarden.cli;
+
+import io.trailwarden.config.ConfigException;
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.respond.AwsClients;
+import io.trailwarden.respond.Release;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
+
+@Command(
+        name = "release",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Undo a TrailWarden quarantine: remove its inline policy, reactivate only the access keys it"
+                    + " deactivated, and record the release in tags. A console password it deleted cannot be"
+                    + " restored; the command prints how to set a new one.",
+            "Credentials come from the AWS SDK's default chain (environment, profile, instance role)."
+        })
+final class ReleaseCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Identity identity;
+
+    static final class Identity {
+        @Option(names = "--user", paramLabel = "NAME", description = "The IAM user to release.")
+        String user;
+
+        @Option(names = "--role", paramLabel = "NAME", description = "The IAM role to release.")
+        String role;
+    }
+
+    @Option(names = "--account", paramLabel = "ID",
+            description = "The account the identity is in, when it is not the job's own"
+                    + " (TrailWarden.Response.ownAccountId); reached through the responder role there.")
+    String account;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TrailWardenConfig loaded;
+        try {
+            loaded = config.load();
+        } catch (ConfigException e) {
+            err.println("configuration " + config.source() + " is invalid:");
+            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
+            err.flush();
+            return TrailWardenCli.USAGE;
+        }
+        try (AwsClients clients = AwsClients.withDefaultCredentials(loaded.aws, loaded.response)) {
+            Release release = new Release(clients, loaded.response.quarantinePolicyName, Instant::now);
+            List<String> report = identity.user != null
+                    ? release.releaseUser(account, identity.user)
+                    : release.releaseRole(account, identity.role);
+            report.forEach(line -> out.println("- " + TerminalText.safe(line)));
+            out.flush();
+            return TrailWardenCli.OK;
+        } catch (SdkException e) {
+            err.println("release failed: " + TerminalText.safe(e.getMessage()));
+            err.flush();
+            return TrailWardenCli.FAILED;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.trailwarden.cli;
+
+import io.trailwarden.config.ConfigException;
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.event.CloudTrailInputs;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the detection job.",
+            "With --local: on an embedded Flink mini-cluster over the bundled sample of real CloudTrail records"
+                    + " (or --input files), containment in dry-run, findings printed as they are found;"
+                    + " ends when the input is done. The production job runs on Amazon Managed Service for"
+                    + " Apache Flink, not from this command."
+        })
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--local", description = "Run on an embedded Flink mini-cluster in this process.")
+    boolean local;
+
+    @Option(names = "--input", paramLabel = "PATH", arity = "1..*",
+            description = "CloudTrail files or directories to read instead of the bundled sample: EventBridge"
+                    + " envelopes, bare records or {\"Records\": [...]} files, JSON lines or one document, plain"
+                    + " or gzip.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Port of the Flink web UI on localhost (default: ${DEFAULT-VALUE}; 0 or a busy port:"
+                    + " any free one, printed at start).")
+    int webUiPort;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!local) {
+            throw new ParameterException(spec.commandLine(),
+                    "run needs --local: the production job is deployed to Amazon Managed Service for Apache Flink");
+        }
+        if (parallelism < 1 || parallelism > 64) {
+            throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
+        }
+        if (webUiPort < 0 || webUiPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--web-ui-port must be between 0 and 65535");
+        }
+        List<Path> files;
+        try {
+            files = inputs.isEmpty() ? List.of() : CloudTrailInputs.files(inputs);
+        } catch (UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), "--input: " + e.getCause().getMessage());
+        }
+        if (!inputs.isEmpty() && files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--input: no files under " + inputs);
+        }
+        TrailWardenConfig loaded;
+        try {
+            loaded = config.load();
+        } catch (ConfigException e) {
+            err.println("configuration " + config.source() + " is invalid:");
+            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
+            err.flush();
+            return TrailWardenCli.USAGE;
+        }
+        LOG.info("configuration from {}:\n  {}", config.source(), String.join("\n  ", loaded.describe()));
+        if (!loaded.response.dryRun) {
+            err.println("note: --local never contains anything; TrailWarden.Response.dryRun=false is ignored here");
+        }
+        return new LocalRun(loaded, parallelism, webUiPort, out, err).run(files);
+    }
+}

@@ -1,0 +1,112 @@
+package io.trailwarden.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrailWardenConfigTest {
+    private static final String USER_ARN = "arn:aws:iam::229654561268:user/provisioner";
+    private static final String ROLE_ARN = "arn:aws:iam::229654561268:role/iam-pipeline";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreSafe() {
+        TrailWardenConfig config = TrailWardenConfig.defaults();
+
+        assertThat(config.response.dryRun).isTrue();
+        assertThat(config.response.allowedProvisioners).isEmpty();
+        assertThat(config.detection.outOfOrderness).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.detection.dedupTtl).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void aFileInMsfShapeIsReadIntoTypedSettings() throws Exception {
+        Path file = write("["
+                + "{\"PropertyGroupId\": \"TrailWarden.Detection\", \"PropertyMap\": {\"outOfOrderness\": \"2m\", \"dedupTtl\": \"PT6H\"}},"
+                + "{\"PropertyGroupId\": \"TrailWarden.Response\", \"PropertyMap\": {\"dryRun\": \"false\","
+                + " \"allowedProvisioners\": \"" + USER_ARN + ", " + ROLE_ARN + "\"}}]");
+
+        TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.fromJsonFile(file));
+
+        assertThat(config.detection.outOfOrderness).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.detection.dedupTtl).isEqualTo(Duration.ofHours(6));
+        assertThat(config.response.dryRun).isFalse();
+        assertThat(config.response.allowedProvisioners).containsExactly(USER_ARN, ROLE_ARN);
+        assertThat(config.response.asDryRun().dryRun).isTrue();
+        assertThat(config.response.asDryRun().allowedProvisioners).containsExactly(USER_ARN, ROLE_ARN);
+    }
+
+    @Test
+    void everyErrorOfEveryGroupIsReportedAtOnceNamingGroupAndKey() {
+        PropertyGroups groups = PropertyGroups.of(Map.of(
+                "TrailWarden.Detection", Map.of("outOfOrderness", "soon", "idleness", "0s", "dedupTTL", "1h"),
+                "TrailWarden.Response", Map.of("dryRun", "yes", "allowedProvisioners", "christophe, " + USER_ARN),
+                "TrailWarden.Responses", Map.of("dryRun", "true"),
+                "SomeoneElse.Group", Map.of("anything", "goes")));
+
+        assertThatThrownBy(() -> TrailWardenConfig.from(groups))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
+                        "TrailWarden.Detection.outOfOrderness: must be a duration such as 30s, 5m, 2h or PT5M, not 'soon'",
+                        "TrailWarden.Detection.idleness: must be between PT1S and PT1H, not PT0S",
+                        "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, idleness, maxRuleWindow, outOfOrderness)",
+                        "TrailWarden.Response.dryRun: must be true or false, not 'yes'",
+                        "TrailWarden.Response.allowedProvisioners: 'christophe' is not an IAM principal ARN"
+                                + " (arn:aws:iam::ACCOUNT:user/NAME or role/NAME)",
+                        "TrailWarden.Responses: unknown property group (known: "
+                                + String.join(", ", TrailWardenConfig.knownGroups()) + ")"));
+    }
+
+    @Test
+    void aFileOfTheWrongShapeIsReportedWithItsName() throws Exception {
+        Path file = write("{\"TrailWarden.Response\": {\"dryRun\": false}}");
+
+        assertThatThrownBy(() -> PropertyGroups.fromJsonFile(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .containsExactly(file + ": expected a JSON array of {\"PropertyGroupId\": ..., \"PropertyMap\": {...}}"));
+    }
+
+    @Test
+    void describeListsEveryEffectiveSettingOfEveryGroup() {
+        List<String> lines = TrailWardenConfig.defaults().describe();
+
+        assertThat(lines).contains(
+                "TrailWarden.Detection.outOfOrderness = PT30S",
+                "TrailWarden.Detection.dedupTtl = PT1H",
+                "TrailWarden.Response.dryRun = true",
+                "TrailWarden.Response.allowedProvisioners = []");
+        for (String group : TrailWardenConfig.knownGroups()) {
+            assertThat(lines).anyMatch(line -> line.startsWith(group + "."));
+        }
+    }
+
+    @Test
+    void secretsNeverPrintTheirValue() {
+        List<String> errors = new ArrayList<>();
+        GroupReader reader = new GroupReader(
+                PropertyGroups.of(Map.of("TrailWarden.Test", Map.of("token", "hunter2"))), "TrailWarden.Test", errors);
+
+        Secret token = reader.secret("token");
+
+        assertThat(token.reveal()).isEqualTo("hunter2");
+        assertThat(token.toString()).isEqualTo("***");
+        assertThat("token = " + token).doesNotContain("hunter2");
+        assertThat(reader.secret("absent")).isNull();
+    }
+
+    private Path write(String json) throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json);
+        return file;
+    }
+}

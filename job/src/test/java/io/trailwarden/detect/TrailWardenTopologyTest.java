@@ -1,0 +1,46 @@
+package io.trailwarden.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.event.RawInput;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The job graph's shape: every operator can be matched to its state in a snapshot after an upgrade. */
+class TrailWardenTopologyTest {
+    @Test
+    void everyOperatorHasAStableUidAndAReadableName() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
+                env.fromData(RawInput.of("unit", "{}")).uid("test-source"),
+                DetectionConfig.defaults(),
+                new SeedRuleDetection(ResponseConfig.defaults()));
+        outputs.findings.sinkTo(discarding()).uid("test-findings");
+        outputs.deadLetters.sinkTo(discarding()).uid("test-dead-letters");
+
+        StreamGraph graph = env.getStreamGraph();
+        List<String> uids = graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID).collect(Collectors.toList());
+
+        assertThat(uids).doesNotContainNull().doesNotHaveDuplicates().contains(
+                TrailWardenTopology.PARSE_UID,
+                TrailWardenTopology.DEDUP_UID,
+                TrailWardenTopology.EVENT_TIME_UID,
+                TrailWardenTopology.LATE_EVENTS_UID,
+                "rule-" + CreateUserRule.RULE_ID);
+        assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
+                .isNotBlank().hasSizeLessThanOrEqualTo(80));
+    }
+
+    private static <T> Sink<T> discarding() {
+        return new DiscardingSink<>();
+    }
+}

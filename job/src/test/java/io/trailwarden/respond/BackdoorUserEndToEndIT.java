@@ -1,0 +1,105 @@
+package io.trailwarden.respond;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trailwarden.config.AlertConfig;
+import io.trailwarden.config.AwsConfig;
+import io.trailwarden.config.PropertyGroups;
+import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.detect.SeedRuleDetection;
+import io.trailwarden.detect.TrailWardenTopology;
+import io.trailwarden.event.RawInput;
+import io.trailwarden.testing.MotoClients;
+import io.trailwarden.testing.MotoServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.StatusType;
+
+/**
+ * The Stratus {@code iam-create-admin-user} records, as raw input, through the real topology (parse,
+ * dedup, event time, the CreateUser rule) and the response stage, against moto: the backdoor user the
+ * records created ends up quarantined, and the alert is in the queue.
+ */
+class BackdoorUserEndToEndIT {
+    @RegisterExtension
+    static final MotoServer MOTO = new MotoServer();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
+    private static final String USER = "malicious-iam-user";
+
+    @BeforeAll
+    static void defaultCredentialChain() {
+        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
+        System.setProperty("aws.secretAccessKey", "secret");
+    }
+
+    @AfterAll
+    static void clearCredentials() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    @Test
+    void theCreatedUserIsQuarantinedAndTheAlertSent() throws Exception {
+        MOTO.reset();
+        AccessKey key;
+        try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
+            key = MotoFixture.backdoorUser(iam, USER);
+        }
+        MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
+        TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.of(Map.of(
+                ResponseConfig.GROUP, Map.of("dryRun", "false", "ownAccountId", ACCOUNT),
+                AlertConfig.GROUP, Map.of("topicArn", inbox.topicArn),
+                AwsConfig.GROUP, Map.of("region", MotoServer.REGION, "endpointOverride", MOTO.endpoint().toString()))));
+        List<RawInput> input = new ArrayList<>();
+        List<String> records = CorpusFindings.records();
+        for (int i = 0; i < records.size(); i++) {
+            input.add(RawInput.of("stratus:" + i, CorpusFindings.rewriteForMoto(records.get(i), ACCOUNT, USER)));
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        TrailWardenTopology.Outputs detected = TrailWardenTopology.build(
+                env.fromData(input), config.detection, new SeedRuleDetection(config.response));
+        // Bounded input: the job ends on its own and every result is collected well under the limit.
+        List<ActionResult> audit = ResponseStage.from(config).apply(detected.findings).executeAndCollect(1000);
+
+        assertThat(audit).extracting(r -> r.action, r -> r.outcome).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.CONTAIN, Outcome.DONE),
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.ALERT, Outcome.DONE));
+        try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
+            assertThat(iam.listUserPolicies(r -> r.userName(USER)).policyNames()).contains("TrailWardenQuarantine");
+            assertThat(iam.listAccessKeys(r -> r.userName(USER)).accessKeyMetadata())
+                    .singleElement().satisfies(k -> {
+                        assertThat(k.accessKeyId()).isEqualTo(key.accessKeyId());
+                        assertThat(k.status()).isEqualTo(StatusType.INACTIVE);
+                    });
+            assertThatThrownBy(() -> iam.getLoginProfile(r -> r.userName(USER))).isInstanceOf(NoSuchEntityException.class);
+        }
+        List<JsonNode> alerts = inbox.receive();
+        assertThat(alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.at("/MessageAttributes/ruleId/Value").asText()).isEqualTo("iam-user-created-outside-allow-list");
+            assertThat(alert.get("Message").asText()).contains("CreateUser", "source IP: 075.050.255.67",
+                    "CONTAIN arn:aws:iam::123456789012:user/malicious-iam-user: DONE");
+        });
+    }
+}

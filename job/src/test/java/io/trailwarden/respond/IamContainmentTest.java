@@ -1,0 +1,46 @@
+package io.trailwarden.respond;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.detect.Target;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class IamContainmentTest {
+    private static final String ACCOUNT = "111122223333";
+
+    @Test
+    void theRespondersOwnIdentityIsRecognisedInEveryArnShape() {
+        Target user = Target.of(Target.Kind.IAM_USER, "responder", null, ACCOUNT);
+        Target role = Target.of(Target.Kind.IAM_ROLE, "TrailWardenJob", null, ACCOUNT);
+
+        assertThat(IamContainment.isIdentity(user, "arn:aws:iam::111122223333:user/responder")).isTrue();
+        assertThat(IamContainment.isIdentity(user, "arn:aws:iam::111122223333:user/ops/responder")).isTrue();
+        assertThat(IamContainment.isIdentity(role, "arn:aws:sts::111122223333:assumed-role/TrailWardenJob/flink-1")).isTrue();
+
+        assertThat(IamContainment.isIdentity(user, "arn:aws:iam::111122223333:user/not-responder")).isFalse();
+        assertThat(IamContainment.isIdentity(user, "arn:aws:iam::999988887777:user/responder")).isFalse();
+        assertThat(IamContainment.isIdentity(role, "arn:aws:sts::111122223333:assumed-role/TrailWardenJobX/s")).isFalse();
+        assertThat(IamContainment.isIdentity(role, "arn:aws:iam::111122223333:user/TrailWardenJob")).isFalse();
+    }
+
+    @Test
+    void theRoleQuarantinePolicyRevokesTokensIssuedBeforeTheCutOff() {
+        IamContainment containment = new IamContainment(null, "TrailWardenQuarantine", Instant::now);
+        String policy = containment.denyAll(Instant.parse("2024-08-01T13:33:29Z"));
+
+        assertThat(policy).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrailWardenQuarantine\","
+                + "\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+                + "{\"aws:TokenIssueTime\":\"2024-08-01T13:33:29Z\"}}}]}");
+        assertThat(IamContainment.tokenIssueCutoff(policy)).isEqualTo(Instant.parse("2024-08-01T13:33:29Z"));
+        assertThat(IamContainment.tokenIssueCutoff(containment.denyAll(null))).isNull();
+    }
+
+    @Test
+    void policyDocumentsCompareAsJsonWhetherIamReturnsThemEncodedOrNot() {
+        String compact = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+        assertThat(IamContainment.normalise("%7B%22Version%22%3A%20%222012-10-17%22%2C%20%22Statement%22%3A%20%5B%5D%7D"))
+                .isEqualTo(compact);
+        assertThat(IamContainment.normalise("{ \"Version\": \"2012-10-17\",\n \"Statement\": [] }")).isEqualTo(compact);
+    }
+}

@@ -1,0 +1,68 @@
+package io.trailwarden.respond;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.AlertConfig;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.PlannedAction;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The executor's paths that call no AWS service: the AWS ones are in ContainmentIT against moto. */
+class ResponseExecutorTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T02:00:00Z");
+    private final ResponseExecutor withoutAws = new ResponseExecutor(null,
+            new AlertFormatter(new AlertConfig(null, 50, 256)), null, () -> NOW);
+
+    @Test
+    void ownActivityIsRecordedAndNeitherContainedNorAlerted() {
+        Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
+        ResponsePlan plan = ResponsePlan.of(finding, List.of(
+                PlannedStep.of(PlannedAction.Type.CONTAIN, finding.target, Decision.IGNORED_OWN_ACTIVITY, "loop guard"),
+                PlannedStep.of(PlannedAction.Type.ALERT, finding.target, Decision.IGNORED_OWN_ACTIVITY, "loop guard")));
+
+        ResponseReport report = withoutAws.execute(plan);
+
+        assertThat(report.results).extracting(r -> r.action, r -> r.outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.CONTAIN, Outcome.IGNORED_OWN_ACTIVITY),
+                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.ALERT, Outcome.IGNORED_OWN_ACTIVITY));
+        assertThat(report.deadLetters).isEmpty();
+    }
+
+    @Test
+    void withoutATopicTheAlertFailsVisibly() {
+        Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
+        ResponsePlan plan = ResponsePlan.of(finding, List.of(
+                PlannedStep.of(PlannedAction.Type.CONTAIN, finding.target, Decision.DRY_RUN, "dry-run by configuration"),
+                PlannedStep.of(PlannedAction.Type.ALERT, finding.target, Decision.EXECUTE, null)));
+
+        ResponseReport report = withoutAws.execute(plan);
+
+        assertThat(report.results.get(0).outcome).isEqualTo(Outcome.DRY_RUN);
+        assertThat(report.results.get(0).detail)
+                .isEqualTo("would quarantine arn:aws:iam::111122223333:user/backdoor (dry-run by configuration)");
+        assertThat(report.results.get(1).outcome).isEqualTo(Outcome.FAILED);
+        assertThat(report.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.stage).isEqualTo("response");
+            assertThat(letter.reason).contains("no SNS topic configured (TrailWarden.Alerts.topicArn)");
+            assertThat(letter.origin).isEqualTo("finding " + finding.findingId + " rule " + finding.ruleId);
+        });
+    }
+
+    @Test
+    void aResponseThatDidNotFinishFailsEveryActionWithADeadLetterEach() {
+        Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
+        ResponsePlan plan = ResponsePlan.of(finding, List.of(
+                PlannedStep.of(PlannedAction.Type.CONTAIN, finding.target, Decision.EXECUTE, null),
+                PlannedStep.of(PlannedAction.Type.ALERT, finding.target, Decision.EXECUTE, null)));
+
+        ResponseReport report = ResponseExecutor.failedAll(plan, 1000L, 60_000L, "response did not finish within 60000 ms");
+
+        assertThat(report.results).hasSize(2).allSatisfy(result -> {
+            assertThat(result.outcome).isEqualTo(Outcome.FAILED);
+            assertThat(result.durationMillis).isEqualTo(60_000L);
+        });
+        assertThat(report.deadLetters).hasSize(2);
+    }
+}
