@@ -63,11 +63,11 @@ class TrailWardenCliTest {
     }
 
     @Test
-    void runWithoutLocalSaysWhereTheProductionJobRuns() {
+    void runWithoutLocalNeedsTheKinesisSourceGroup() {
         CliRun run = CliRun.of("run");
 
         assertThat(run.exitCode).isEqualTo(TrailWardenCli.USAGE);
-        assertThat(run.err).contains("run needs --local");
+        assertThat(run.err).contains("run without --local reads the Kinesis stream of the TrailWarden.Source group");
     }
 
     @Test
