@@ -27,7 +27,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,10 +84,10 @@ public final class StreamingJob {
         config.describe().forEach(line -> LOG.info("configuration {}", line));
         CompiledRules detection = RuleCatalogue.compile(config.rules, config.lists, config.detection);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
-        outputs.audit.addSink(new JsonLogSink<>("audit"))
+        outputs.audit.sinkTo(new JsonLogSink<>("audit"))
                 .uid(AUDIT_SINK_UID)
                 .name("Response audit log");
-        outputs.deadLetters.addSink(new JsonLogSink<>("dead-letter"))
+        outputs.deadLetters.sinkTo(new JsonLogSink<>("dead-letter"))
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead-letter log");
     }
@@ -132,10 +131,10 @@ public final class StreamingJob {
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory.toUri().toString());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        flink.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(1));
-        flink.set(ExecutionCheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofSeconds(5));
-        flink.set(ExecutionCheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        flink.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(1));
+        flink.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofSeconds(5));
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));

@@ -49,6 +49,8 @@ public final class KinesisInput {
      * Adds the source to {@code env}. {@code environment} is the process environment (a parameter so
      * tests can supply emulator keys without touching the real one).
      */
+    // FlinkKinesisConsumer is a SourceFunction, hence the deprecated addSource (see the class comment for why).
+    @SuppressWarnings("deprecation")
     public static DataStream<RawInput> create(
             StreamExecutionEnvironment env, SourceConfig config, Map<String, String> environment)
             throws ConfigException {

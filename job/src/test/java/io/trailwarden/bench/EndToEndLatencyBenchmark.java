@@ -22,14 +22,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import io.trailwarden.production.QueueSink;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -62,11 +63,12 @@ public final class EndToEndLatencyBenchmark {
     private static final String STREAM = "cloudtrail-events";
     private static final Duration INCIDENT_SPACING = Duration.ofMillis(100);
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private static final Queue<ActionResult> AUDIT = new ConcurrentLinkedQueue<>();
+    private static final Queue<DeadLetter> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
     /** Containments finished, by contained user name: the end time on this machine's clock. */
     private static final Map<String, Long> CONTAINED_AT = new ConcurrentHashMap<>();
     /** How long each user's containment calls to IAM took, by user name. */
     private static final Map<String, Long> CONTAINMENT_DURATION = new ConcurrentHashMap<>();
-    private static final AtomicLong DEAD_LETTERS = new AtomicLong();
 
     private EndToEndLatencyBenchmark() {}
 
@@ -92,8 +94,8 @@ public final class EndToEndLatencyBenchmark {
             CompiledRules rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
             StreamingJob.Outputs outputs =
                     StreamingJob.graph(KinesisInput.create(env, config.source, Kinesalite.ENVIRONMENT), config, rules);
-            outputs.audit.addSink(new ContainmentTimes()).name("containment times");
-            outputs.deadLetters.addSink(new DeadLetterCount()).name("dead letters");
+            outputs.audit.sinkTo(new QueueSink<>(AUDIT)).name("audit");
+            outputs.deadLetters.sinkTo(new QueueSink<>(DEAD_LETTERS)).name("dead letters");
             JobClient job = env.executeAsync("trailwarden-latency-benchmark");
 
             IncidentTraffic traffic = new IncidentTraffic(ACCOUNT);
@@ -135,7 +137,7 @@ public final class EndToEndLatencyBenchmark {
                 report("sequence rule console-login-then-s3-enumeration", sequence);
                 report("  of which the IAM containment calls", iamDurations(incidents, EndToEndLatencyBenchmark::consoleUser));
                 System.out.printf(Locale.ROOT, "IAM check: %d of %d identities carry the quarantine policy; %d dead letters%n",
-                        quarantined, 2 * incidents, DEAD_LETTERS.get());
+                        quarantined, 2 * incidents, DEAD_LETTERS.size());
             } finally {
                 heartbeat.shutdownNow();
                 job.cancel().get();
@@ -178,7 +180,7 @@ public final class EndToEndLatencyBenchmark {
 
     private static void awaitContained(List<String> users, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!CONTAINED_AT.keySet().containsAll(users)) {
+        while (!drainAudit().keySet().containsAll(users)) {
             if (System.nanoTime() > deadline) {
                 List<String> missing = new ArrayList<>(users);
                 missing.removeAll(CONTAINED_AT.keySet());
@@ -187,6 +189,19 @@ public final class EndToEndLatencyBenchmark {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Moves new audit records into the containment times (start + duration of each DONE containment). */
+    private static Map<String, Long> drainAudit() {
+        for (ActionResult result = AUDIT.poll(); result != null; result = AUDIT.poll()) {
+            if (result.action != PlannedAction.Type.ALERT && result.outcome == Outcome.DONE && result.target != null) {
+                // The label is the target's ARN (".../user/NAME") or "KIND NAME".
+                String user = result.target.substring(Math.max(result.target.lastIndexOf('/'), result.target.lastIndexOf(' ')) + 1);
+                CONTAINED_AT.putIfAbsent(user, result.startedAtMillis + result.durationMillis);
+                CONTAINMENT_DURATION.putIfAbsent(user, result.durationMillis);
+            }
+        }
+        return CONTAINED_AT;
     }
 
     private static void report(String what, List<Long> latencies) {
@@ -234,29 +249,5 @@ public final class EndToEndLatencyBenchmark {
                 "TrailWarden.Alerts", Map.of("topicArn", topicArn),
                 "TrailWarden.Aws", Map.of("region", MotoServer.REGION, "endpointOverride", moto.endpoint().toString()),
                 "TrailWarden.Lists", Map.of("sensitiveBuckets", "payroll-exports")));
-    }
-
-    /** Records when each user's containment finished (start + duration of the DONE action). */
-    private static final class ContainmentTimes implements SinkFunction<ActionResult> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void invoke(ActionResult result, Context context) {
-            if (result.action != PlannedAction.Type.ALERT && result.outcome == Outcome.DONE && result.target != null) {
-                // The label is the target's ARN (".../user/NAME") or "KIND NAME".
-                String user = result.target.substring(Math.max(result.target.lastIndexOf('/'), result.target.lastIndexOf(' ')) + 1);
-                CONTAINED_AT.putIfAbsent(user, result.startedAtMillis + result.durationMillis);
-                CONTAINMENT_DURATION.putIfAbsent(user, result.durationMillis);
-            }
-        }
-    }
-
-    private static final class DeadLetterCount implements SinkFunction<DeadLetter> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void invoke(DeadLetter letter, Context context) {
-            DEAD_LETTERS.incrementAndGet();
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.SourceConfig;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.production.QueueSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.kinesis.shaded.com.amazonaws.services.kinesis.model.PutRecordResult;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +100,7 @@ class KinesisInputIT {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        KinesisInput.create(env, source, Kinesalite.ENVIRONMENT).addSink(new CollectingSink()).name("collect");
+        KinesisInput.create(env, source, Kinesalite.ENVIRONMENT).sinkTo(new QueueSink<>(RECEIVED)).name("collect");
         return env.executeAsync("kinesis-input-" + stream);
     }
 
@@ -126,15 +126,6 @@ class KinesisInputIT {
                 throw new AssertionError("not reached within " + timeout + "; received " + RECEIVED.size());
             }
             Thread.sleep(50);
-        }
-    }
-
-    private static final class CollectingSink implements SinkFunction<RawInput> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void invoke(RawInput value, Context context) {
-            RECEIVED.add(value);
         }
     }
 }

@@ -27,18 +27,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,7 +143,7 @@ class RocksDbSavepointIT {
     private static JobClient start(String savepoint) throws Exception {
         Configuration configuration = new Configuration();
         if (savepoint != null) {
-            configuration.set(SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
+            configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(2);
@@ -160,7 +159,7 @@ class RocksDbSavepointIT {
                 "TrailWarden.Lists", Map.of("sensitiveBuckets", "payroll-exports"))));
         CompiledRules rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
         TrailWardenTopology.build(KinesisInput.create(env, config.source, Kinesalite.ENVIRONMENT), config.detection, rules)
-                .findings.addSink(new CollectFindings()).name("collect findings");
+                .findings.sinkTo(new QueueSink<>(FINDINGS)).name("collect findings");
         return env.executeAsync("rocksdb-savepoint");
     }
 
@@ -174,14 +173,5 @@ class RocksDbSavepointIT {
 
     private static void await(JobClient job, BooleanSupplier condition, Duration timeout) throws Exception {
         MotoAccount.await(job, condition, timeout);
-    }
-
-    private static final class CollectFindings implements SinkFunction<Finding> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void invoke(Finding finding, Context context) {
-            FINDINGS.add(finding);
-        }
     }
 }
