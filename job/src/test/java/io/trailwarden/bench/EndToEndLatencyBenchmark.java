@@ -49,12 +49,13 @@ import software.amazon.awssdk.services.iam.IamClient;
  * </ul>
  * "Contained" is the end of the containment action as the audit stream reports it (its start plus its
  * duration, both on this machine's clock), checked against IAM on moto at the end. Run from the
- * repository root (JDK 17 needs the same --add-opens as the tests):
+ * repository root, in a JVM of its own (exec:java's class loading breaks the mini-cluster; JDK 17 needs
+ * the same --add-opens as the tests):
  *
  * <pre>
- * MAVEN_OPTS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED" \
- *   mvn -o -q -pl job test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.trailwarden.bench.EndToEndLatencyBenchmark [-Dexec.args="INCIDENTS OUT_OF_ORDERNESS"]
+ * mvn -o -q -pl job test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+ *   -Dexec.args="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+ *   -cp %classpath io.trailwarden.bench.EndToEndLatencyBenchmark [INCIDENTS [OUT_OF_ORDERNESS]]"
  * </pre>
  * Defaults: 100 incidents of each kind, out-of-orderness 5s.
  */
