@@ -2,11 +2,13 @@ package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.SeedRuleDetection;
 import io.trailwarden.detect.TrailWardenTopology;
 import io.trailwarden.event.CloudTrailInputs;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.RawInput;
+import io.trailwarden.rules.CompiledRules;
+import io.trailwarden.rules.InvalidRulesException;
+import io.trailwarden.rules.RuleCatalogue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -51,6 +53,15 @@ final class LocalRun {
     }
 
     int run(List<Path> files) throws Exception {
+        CompiledRules rules;
+        try {
+            rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+        } catch (InvalidRulesException e) {
+            err.println("the rule catalogue (" + TerminalText.safe(config.rules.location) + ") is invalid; not starting:");
+            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error.toString(), 1000)));
+            err.flush();
+            return TrailWardenCli.FAILED;
+        }
         int port = webUiPort();
         Configuration flink = new Configuration();
         // The web UI can submit jobs: keep it off the network.
@@ -62,8 +73,10 @@ final class LocalRun {
 
         DataStream<RawInput> input = files.isEmpty() ? sample(env) : files(env, files);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
-                input, config.detection, new SeedRuleDetection(config.response.asDryRun()));
-        CloseableIterator<Finding> findings = outputs.findings.collectAsync();
+                input, config.detection, rules);
+        CloseableIterator<Finding> findings = outputs.findings
+                .map(new DryRunFindings(null)).name("Mark responses dry-run (run --local never acts)")
+                .collectAsync();
         CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
 
         out.println("TrailWarden local run over " + (files.isEmpty() ? "the bundled sample " + SAMPLE

@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         description = "Real-time detection and response for AWS CloudTrail, on Apache Flink.",
         subcommands = {
             RunCommand.class,
+            RulesCommand.class,
+            ReplayCommand.class,
             ReleaseCommand.class,
             CommandLine.HelpCommand.class,
         })

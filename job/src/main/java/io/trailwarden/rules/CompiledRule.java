@@ -193,10 +193,18 @@ public final class CompiledRule implements Serializable {
         }
     }
 
+    private static final FieldRef CREATED_USER_ARN = new FieldRef("responseElements.user.arn");
+
+    /**
+     * The user's ARN is known only when the record states it (CreateUser's response does): it holds
+     * the user's path, which the name alone does not give. Responders act by name.
+     */
     private static Target userTarget(String userName, CloudTrailEvent event) {
         String account = event.recipientAccountId != null ? event.recipientAccountId
                 : event.actor == null ? null : event.actor.accountId;
-        return Target.of(Target.Kind.IAM_USER, userName, null, account);
+        String arn = CREATED_USER_ARN.first(event);
+        boolean arnOfThisUser = arn != null && arn.endsWith("/" + userName);
+        return Target.of(Target.Kind.IAM_USER, userName, arnOfThisUser ? arn : null, account);
     }
 
     static Target actorTarget(Actor actor) {

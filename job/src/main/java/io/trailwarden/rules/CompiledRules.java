@@ -3,7 +3,6 @@ package io.trailwarden.rules;
 import io.trailwarden.detect.DetectionStage;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -25,7 +25,6 @@ import org.apache.flink.util.OutputTag;
 public final class CompiledRules implements DetectionStage {
     private static final long serialVersionUID = 1L;
     private final List<CompiledRule> rules;
-    private transient DataStream<DeadLetter> lateEvents;
 
     public CompiledRules(List<CompiledRule> rules) {
         this.rules = List.copyOf(rules);
@@ -42,7 +41,6 @@ public final class CompiledRules implements DetectionStage {
     @Override
     public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
         List<DataStream<Finding>> findings = new ArrayList<>();
-        List<DataStream<DeadLetter>> late = new ArrayList<>();
         for (CompiledRule rule : rules) {
             if (rule.kind == Rule.Kind.MATCH) {
                 findings.add(events.flatMap(new MatchRuleFunction(rule))
@@ -65,19 +63,13 @@ public final class CompiledRules implements DetectionStage {
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
             }
             findings.add(matched);
-            late.add(matched.getSideOutput(lateTag).map(new LateRuleEvents(rule.id))
-                    .uid(rule.uid("late")).name("rule " + rule.id + " late events"));
+            matched.getSideOutput(lateTag)
+                    .flatMap(new LateRuleEvents(rule.id), Types.VOID)
+                    .uid(rule.uid("late")).name("rule " + rule.id + " late events")
+                    .sinkTo(new DiscardingSink<>())
+                    .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
         }
-        lateEvents = late.isEmpty() ? null : union(late);
         return union(findings);
-    }
-
-    /**
-     * Events that reached a sequence or threshold rule behind its watermark, as dead letters; available
-     * after {@link #apply}, null when no rule keeps event-time state.
-     */
-    public DataStream<DeadLetter> lateEvents() {
-        return lateEvents;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.trailwarden.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.IdentityType;
 import java.io.Serializable;
 
 /**
@@ -24,7 +25,9 @@ public final class FieldRef implements Serializable {
         USER_AGENT,
         ERROR_CODE,
         ERROR_MESSAGE,
-        RECIPIENT_ACCOUNT
+        RECIPIENT_ACCOUNT,
+        /** The parser's normalised type; only a type it does not know needs the record itself. */
+        IDENTITY_TYPE
     }
 
     /** Receives each scalar value a path reaches; returns true to stop early. */
@@ -62,6 +65,8 @@ public final class FieldRef implements Serializable {
                 return Typed.ERROR_MESSAGE;
             case "recipientAccountId":
                 return Typed.RECIPIENT_ACCOUNT;
+            case "userIdentity.type":
+                return Typed.IDENTITY_TYPE;
             default:
                 return null;
         }
@@ -90,14 +95,22 @@ public final class FieldRef implements Serializable {
                 return event.errorCode;
             case ERROR_MESSAGE:
                 return event.errorMessage;
+            case IDENTITY_TYPE:
+                return event.actor == null || event.actor.type == IdentityType.UNKNOWN ? null
+                        : event.actor.type.cloudTrailName();
             default:
                 return event.recipientAccountId;
         }
     }
 
+    /** A typed field that may still need the record: an identity type the parser did not recognise. */
+    private boolean typedNeedsTree(CloudTrailEvent event) {
+        return typed == Typed.IDENTITY_TYPE && (event.actor == null || event.actor.type == IdentityType.UNKNOWN);
+    }
+
     /** True when the visitor accepted any scalar value the path reaches. */
     public boolean anyValue(CloudTrailEvent event, Visitor visitor) {
-        if (typed != null) {
+        if (typed != null && !typedNeedsTree(event)) {
             String value = typedValue(event);
             return value != null && visitor.visit(value);
         }
@@ -140,7 +153,7 @@ public final class FieldRef implements Serializable {
 
     /** The first scalar value, or null: what captures, keys and targets use. */
     public String first(CloudTrailEvent event) {
-        if (typed != null) {
+        if (typed != null && !typedNeedsTree(event)) {
             return typedValue(event);
         }
         String[] found = new String[1];
@@ -153,7 +166,7 @@ public final class FieldRef implements Serializable {
 
     /** Present with a non-null value (objects and arrays count as present). */
     public boolean exists(CloudTrailEvent event) {
-        if (typed != null) {
+        if (typed != null && !typedNeedsTree(event)) {
             return typedValue(event) != null;
         }
         JsonNode node = event.tree();

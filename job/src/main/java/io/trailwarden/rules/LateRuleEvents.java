@@ -1,17 +1,20 @@
 package io.trailwarden.rules;
 
-import io.trailwarden.event.DeadLetter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
 
 /**
- * Events a sequence or threshold rule could not use because they arrived behind its watermark: counted
- * per rule and turned into dead letters, never dropped silently.
+ * Counts, per rule, the events a sequence or threshold rule could not use because they reached it
+ * behind its watermark. The events themselves are not lost: the topology's late-event accounting has
+ * already put each late event in the dead-letter stream (and single-event rules still saw it); this
+ * metric says which rules missed them. Named apart from the topology's {@code lateEvents}, so a sum
+ * by metric name does not count one late event twice.
  */
-public class LateRuleEvents extends RichMapFunction<RuleEvent, DeadLetter> {
+public class LateRuleEvents extends RichFlatMapFunction<RuleEvent, Void> {
     private static final long serialVersionUID = 1L;
-    public static final String STAGE = "late";
+    public static final String METRIC = "lateEventsIgnored";
     private final String ruleId;
     private transient Counter late;
 
@@ -21,13 +24,11 @@ public class LateRuleEvents extends RichMapFunction<RuleEvent, DeadLetter> {
 
     @Override
     public void open(OpenContext openContext) {
-        late = getRuntimeContext().getMetricGroup().addGroup("rule", ruleId).counter("lateEvents");
+        late = getRuntimeContext().getMetricGroup().addGroup("rule", ruleId).counter(METRIC);
     }
 
     @Override
-    public DeadLetter map(RuleEvent event) {
+    public void flatMap(RuleEvent event, Collector<Void> out) {
         late.inc();
-        return DeadLetter.of(STAGE, "event time " + event.event.eventTime() + " is behind the watermark of rule "
-                + ruleId + ": not part of its sequences or thresholds", event.event.eventId, event.event.rawJson);
     }
 }

@@ -501,6 +501,13 @@ public final class RuleLoader {
 
     // ---- conditions ----
 
+    /** One condition from YAML text, as a rule's {@code where} holds it; for tests of the condition language. */
+    ConditionSpec condition(String yaml, List<RuleError> errors) {
+        FileContext context = new FileContext("condition", errors);
+        Node node = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
+        return condition(node, context, Set.of(), true);
+    }
+
     private ConditionSpec requiredCondition(Map<String, NodeTuple> fields, Node owner, FileContext context,
             Set<String> captures) {
         NodeTuple where = fields.get("where");

@@ -1,0 +1,292 @@
+package io.trailwarden.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.detect.DetectionStage;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.detect.TrailWardenTopology;
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.CloudTrailParser;
+import io.trailwarden.event.Corpus;
+import io.trailwarden.event.EventJson;
+import io.trailwarden.event.ParseFunction;
+import io.trailwarden.event.RawInput;
+import io.trailwarden.rules.CompiledRules;
+import io.trailwarden.rules.Rule;
+import io.trailwarden.rules.RuleCatalogue;
+import io.trailwarden.rules.RuleLoader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
+
+/**
+ * Replay throughput: the real Stratus corpus replicated to at least a million events, through the
+ * whole topology (parse, dedup, event time, late accounting, every catalogue rule) in bounded mode on
+ * a local mini-cluster, next to parse alone and to the topology without rules over the same input.
+ *
+ * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
+ * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
+ * k spans later, every record with a fresh eventID. Records are generated in time order inside the
+ * source (a few string concatenations per record, counted in the measurement), and cross the network
+ * to the parallel parse operator, as they would from a Kinesis source. The rate counts from the first generated
+ * record to the end of the job: JVM and mini-cluster start are excluded, job teardown is not.
+ *
+ * <p>Run (from the repository root):
+ * <pre>
+ * mvn -o -q -pl job test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+ *   -cp job/target/test-classes:job/target/classes:$(cat job/target/test-classpath.txt) \
+ *   io.trailwarden.bench.ReplayBenchmark [EVENTS (default 1000000)] [PARALLELISM (default 2)] [RULE_DIR (default rules)]
+ * </pre>
+ */
+public final class ReplayBenchmark {
+    private static final Duration MAX_GAP = Duration.ofHours(1);
+    /**
+     * The replicated timeline passes through the job about ten million times faster than real time
+     * (a copy covers about a day and a half of event time), so a millisecond of buffering skew between
+     * subtasks is hours of event time. The bound is set in event time to cover a fraction of a second
+     * of skew; it holds back a few thousand events per rule, as a live job's 30 s holds back at
+     * real-world rates.
+     */
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofDays(90);
+    /** Set by the source's first record; the mini-cluster runs in this JVM. */
+    static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
+
+    private ReplayBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+        int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Path rulesDirectory = args.length > 2 ? Path.of(args[2]) : repoRoot().resolve("rules");
+        Replicator replicator = Replicator.fromCorpus();
+        List<Rule> rules = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                .load(RuleLoader.readDirectory(rulesDirectory));
+        System.out.printf("input: %,d events (%d corpus records x %,d copies), parallelism %d, %d rules%n",
+                events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism,
+                rules.size());
+
+        // Warm-up run (JIT), not reported.
+        parseOnly(replicator, Math.min(events, 100_000), parallelism);
+        Result parse = parseOnly(replicator, events, parallelism);
+        Result bare = wholeTopology(replicator, new NoDetection(), events, parallelism);
+        Result whole = wholeTopology(replicator, CompiledRules.compile(rules, ListsConfig.defaults().lists), events,
+                parallelism);
+        System.out.printf("parse only:            %,10.0f events/s  (%,d events in %.2f s)%n",
+                parse.rate(), parse.events, parse.seconds);
+        System.out.printf("topology, no rules:    %,10.0f events/s  (%,d events in %.2f s)%n",
+                bare.rate(), bare.events, bare.seconds);
+        System.out.printf("topology + %d rules:   %,10.0f events/s  (%,d events in %.2f s, %,d findings)%n",
+                rules.size(), whole.rate(), whole.events, whole.seconds, whole.findings);
+        whole.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-40s %,d%n", rule, count));
+    }
+
+    static final class Result {
+        final long events;
+        final double seconds;
+        final long findings;
+        final Map<String, Long> findingsPerRule;
+
+        Result(long events, double seconds, long findings, Map<String, Long> findingsPerRule) {
+            this.events = events;
+            this.seconds = seconds;
+            this.findings = findings;
+            this.findingsPerRule = findingsPerRule;
+        }
+
+        double rate() {
+            return events / seconds;
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        env.getConfig().enableObjectReuse();
+        return env;
+    }
+
+    private static DataStream<RawInput> source(StreamExecutionEnvironment env, Replicator replicator, long events) {
+        FIRST_RECORD_NANOS.set(0);
+        // One generating subtask, so the stream is in event-time order as a live stream roughly is; with
+        // parallel generators each would run through its own range of time, and the topology (which
+        // assigns watermarks after its dedup shuffle) would see one of them as entirely late.
+        return env.fromSequence(0, events - 1).setParallelism(1)
+                .map(new Generate(replicator)).setParallelism(1)
+                .returns(TypeInformation.of(RawInput.class)).name("replicated corpus");
+    }
+
+    private static Result parseOnly(Replicator replicator, long events, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = environment(parallelism);
+        source(env, replicator, events).process(new ParseFunction()).name("parse")
+                .sinkTo(new DiscardingSink<CloudTrailEvent>());
+        env.execute("parse only");
+        double seconds = (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
+        return new Result(events, seconds, 0, Map.of());
+    }
+
+    private static Result wholeTopology(Replicator replicator, DetectionStage detection, long events, int parallelism)
+            throws Exception {
+        StreamExecutionEnvironment env = environment(parallelism);
+        DetectionConfig replay = new DetectionConfig(OUT_OF_ORDERNESS, Duration.ofMinutes(1), Duration.ofHours(1),
+                Duration.ofHours(24));
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(source(env, replicator, events), replay,
+                detection);
+        outputs.deadLetters.sinkTo(new DiscardingSink<>());
+        Map<String, Long> perRule = new TreeMap<>();
+        long findings = 0;
+        try (CloseableIterator<Finding> results = outputs.findings.executeAndCollect("topology benchmark")) {
+            while (results.hasNext()) {
+                perRule.merge(results.next().ruleId, 1L, Long::sum);
+                findings++;
+            }
+        }
+        double seconds = (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
+        return new Result(events, seconds, findings, perRule);
+    }
+
+    /** The topology's own cost: every event reaches detection, which finds nothing. */
+    static final class NoDetection implements DetectionStage {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
+            return events.flatMap(new NoFindings()).name("no rules");
+        }
+    }
+
+    static final class NoFindings implements FlatMapFunction<CloudTrailEvent, Finding> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(CloudTrailEvent event, Collector<Finding> out) {}
+    }
+
+    /** Builds record i: corpus record (i mod n) of copy (i / n), with a fresh id and its copy's time. */
+    static final class Generate extends RichMapFunction<Long, RawInput> {
+        private static final long serialVersionUID = 1L;
+        private final Replicator replicator;
+
+        Generate(Replicator replicator) {
+            this.replicator = replicator;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            FIRST_RECORD_NANOS.compareAndSet(0, System.nanoTime());
+        }
+
+        @Override
+        public RawInput map(Long index) {
+            return RawInput.of("bench", replicator.record(index).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The corpus as templates: each record split around its eventID and eventTime values. */
+    static final class Replicator implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private static final String ID_MARK = "@@ID@@";
+        private static final String TIME_MARK = "@@TIME@@";
+        private final String[] beforeId;
+        private final String[] betweenIdAndTime;
+        private final String[] afterTime;
+        private final long[] offsetMillis;
+        private final long copySpanMillis;
+        private final long startMillis;
+        private final boolean[] idFirst;
+
+        private Replicator(List<ObjectNode> records, long[] offsets, long span, long start) {
+            int n = records.size();
+            beforeId = new String[n];
+            betweenIdAndTime = new String[n];
+            afterTime = new String[n];
+            idFirst = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                ObjectNode record = records.get(i);
+                record.put("eventID", ID_MARK);
+                record.put("eventTime", TIME_MARK);
+                String text = record.toString();
+                int id = text.indexOf(ID_MARK);
+                int time = text.indexOf(TIME_MARK);
+                idFirst[i] = id < time;
+                int first = Math.min(id, time);
+                int second = Math.max(id, time);
+                int firstEnd = first + (idFirst[i] ? ID_MARK.length() : TIME_MARK.length());
+                beforeId[i] = text.substring(0, first);
+                betweenIdAndTime[i] = text.substring(firstEnd, second);
+                afterTime[i] = text.substring(second + (idFirst[i] ? TIME_MARK.length() : ID_MARK.length()));
+            }
+            this.offsetMillis = offsets;
+            this.copySpanMillis = span;
+            this.startMillis = start;
+        }
+
+        static Replicator fromCorpus() {
+            CloudTrailParser parser = new CloudTrailParser();
+            List<ObjectNode> records = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            for (String text : Corpus.records()) {
+                CloudTrailEvent parsed = parser.parseAll(RawInput.of("corpus", text)).events.get(0);
+                records.add((ObjectNode) EventJson.readTree(text));
+                times.add(parsed.eventTimeMillis);
+            }
+            Integer[] order = new Integer[records.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.comparingLong(times::get));
+            List<ObjectNode> sorted = new ArrayList<>();
+            long[] offsets = new long[order.length];
+            long offset = 0;
+            for (int i = 0; i < order.length; i++) {
+                if (i > 0) {
+                    offset += Math.min(times.get(order[i]) - times.get(order[i - 1]), MAX_GAP.toMillis());
+                }
+                offsets[i] = offset;
+                sorted.add(records.get(order[i]));
+            }
+            return new Replicator(sorted, offsets, offset + MAX_GAP.toMillis(), times.get(order[0]));
+        }
+
+        int size() {
+            return beforeId.length;
+        }
+
+        String record(long index) {
+            int n = beforeId.length;
+            int i = (int) (index % n);
+            long copy = index / n;
+            String id = "bench-" + copy + "-" + i;
+            String time = Instant.ofEpochMilli(startMillis + copy * copySpanMillis + offsetMillis[i]).toString();
+            return beforeId[i] + (idFirst[i] ? id : time) + betweenIdAndTime[i] + (idFirst[i] ? time : id) + afterTime[i];
+        }
+    }
+
+    static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("scripts/install-test-tools.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("run from inside the repository");
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,87 @@
+package io.trailwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trailwarden.event.Corpus;
+import io.trailwarden.event.EventJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trailwarden replay} over the real Stratus Red Team detonation records (all 312, in
+ * CloudTrail's S3 delivery shape): the findings the catalogue must produce, and nothing else.
+ */
+class ReplayCommandITCase {
+    private static List<JsonNode> lines(String text) {
+        List<JsonNode> findings = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                findings.add(EventJson.readTree(line));
+            }
+        }
+        return findings;
+    }
+
+    private static String summary(JsonNode finding) {
+        StringBuilder events = new StringBuilder();
+        for (JsonNode event : finding.get("events")) {
+            events.append(events.length() == 0 ? "" : ",").append(event.get("eventName").asText());
+        }
+        JsonNode target = finding.get("target");
+        return finding.get("ruleId").asText() + " " + (target.isNull() ? "-" : target.get("name").asText()) + " " + events;
+    }
+
+    @Test
+    void stratusDetonationsGiveTheExpectedFindings(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("findings.jsonl");
+        CliRun run = CliRun.of("replay", "--format", "jsonl", "--out", out.toString(),
+                Corpus.path(Corpus.RECORDS_FILE).toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        List<JsonNode> findings = lines(Files.readString(out));
+        assertThat(findings).extracting(ReplayCommandITCase::summary).containsExactlyInAnyOrder(
+                "backdoor-admin-user malicious-iam-user CreateUser,AttachUserPolicy,CreateAccessKey",
+                "iam-user-created malicious-iam-user CreateUser",
+                "iam-admin-policy-attached - AttachUserPolicy",
+                "iam-admin-policy-attached - AttachRolePolicy",
+                "iam-access-key-created-for-other-user malicious-iam-user CreateAccessKey",
+                "iam-access-key-created-for-other-user stratus-red-team-backdoor-u-user CreateAccessKey",
+                "iam-login-profile-for-other-user stratus-red-team-login-profile-user CreateLoginProfile",
+                "iam-login-profile-for-other-user stratus-red-team-update-login-profile-user UpdateLoginProfile",
+                "cloudtrail-logging-tampered christophe StopLogging",
+                "cloudtrail-logging-tampered christophe DeleteTrail",
+                "cloudtrail-logging-tampered christophe PutEventSelectors",
+                "console-login-without-mfa - ConsoleLogin");
+        JsonNode backdoor = findings.stream().filter(f -> f.get("ruleId").asText().equals("backdoor-admin-user"))
+                .findFirst().orElseThrow();
+        assertThat(backdoor.get("severity").asText()).isEqualTo("critical");
+        assertThat(backdoor.get("principal").asText()).isEqualTo("arn:aws:iam::229654561268:user/christophe");
+        assertThat(backdoor.get("principalType").asText()).isEqualTo("IAMUser");
+        assertThat(backdoor.get("account").asText()).isEqualTo("229654561268");
+        assertThat(backdoor.get("target").get("type").asText()).isEqualTo("IAM_USER");
+        assertThat(backdoor.get("events").get(0).get("eventId").asText()).isEqualTo("3346344c-5a3e-429e-8405-420f98f75d6e");
+        assertThat(backdoor.get("events").get(0).get("sourceIPAddress").asText()).isEqualTo("075.050.255.67");
+        assertThat(backdoor.get("events").get(0).get("eventTime").asText()).isEqualTo("2024-08-01T13:33:28Z");
+        assertThat(backdoor.get("actions")).allSatisfy(action -> assertThat(action.get("dryRun").asBoolean()).isTrue());
+        assertThat(backdoor.get("actions")).extracting(action -> action.get("type").asText()).containsExactly("CONTAIN", "ALERT");
+
+        assertThat(run.err).contains("replay summary").containsPattern("events read +312")
+                .containsPattern("dead letters +0").containsPattern("findings +12")
+                .containsPattern("backdoor-admin-user +1");
+    }
+
+    @Test
+    void tableFormatPrintsOneLinePerFinding() {
+        CliRun run = CliRun.of("replay", "--rules", RulesValidateCommandTest.repoRoot().resolve("rules").toString(),
+                Corpus.path(Corpus.RECORDS_FILE).toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out.lines().filter(line -> line.contains("backdoor-admin-user"))).hasSize(1);
+        assertThat(run.out.lines().skip(1)).hasSize(12);
+    }
+}

@@ -1,0 +1,143 @@
+package io.trailwarden.rules;
+
+import static io.trailwarden.rules.Records.T0;
+import static io.trailwarden.rules.Records.failedConsoleLogin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.detect.Finding;
+import io.trailwarden.event.CloudTrailEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Threshold semantics of the real console-login-failure-burst and discovery-burst rules, on their operator. */
+class ThresholdHarnessTest {
+    private static final OutputTag<RuleEvent> LATE = new OutputTag<>("late", TypeInformation.of(RuleEvent.class));
+    private CompiledRule rule;
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> harness;
+
+    private void open(String ruleId) throws Exception {
+        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals(ruleId)).findFirst().orElseThrow();
+        rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ThresholdFunction(rule, LATE)), event -> event.key, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static Instant minute(int n) {
+        return T0.plus(Duration.ofMinutes(n));
+    }
+
+    private void feed(Records... records) throws Exception {
+        for (Records record : records) {
+            CloudTrailEvent event = record.parsed();
+            RuleEvent ruleEvent = rule.prefilter(event);
+            if (ruleEvent != null) {
+                harness.processElement(new StreamRecord<>(ruleEvent, event.eventTimeMillis));
+            }
+        }
+    }
+
+    private List<List<String>> findings() {
+        List<List<String>> findings = new ArrayList<>();
+        for (Object output : harness.getOutput()) {
+            if (output instanceof StreamRecord) {
+                Finding finding = (Finding) ((StreamRecord<?>) output).getValue();
+                findings.add(finding.events.stream().map(event -> event.eventId).collect(Collectors.toList()));
+            }
+        }
+        return findings;
+    }
+
+    private void assertNoStateLeftAfter(Instant last) throws Exception {
+        harness.processWatermark(last.plus(rule.within).toEpochMilli());
+        assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+    }
+
+    @Test
+    void fiveFailuresWithinTheWindowAreOneFindingWhateverTheArrivalOrder() throws Exception {
+        open("console-login-failure-burst");
+        feed(failedConsoleLogin("f3", minute(3), "alice"), failedConsoleLogin("f1", minute(1), "alice"),
+                failedConsoleLogin("f5", minute(5), "alice"), failedConsoleLogin("f2", minute(2), "alice"),
+                failedConsoleLogin("f4", minute(4), "alice"), failedConsoleLogin("f6", minute(6), "alice"));
+        harness.processWatermark(minute(7).toEpochMilli());
+
+        assertThat(findings()).containsExactly(List.of("f1", "f2", "f3", "f4", "f5"));
+        assertNoStateLeftAfter(minute(6));
+    }
+
+    @Test
+    void fourFailuresOrFailuresSpreadBeyondTheWindowAreNone() throws Exception {
+        open("console-login-failure-burst");
+        feed(failedConsoleLogin("a", minute(0), "alice"), failedConsoleLogin("b", minute(4), "alice"),
+                failedConsoleLogin("c", minute(8), "alice"), failedConsoleLogin("d", minute(12), "alice"),
+                failedConsoleLogin("e", minute(16), "alice"), failedConsoleLogin("f", minute(20), "alice"));
+        harness.processWatermark(minute(21).toEpochMilli());
+
+        assertThat(findings()).isEmpty();
+        assertNoStateLeftAfter(minute(20));
+    }
+
+    @Test
+    void failuresOfDifferentUsersAreCountedApart() throws Exception {
+        open("console-login-failure-burst");
+        feed(failedConsoleLogin("a1", minute(0), "alice"), failedConsoleLogin("b1", minute(0), "bob"),
+                failedConsoleLogin("a2", minute(1), "alice"), failedConsoleLogin("b2", minute(1), "bob"),
+                failedConsoleLogin("a3", minute(2), "alice"), failedConsoleLogin("a4", minute(3), "alice"),
+                failedConsoleLogin("a5", minute(4), "alice"), failedConsoleLogin("b3", minute(4), "bob"));
+        harness.processWatermark(minute(5).toEpochMilli());
+
+        assertThat(findings()).containsExactly(List.of("a1", "a2", "a3", "a4", "a5"));
+        assertNoStateLeftAfter(minute(4));
+    }
+
+    @Test
+    void lateEventsGoToTheLateOutput() throws Exception {
+        open("console-login-failure-burst");
+        harness.processWatermark(minute(10).toEpochMilli());
+        feed(failedConsoleLogin("late", minute(1), "alice"));
+
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().event.eventId).containsExactly("late");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void distinctCountIgnoresRepeatsOfOneCall() throws Exception {
+        open("discovery-burst");
+        List<Records> calls = new ArrayList<>();
+        String[] names = {"ListUsers", "ListRoles", "ListBuckets", "DescribeInstances", "DescribeVpcs",
+            "GetAccountAuthorizationDetails", "ListAccessKeys", "DescribeSecurityGroups", "ListFunctions", "GetCallerIdentity"};
+        for (int i = 0; i < 30; i++) {
+            calls.add(Records.call("ssm.amazonaws.com", "DescribeInstanceInformation", "poll" + i, T0.plusSeconds(i), "christophe"));
+        }
+        for (int i = 0; i < 8; i++) {
+            calls.add(Records.call("iam.amazonaws.com", names[i], "d" + i, T0.plusSeconds(40 + i), "christophe"));
+        }
+        feed(calls.toArray(new Records[0]));
+        harness.processWatermark(T0.plusSeconds(60).toEpochMilli());
+        assertThat(findings()).as("nine distinct names, one of them called 30 times").isEmpty();
+
+        feed(Records.call("iam.amazonaws.com", names[8], "d8", T0.plusSeconds(61), "christophe"));
+        harness.processWatermark(T0.plusSeconds(62).toEpochMilli());
+        assertThat(findings()).hasSize(1);
+        assertThat(findings().get(0)).hasSize(10).contains("d8", "poll29").doesNotContain("poll0");
+        assertNoStateLeftAfter(T0.plusSeconds(61));
+    }
+}
