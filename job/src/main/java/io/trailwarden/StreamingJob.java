@@ -110,11 +110,7 @@ public final class StreamingJob {
         TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection, detection);
         SingleOutputStreamOperator<ActionResult> audit =
                 new ResponseStage(config.response, config.alerts, config.aws).apply(detected.findings);
-        DataStream<DeadLetter> deadLetters = detected.deadLetters.union(audit.getSideOutput(ResponseStage.DEAD_LETTERS));
-        if (detection.lateEvents() != null) {
-            deadLetters = deadLetters.union(detection.lateEvents());
-        }
-        return new Outputs(audit, deadLetters);
+        return new Outputs(audit, detected.deadLetters.union(audit.getSideOutput(ResponseStage.DEAD_LETTERS)));
     }
 
     /**
