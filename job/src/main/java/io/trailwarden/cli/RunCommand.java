@@ -85,13 +85,8 @@ final class RunCommand implements Callable<Integer> {
         if (!inputs.isEmpty() && files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--input: no files under " + inputs);
         }
-        TrailWardenConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigException e) {
-            err.println("configuration " + config.source() + " is invalid:");
-            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
-            err.flush();
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
         LOG.info("configuration from {}:\n  {}", config.source(), String.join("\n  ", loaded.describe()));
