@@ -1,5 +1,6 @@
 package io.trailwarden.cli;
 
+import io.trailwarden.config.Durations;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.detect.EventDeduplicator;
@@ -124,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
         CompiledRules detection = CompiledRules.compile(rules, loaded.lists.lists);
         Duration delay = NO_DELAY_LIMIT;
         if (maxDelay != null) {
-            delay = RuleLoader.parseDuration(maxDelay);
+            delay = Durations.parse(maxDelay);
             if (delay == null || delay.isNegative()) {
                 throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
             }
