@@ -23,7 +23,7 @@ class TrailWardenTopologyTest {
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
                 env.fromData(RawInput.of("unit", "{}")).uid("test-source"),
                 config.detection,
-                RuleCatalogue.compile(config.rules, config.lists, config.detection));
+                RuleCatalogue.compile(config));
         outputs.findings.sinkTo(discarding()).uid("test-findings");
         outputs.deadLetters.sinkTo(discarding()).uid("test-dead-letters");
 

@@ -1,8 +1,6 @@
 package io.trailwarden.testing;
 
-import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.ListsConfig;
-import io.trailwarden.config.RulesConfig;
+import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.rules.CompiledRules;
 import io.trailwarden.rules.InvalidRulesException;
 import io.trailwarden.rules.Rule;
@@ -22,8 +20,8 @@ public final class PackagedRules {
 
     /** Only the named rules of the packaged catalogue, with the default (empty) lists. */
     public static CompiledRules only(String... ruleIds) throws InvalidRulesException, IOException {
-        ListsConfig lists = ListsConfig.defaults();
-        List<Rule> all = RuleCatalogue.load(RulesConfig.defaults(), lists, DetectionConfig.defaults());
+        TrailWardenConfig defaults = TrailWardenConfig.defaults();
+        List<Rule> all = RuleCatalogue.load(defaults);
         Set<String> wanted = Set.of(ruleIds);
         List<Rule> chosen = all.stream().filter(rule -> wanted.contains(rule.id)).collect(Collectors.toList());
         if (chosen.size() != wanted.size()) {
@@ -31,6 +29,6 @@ public final class PackagedRules {
             chosen.forEach(rule -> missing.remove(rule.id));
             throw new IllegalArgumentException("not in the packaged catalogue: " + missing);
         }
-        return CompiledRules.compile(chosen, lists.lists);
+        return CompiledRules.compile(chosen, defaults.lists.lists);
     }
 }
