@@ -82,7 +82,7 @@ public final class StreamingJob {
             throws ConfigException, InvalidRulesException, IOException {
         // Secrets print as *** (Secret.toString); the source group holds no keys at all.
         config.describe().forEach(line -> LOG.info("configuration {}", line));
-        CompiledRules detection = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+        CompiledRules detection = RuleCatalogue.compile(config);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
         outputs.audit.sinkTo(new JsonLogSink<>("audit"))
                 .uid(AUDIT_SINK_UID)

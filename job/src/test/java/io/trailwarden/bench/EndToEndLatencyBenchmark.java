@@ -92,7 +92,7 @@ public final class EndToEndLatencyBenchmark {
             TrailWardenConfig config = TrailWardenConfig.from(configuration(kinesalite, moto, topicArn, outOfOrderness));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            CompiledRules rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+            CompiledRules rules = RuleCatalogue.compile(config);
             StreamingJob.Outputs outputs =
                     StreamingJob.graph(KinesisInput.create(env, config.source, Kinesalite.ENVIRONMENT), config, rules);
             outputs.audit.sinkTo(new QueueSink<>(AUDIT)).name("audit");

@@ -95,7 +95,7 @@ class TrailWardenCliTest {
         assertThat(run.err).contains(
                 "configuration " + config + " is invalid:",
                 "  TrailWarden.Response.dryRun: must be true or false, not 'maybe'",
-                "  TrailWarden.Response.allowedProvisioners: 'bob' is not an IAM principal ARN");
+                "  TrailWarden.Response.allowedProvisioners: unknown key (known: ");
         assertThat(run.out).doesNotContain("FINDING");
     }
 

@@ -127,7 +127,7 @@ class DeployTemplatesIT {
         statements.forEach(statement -> actions.addAll(statement.actions()));
 
         assertThat(actions).containsExactlyInAnyOrder(
-                "s3:GetObject", "s3:GetObjectVersion",
+                "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket",
                 "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:DescribeLogGroups",
                 "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                 "kinesis:GetShardIterator", "kinesis:GetRecords",
@@ -137,6 +137,17 @@ class DeployTemplatesIT {
                 "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:TagRole",
                 "iam:ListRoleTags", "sts:AssumeRole");
         for (CfnTemplate.Statement statement : statements) {
+            if (statement.actions().contains("s3:GetObject")) {
+                assertThat(statement.resources()).contains(
+                        Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::${ArtefactBucketName}/rules/*"));
+            }
+            if (statement.actions().contains("s3:ListBucket")) {
+                // Rules from S3 are listed under rules/ only: the prefix RulesLocation allows and rules/README.md documents.
+                assertThat(statement.resources()).containsExactly(
+                        Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::${ArtefactBucketName}"));
+                assertThat(statement.body.get("Condition"))
+                        .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "rules/*")));
+            }
             if (statement.actions().contains("sts:AssumeRole")) {
                 assertThat(statement.resources()).containsExactly(
                         Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::*:role/${ResponderRoleName}"));
@@ -210,10 +221,19 @@ class DeployTemplatesIT {
 
         TrailWardenConfig armed = TrailWardenConfig.from(propertyGroups(main, Map.of("DryRun", "false",
                 "SensitiveBuckets", "payroll-exports,customer-data", "MemberAccountIds", "210987654321,109876543210",
-                "BreakGlassRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/BreakGlass")));
+                "BreakGlassRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/BreakGlass",
+                "RulesLocation", "s3://trailwarden-artefacts-" + ACCOUNT + "/rules/")));
         assertThat(armed.response.dryRun).isFalse();
         assertThat(armed.response.accounts).containsExactly("210987654321", "109876543210");
         assertThat(armed.lists.lists.get("sensitiveBuckets")).containsExactly("payroll-exports", "customer-data");
+        assertThat(armed.rules.location).isEqualTo("s3://trailwarden-artefacts-" + ACCOUNT + "/rules/");
+        assertThat(castMap(castMap(main.root.get("Parameters")).get("RulesLocation")).get("AllowedPattern").toString())
+                .satisfies(pattern -> {
+                    assertThat("classpath").matches(pattern);
+                    assertThat(armed.rules.location).matches(pattern);
+                    assertThat("s3://trailwarden-artefacts-" + ACCOUNT + "/other/").doesNotMatch(pattern);
+                    assertThat("/opt/rules").doesNotMatch(pattern);
+                });
     }
 
     /** The application's property groups as MSF would receive them for the given parameter values (others default). */

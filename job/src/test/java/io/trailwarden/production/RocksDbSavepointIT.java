@@ -157,7 +157,7 @@ class RocksDbSavepointIT {
                         "getRecordsIntervalMillis", "100"),
                 "TrailWarden.Detection", Map.of("outOfOrderness", "10m", "idleness", "2s"),
                 "TrailWarden.Lists", Map.of("sensitiveBuckets", "payroll-exports"))));
-        CompiledRules rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+        CompiledRules rules = RuleCatalogue.compile(config);
         TrailWardenTopology.build(KinesisInput.create(env, config.source, Kinesalite.ENVIRONMENT), config.detection, rules)
                 .findings.sinkTo(new QueueSink<>(FINDINGS)).name("collect findings");
         return env.executeAsync("rocksdb-savepoint");
