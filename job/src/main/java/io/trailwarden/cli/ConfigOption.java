@@ -3,6 +3,7 @@ package io.trailwarden.cli;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,21 @@ public final class ConfigOption {
     /** The validated configuration; every error of the file is in the exception. */
     public TrailWardenConfig load() throws ConfigException {
         return file == null ? TrailWardenConfig.defaults() : TrailWardenConfig.from(PropertyGroups.fromJsonFile(file));
+    }
+
+    /**
+     * The validated configuration, or null after printing every error to {@code err}; the command then
+     * exits with {@link TrailWardenCli#USAGE}.
+     */
+    public TrailWardenConfig loadOrReport(PrintWriter err) {
+        try {
+            return load();
+        } catch (ConfigException e) {
+            err.println("configuration " + source() + " is invalid:");
+            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
+            err.flush();
+            return null;
+        }
     }
 
     public String source() {

@@ -55,10 +55,15 @@ final class LocalRun {
     int run(List<Path> files) throws Exception {
         CompiledRules rules;
         try {
-            rules = RuleCatalogue.compile(config.rules, config.lists, config.detection);
+            rules = RuleCatalogue.compile(config);
         } catch (InvalidRulesException e) {
             err.println("the rule catalogue (" + TerminalText.safe(config.rules.location) + ") is invalid; not starting:");
             e.errors().forEach(error -> err.println("  " + TerminalText.safe(error.toString(), 1000)));
+            err.flush();
+            return TrailWardenCli.FAILED;
+        } catch (IOException e) {
+            err.println("the rule catalogue (" + TerminalText.safe(config.rules.location) + ") cannot be read; not starting: "
+                    + TerminalText.safe(e.getMessage(), 1000));
             err.flush();
             return TrailWardenCli.FAILED;
         }

@@ -1,6 +1,5 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.respond.AwsClients;
 import io.trailwarden.respond.Release;
@@ -52,13 +51,8 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigException e) {
-            err.println("configuration " + config.source() + " is invalid:");
-            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
-            err.flush();
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
         try (AwsClients clients = AwsClients.withDefaultCredentials(loaded.aws, loaded.response)) {

@@ -1,6 +1,6 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.config.ConfigException;
+import io.trailwarden.config.Durations;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.detect.EventDeduplicator;
@@ -114,12 +114,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "INPUT: no files under " + inputs);
         }
-        TrailWardenConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigException e) {
-            e.errors().forEach(error -> err.println(TerminalText.safe(error)));
-            err.flush();
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
         List<Rule> rules = RuleDirectory.load(rulesDirectory, loaded, err);
@@ -129,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
         CompiledRules detection = CompiledRules.compile(rules, loaded.lists.lists);
         Duration delay = NO_DELAY_LIMIT;
         if (maxDelay != null) {
-            delay = RuleLoader.parseDuration(maxDelay);
+            delay = Durations.parse(maxDelay);
             if (delay == null || delay.isNegative()) {
                 throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
             }

@@ -32,7 +32,13 @@ final class RuleDirectory {
             }
             sources = RuleLoader.readDirectory(directory);
         } else {
-            sources = RuleCatalogue.sources(config.rules.location);
+            try {
+                sources = RuleCatalogue.sources(config.rules.location, config.aws);
+            } catch (IOException e) {
+                err.println(TerminalText.safe(e.getMessage(), 1000));
+                err.flush();
+                return null;
+            }
         }
         try {
             return RuleCatalogue.loader(config.lists.lists, config.detection).load(sources);

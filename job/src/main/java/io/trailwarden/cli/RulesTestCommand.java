@@ -1,6 +1,5 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.rules.Rule;
 import io.trailwarden.rules.RuleTestRunner;
@@ -51,12 +50,8 @@ final class RulesTestCommand implements Callable<Integer> {
         if (parallelism < 1 || parallelism > 64) {
             throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
         }
-        TrailWardenConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigException e) {
-            e.errors().forEach(error -> err.println(TerminalText.safe(error)));
-            err.flush();
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
         List<Rule> rules = RuleDirectory.load(directory, loaded, err);

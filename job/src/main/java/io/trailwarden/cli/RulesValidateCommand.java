@@ -1,6 +1,5 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.rules.Rule;
 import java.io.PrintWriter;
@@ -37,12 +36,8 @@ final class RulesValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigException e) {
-            e.errors().forEach(error -> err.println(TerminalText.safe(error)));
-            err.flush();
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
         List<Rule> rules = RuleDirectory.load(directory, loaded, err);

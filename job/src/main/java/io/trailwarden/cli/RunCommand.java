@@ -1,5 +1,6 @@
 package io.trailwarden.cli;
 
+import io.trailwarden.StreamingJob;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.CloudTrailInputs;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Spec;
             "Run the detection job.",
             "With --local: on an embedded Flink mini-cluster over the bundled sample of real CloudTrail records"
                     + " (or --input files), containment in dry-run, findings printed as they are found;"
-                    + " ends when the input is done. The production job runs on Amazon Managed Service for"
-                    + " Apache Flink, not from this command."
+                    + " ends when the input is done.",
+            "Without --local: the production job (Kinesis stream of TrailWarden.Source -> detection -> IAM"
+                    + " containment and SNS alerts) in this process, with checkpoints in --checkpoint-dir; runs"
+                    + " until stopped. On AWS the same job runs on Amazon Managed Service for Apache Flink."
         })
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -55,13 +58,17 @@ final class RunCommand implements Callable<Integer> {
                     + " any free one, printed at start).")
     int webUiPort;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "trailwarden-checkpoints",
+            description = "Without --local: where checkpoints are kept (default: ${DEFAULT-VALUE}).")
+    Path checkpointDirectory;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!local) {
+        if (!local && !inputs.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
-                    "run needs --local: the production job is deployed to Amazon Managed Service for Apache Flink");
+                    "--input needs --local: without it, run reads the Kinesis stream named in TrailWarden.Source");
         }
         if (parallelism < 1 || parallelism > 64) {
             throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
@@ -78,19 +85,34 @@ final class RunCommand implements Callable<Integer> {
         if (!inputs.isEmpty() && files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--input: no files under " + inputs);
         }
-        TrailWardenConfig loaded;
+        TrailWardenConfig loaded = config.loadOrReport(err);
+        if (loaded == null) {
+            return TrailWardenCli.USAGE;
+        }
+        LOG.info("configuration from {}:\n  {}", config.source(), String.join("\n  ", loaded.describe()));
+        if (!local) {
+            return runProductionJob(loaded, err);
+        }
+        if (!loaded.response.dryRun) {
+            err.println("note: --local never contains anything; TrailWarden.Response.dryRun=false is ignored here");
+        }
+        return new LocalRun(loaded, parallelism, webUiPort, out, err).run(files);
+    }
+
+    private int runProductionJob(TrailWardenConfig loaded, PrintWriter err) throws Exception {
+        if (!loaded.source.configured) {
+            throw new ParameterException(spec.commandLine(), "run without --local reads the Kinesis stream of the"
+                    + " TrailWarden.Source group, and " + config.source() + " has none; --local runs over the"
+                    + " bundled sample");
+        }
         try {
-            loaded = config.load();
+            StreamingJob.runSelfManaged(loaded, checkpointDirectory.toAbsolutePath(), parallelism);
+            return TrailWardenCli.OK;
         } catch (ConfigException e) {
             err.println("configuration " + config.source() + " is invalid:");
             e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
             err.flush();
             return TrailWardenCli.USAGE;
         }
-        LOG.info("configuration from {}:\n  {}", config.source(), String.join("\n  ", loaded.describe()));
-        if (!loaded.response.dryRun) {
-            err.println("note: --local never contains anything; TrailWarden.Response.dryRun=false is ignored here");
-        }
-        return new LocalRun(loaded, parallelism, webUiPort, out, err).run(files);
     }
 }

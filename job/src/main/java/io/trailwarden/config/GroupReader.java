@@ -78,7 +78,7 @@ public final class GroupReader {
         if (value == null) {
             return defaultValue;
         }
-        Duration parsed = parseDuration(value);
+        Duration parsed = Durations.parse(value);
         if (parsed == null) {
             error(key, "must be a duration such as 30s, 5m, 2h or PT5M, not '" + value + "'");
             return defaultValue;
@@ -122,32 +122,5 @@ public final class GroupReader {
 
     public Map<String, String> values() {
         return values;
-    }
-
-    static Duration parseDuration(String value) {
-        String text = value.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (text.startsWith("p")) {
-                return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
-            }
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
-            }
-            long amount = Long.parseLong(text.substring(0, text.length() - 1).trim());
-            switch (text.charAt(text.length() - 1)) {
-                case 's':
-                    return Duration.ofSeconds(amount);
-                case 'm':
-                    return Duration.ofMinutes(amount);
-                case 'h':
-                    return Duration.ofHours(amount);
-                case 'd':
-                    return Duration.ofDays(amount);
-                default:
-                    return null;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            return null;
-        }
     }
 }

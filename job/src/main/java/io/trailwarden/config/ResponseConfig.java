@@ -15,11 +15,6 @@ public final class ResponseConfig implements Serializable {
 
     /** Global dry-run: plan and alert, change nothing. */
     public final boolean dryRun;
-    /**
-     * ARNs of the principals whose job is to create IAM users (provisioning pipelines, the IAM team's
-     * role). For an assumed-role session the role's ARN matches every session of that role.
-     */
-    public final List<String> allowedProvisioners;
     /** Rule ids that only ever run dry, whatever the rule file says. */
     public final List<String> dryRunRules;
     /** ARN patterns ({@code *} matches any run of characters) that are never contained. */
@@ -45,13 +40,12 @@ public final class ResponseConfig implements Serializable {
     public final Duration backoffBase;
     public final Duration backoffMax;
 
-    public ResponseConfig(boolean dryRun, List<String> allowedProvisioners, List<String> dryRunRules, List<String> protectedPrincipals,
+    public ResponseConfig(boolean dryRun, List<String> dryRunRules, List<String> protectedPrincipals,
             List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
             String responderRoleName, String quarantinePolicyName, int maxContainments,
             Duration containmentWindow, Duration actionTimeout, int maxInFlight, int maxAttempts,
             Duration backoffBase, Duration backoffMax) {
         this.dryRun = dryRun;
-        this.allowedProvisioners = List.copyOf(allowedProvisioners);
         this.dryRunRules = List.copyOf(dryRunRules);
         this.protectedPrincipals = List.copyOf(protectedPrincipals);
         this.ownRoleArns = List.copyOf(ownRoleArns);
@@ -71,7 +65,7 @@ public final class ResponseConfig implements Serializable {
 
     /** The same settings with containment forced to dry-run (local runs and replays never act). */
     public ResponseConfig asDryRun() {
-        return new ResponseConfig(true, allowedProvisioners, dryRunRules, protectedPrincipals, ownRoleArns,
+        return new ResponseConfig(true, dryRunRules, protectedPrincipals, ownRoleArns,
                 breakGlassRoleArn, ownAccountId, accounts, responderRoleName, quarantinePolicyName, maxContainments,
                 containmentWindow, actionTimeout, maxInFlight, maxAttempts, backoffBase, backoffMax);
     }
@@ -123,18 +117,8 @@ public final class ResponseConfig implements Serializable {
         if (backoffMax.compareTo(backoffBase) < 0) {
             reader.error("backoffMax", "must not be shorter than backoffBase");
         }
-        List<String> provisioners = new ArrayList<>();
-        for (String arn : reader.list("allowedProvisioners", List.of())) {
-            if (isIamPrincipalArn(arn)) {
-                provisioners.add(arn);
-            } else {
-                reader.error("allowedProvisioners", "'" + arn
-                        + "' is not an IAM principal ARN (arn:aws:iam::ACCOUNT:user/NAME or role/NAME)");
-            }
-        }
         ResponseConfig config = new ResponseConfig(
                 reader.bool("dryRun", true),
-                provisioners,
                 reader.list("dryRunRules", List.of()),
                 reader.list("protectedPrincipals", List.of()),
                 ownRoleArns,
@@ -152,15 +136,5 @@ public final class ResponseConfig implements Serializable {
                 backoffMax);
         reader.rejectUnknownKeys();
         return config;
-    }
-
-    private static boolean isIamPrincipalArn(String arn) {
-        String[] parts = arn.split(":", 6);
-        return parts.length == 6
-                && parts[0].equals("arn")
-                && parts[1].startsWith("aws")
-                && (parts[2].equals("iam") || parts[2].equals("sts"))
-                && parts[4].matches("[0-9]{12}")
-                && !parts[5].isEmpty();
     }
 }

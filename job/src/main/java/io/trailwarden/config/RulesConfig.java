@@ -10,7 +10,7 @@ public final class RulesConfig implements Serializable {
     /** The catalogue packaged into the jar from the repository's rules/ folder. */
     public static final String CLASSPATH = "classpath";
 
-    /** {@link #CLASSPATH}, a directory, or an {@code s3://bucket/prefix} URI. */
+    /** {@link #CLASSPATH}, a directory, or an {@code s3://bucket/prefix/} URI ({@link S3Location}). */
     public final String location;
 
     public RulesConfig(String location) {
@@ -24,6 +24,13 @@ public final class RulesConfig implements Serializable {
     static RulesConfig read(PropertyGroups groups, List<String> errors) {
         GroupReader reader = new GroupReader(groups, GROUP, errors);
         String location = reader.string("location", CLASSPATH);
+        if (S3Location.isS3(location)) {
+            try {
+                S3Location.parse(location);
+            } catch (IllegalArgumentException e) {
+                reader.error("location", e.getMessage());
+            }
+        }
         reader.rejectUnknownKeys();
         return new RulesConfig(location);
     }

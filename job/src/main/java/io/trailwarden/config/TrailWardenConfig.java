@@ -20,6 +20,7 @@ public final class TrailWardenConfig implements Serializable {
     public final ResponseConfig response;
     public final AlertConfig alerts;
     public final AwsConfig aws;
+    public final SourceConfig source;
     public final RulesConfig rules;
     public final ListsConfig lists;
 
@@ -28,6 +29,7 @@ public final class TrailWardenConfig implements Serializable {
         response = ResponseConfig.read(groups, errors);
         alerts = AlertConfig.read(groups, errors);
         aws = AwsConfig.read(groups, errors);
+        source = SourceConfig.read(groups, errors);
         rules = RulesConfig.read(groups, errors);
         lists = ListsConfig.read(groups, errors);
     }

@@ -1,8 +1,10 @@
 package io.trailwarden.rules;
 
+import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.ListsConfig;
 import io.trailwarden.config.RulesConfig;
+import io.trailwarden.config.S3Location;
+import io.trailwarden.config.TrailWardenConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,8 +19,8 @@ import java.util.Map;
 
 /**
  * Finds and loads the catalogue: from the copy packaged into the jar (the repository's rules/ folder,
- * the default) or from a directory. Loading validates everything; an invalid catalogue is an
- * {@link InvalidRulesException}, so the job refuses to start.
+ * the default), from a directory, or from an {@code s3://bucket/prefix/} location. Loading validates
+ * everything; an invalid catalogue is an {@link InvalidRulesException}, so the job refuses to start.
  */
 public final class RuleCatalogue {
     /** Where the build puts the repository's rules/ folder inside the jar. */
@@ -27,27 +29,31 @@ public final class RuleCatalogue {
 
     private RuleCatalogue() {}
 
-    public static List<Rule> load(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
-            throws InvalidRulesException, IOException {
-        return loader(lists.lists, detection).load(sources(rules.location));
+    public static List<Rule> load(TrailWardenConfig config) throws InvalidRulesException, IOException {
+        return loader(config.lists.lists, config.detection).load(sources(config.rules.location, config.aws));
     }
 
-    public static CompiledRules compile(RulesConfig rules, ListsConfig lists, DetectionConfig detection)
-            throws InvalidRulesException, IOException {
-        return CompiledRules.compile(load(rules, lists, detection), lists.lists);
+    public static CompiledRules compile(TrailWardenConfig config) throws InvalidRulesException, IOException {
+        return CompiledRules.compile(load(config), config.lists.lists);
     }
 
     public static RuleLoader loader(Map<String, List<String>> lists, DetectionConfig detection) {
         return new RuleLoader(lists.keySet(), detection.maxRuleWindow);
     }
 
-    public static List<RuleLoader.Source> sources(String location) throws IOException {
+    /** The rule files at a location; {@code aws} is how S3 is reached when the location is there. */
+    public static List<RuleLoader.Source> sources(String location, AwsConfig aws) throws IOException {
         if (RulesConfig.CLASSPATH.equals(location)) {
             return classpathSources();
         }
-        if (location.startsWith("s3://")) {
-            throw new IOException("rule location " + location + ": this command reads rules from the classpath or a"
-                    + " directory; S3 locations are read by the deployed job");
+        if (S3Location.isS3(location)) {
+            S3Location s3;
+            try {
+                s3 = S3Location.parse(location);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("rule location: " + e.getMessage(), e);
+            }
+            return S3RuleSources.read(s3, aws);
         }
         Path directory = Path.of(location);
         if (!Files.isDirectory(directory)) {

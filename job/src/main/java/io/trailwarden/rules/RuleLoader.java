@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.detect.Severity;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.config.Durations;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -455,7 +456,7 @@ public final class RuleLoader {
             return null;
         }
         String text = scalar(within.getValueNode(), "within", context);
-        Duration window = text == null ? null : parseDuration(text);
+        Duration window = text == null ? null : Durations.parse(text);
         if (window == null) {
             context.error(within.getValueNode(), "within must be a duration such as 90s, 15m, 2h or PT15M, not '"
                     + text + "'");
@@ -469,34 +470,6 @@ public final class RuleLoader {
                     + maxWindow + " (TrailWarden.Detection.maxRuleWindow)");
         }
         return window;
-    }
-
-    /** ISO-8601 ({@code PT15M}) or a number with a unit: {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}. */
-    public static Duration parseDuration(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (value.startsWith("p")) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
-            }
-            if (value.length() < 2) {
-                return null;
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1).trim());
-            switch (value.charAt(value.length() - 1)) {
-                case 's':
-                    return Duration.ofSeconds(amount);
-                case 'm':
-                    return Duration.ofMinutes(amount);
-                case 'h':
-                    return Duration.ofHours(amount);
-                case 'd':
-                    return Duration.ofDays(amount);
-                default:
-                    return null;
-            }
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     // ---- conditions ----

@@ -63,11 +63,11 @@ class TrailWardenCliTest {
     }
 
     @Test
-    void runWithoutLocalSaysWhereTheProductionJobRuns() {
+    void runWithoutLocalNeedsTheKinesisSourceGroup() {
         CliRun run = CliRun.of("run");
 
         assertThat(run.exitCode).isEqualTo(TrailWardenCli.USAGE);
-        assertThat(run.err).contains("run needs --local");
+        assertThat(run.err).contains("run without --local reads the Kinesis stream of the TrailWarden.Source group");
     }
 
     @Test
@@ -95,7 +95,7 @@ class TrailWardenCliTest {
         assertThat(run.err).contains(
                 "configuration " + config + " is invalid:",
                 "  TrailWarden.Response.dryRun: must be true or false, not 'maybe'",
-                "  TrailWarden.Response.allowedProvisioners: 'bob' is not an IAM principal ARN");
+                "  TrailWarden.Response.allowedProvisioners: unknown key (known: ");
         assertThat(run.out).doesNotContain("FINDING");
     }
 

@@ -52,7 +52,7 @@ class ResponseGroupsTest {
                         "TrailWarden.Response.maxInFlight: must be between 1 and 1000, not 0",
                         "TrailWarden.Response.backoffMax: must not be shorter than backoffBase",
                         "TrailWarden.Response.protectedPrincipal: unknown key (known: accounts, actionTimeout,"
-                                + " allowedProvisioners, backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"
+                                + " backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"
                                 + " dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight, ownAccountId,"
                                 + " ownRoleArns, protectedPrincipals, quarantinePolicyName, responderRoleName)",
                         "TrailWarden.Alerts.topicArn: is not an SNS topic ARN: 'trailwarden-alerts'",

@@ -25,7 +25,7 @@ class TrailWardenConfigTest {
         TrailWardenConfig config = TrailWardenConfig.defaults();
 
         assertThat(config.response.dryRun).isTrue();
-        assertThat(config.response.allowedProvisioners).isEmpty();
+        assertThat(config.lists.lists.get("allowedProvisioners")).isEmpty();
         assertThat(config.detection.outOfOrderness).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.detection.dedupTtl).isEqualTo(Duration.ofHours(1));
     }
@@ -35,6 +35,8 @@ class TrailWardenConfigTest {
         Path file = write("["
                 + "{\"PropertyGroupId\": \"TrailWarden.Detection\", \"PropertyMap\": {\"outOfOrderness\": \"2m\", \"dedupTtl\": \"PT6H\"}},"
                 + "{\"PropertyGroupId\": \"TrailWarden.Response\", \"PropertyMap\": {\"dryRun\": \"false\","
+                + " \"protectedPrincipals\": \"" + ROLE_ARN + "\"}},"
+                + "{\"PropertyGroupId\": \"TrailWarden.Lists\", \"PropertyMap\": {"
                 + " \"allowedProvisioners\": \"" + USER_ARN + ", " + ROLE_ARN + "\"}}]");
 
         TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.fromJsonFile(file));
@@ -42,15 +44,17 @@ class TrailWardenConfigTest {
         assertThat(config.detection.outOfOrderness).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.detection.dedupTtl).isEqualTo(Duration.ofHours(6));
         assertThat(config.response.dryRun).isFalse();
-        assertThat(config.response.allowedProvisioners).containsExactly(USER_ARN, ROLE_ARN);
+        assertThat(config.response.protectedPrincipals).containsExactly(ROLE_ARN);
         assertThat(config.response.asDryRun().dryRun).isTrue();
-        assertThat(config.response.asDryRun().allowedProvisioners).containsExactly(USER_ARN, ROLE_ARN);
+        assertThat(config.response.asDryRun().protectedPrincipals).containsExactly(ROLE_ARN);
+        assertThat(config.lists.lists.get("allowedProvisioners")).containsExactly(USER_ARN, ROLE_ARN);
     }
 
     @Test
     void everyErrorOfEveryGroupIsReportedAtOnceNamingGroupAndKey() {
         PropertyGroups groups = PropertyGroups.of(Map.of(
                 "TrailWarden.Detection", Map.of("outOfOrderness", "soon", "idleness", "0s", "dedupTTL", "1h"),
+                // The allow-list lives in TrailWarden.Lists: one left in Response must stop the start, not be ignored.
                 "TrailWarden.Response", Map.of("dryRun", "yes", "allowedProvisioners", "christophe, " + USER_ARN),
                 "TrailWarden.Responses", Map.of("dryRun", "true"),
                 "SomeoneElse.Group", Map.of("anything", "goes")));
@@ -61,8 +65,10 @@ class TrailWardenConfigTest {
                         "TrailWarden.Detection.idleness: must be between PT1S and PT1H, not PT0S",
                         "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, idleness, maxRuleWindow, outOfOrderness)",
                         "TrailWarden.Response.dryRun: must be true or false, not 'yes'",
-                        "TrailWarden.Response.allowedProvisioners: 'christophe' is not an IAM principal ARN"
-                                + " (arn:aws:iam::ACCOUNT:user/NAME or role/NAME)",
+                        "TrailWarden.Response.allowedProvisioners: unknown key (known: accounts, actionTimeout,"
+                                + " backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"
+                                + " dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight, ownAccountId,"
+                                + " ownRoleArns, protectedPrincipals, quarantinePolicyName, responderRoleName)",
                         "TrailWarden.Responses: unknown property group (known: "
                                 + String.join(", ", TrailWardenConfig.knownGroups()) + ")"));
     }
@@ -84,7 +90,7 @@ class TrailWardenConfigTest {
                 "TrailWarden.Detection.outOfOrderness = PT30S",
                 "TrailWarden.Detection.dedupTtl = PT1H",
                 "TrailWarden.Response.dryRun = true",
-                "TrailWarden.Response.allowedProvisioners = []");
+                "TrailWarden.Response.protectedPrincipals = []");
         for (String group : TrailWardenConfig.knownGroups()) {
             assertThat(lines).anyMatch(line -> line.startsWith(group + "."));
         }

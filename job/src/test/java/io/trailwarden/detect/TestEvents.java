@@ -14,11 +14,9 @@ final class TestEvents {
     static final Instant ONE_SECOND_LATER = T0.plusSeconds(1);
     static final Instant ONE_MIN_LATER = T0.plus(Duration.ofMinutes(1));
     static final Instant FIVE_MIN_LATER = T0.plus(Duration.ofMinutes(5));
-    static final Instant ONE_MIN_EARLIER = T0.minus(Duration.ofMinutes(1));
 
     static final String ACCOUNT = "229654561268";
     static final String ATTACKER_ARN = "arn:aws:iam::" + ACCOUNT + ":user/christophe";
-    static final String PROVISIONER_ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/iam-provisioner";
 
     private final ObjectNode record = EventJson.MAPPER.createObjectNode();
     private final CloudTrailEvent event = new CloudTrailEvent();
@@ -56,28 +54,6 @@ final class TestEvents {
         return "arn:aws:iam::" + ACCOUNT + ":user/" + userName;
     }
 
-    TestEvents by(Actor actor) {
-        event.actor = actor;
-        return this;
-    }
-
-    TestEvents failedWith(String errorCode) {
-        event.errorCode = errorCode;
-        record.put("errorCode", errorCode);
-        record.remove("responseElements");
-        return this;
-    }
-
-    TestEvents withoutResponse() {
-        record.remove("responseElements");
-        return this;
-    }
-
-    TestEvents withoutRequestParameters() {
-        record.putNull("requestParameters");
-        return this;
-    }
-
     CloudTrailEvent build() {
         event.setRawJson(record.toString());
         return event;
@@ -89,18 +65,6 @@ final class TestEvents {
         actor.arn = arn;
         actor.accountId = ACCOUNT;
         actor.userName = arn.substring(arn.lastIndexOf('/') + 1);
-        return actor;
-    }
-
-    static Actor assumedRole(String roleArn, String sessionName) {
-        Actor actor = new Actor();
-        actor.type = IdentityType.ASSUMED_ROLE;
-        String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
-        actor.arn = "arn:aws:sts::" + ACCOUNT + ":assumed-role/" + roleName + "/" + sessionName;
-        actor.accountId = ACCOUNT;
-        actor.userName = roleName;
-        actor.sessionIssuerArn = roleArn;
-        actor.sessionIssuerName = roleName;
         return actor;
     }
 }

@@ -2,9 +2,9 @@ package io.trailwarden.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.ResponseConfig;
+import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.RawInput;
+import io.trailwarden.rules.RuleCatalogue;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 /** The job graph's shape: every operator can be matched to its state in a snapshot after an upgrade. */
 class TrailWardenTopologyTest {
     @Test
-    void everyOperatorHasAStableUidAndAReadableName() {
+    void everyOperatorHasAStableUidAndAReadableName() throws Exception {
+        TrailWardenConfig config = TrailWardenConfig.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
                 env.fromData(RawInput.of("unit", "{}")).uid("test-source"),
-                DetectionConfig.defaults(),
-                new SeedRuleDetection(ResponseConfig.defaults()));
+                config.detection,
+                RuleCatalogue.compile(config));
         outputs.findings.sinkTo(discarding()).uid("test-findings");
         outputs.deadLetters.sinkTo(discarding()).uid("test-dead-letters");
 
@@ -35,7 +36,10 @@ class TrailWardenTopologyTest {
                 TrailWardenTopology.DEDUP_UID,
                 TrailWardenTopology.EVENT_TIME_UID,
                 TrailWardenTopology.LATE_EVENTS_UID,
-                "rule-" + CreateUserRule.RULE_ID);
+                "rule-iam-user-created-match",
+                "rule-backdoor-admin-user-prefilter",
+                "rule-backdoor-admin-user-cep",
+                "rule-discovery-burst-threshold");
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
                 .isNotBlank().hasSizeLessThanOrEqualTo(80));
     }

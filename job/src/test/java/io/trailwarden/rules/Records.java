@@ -82,6 +82,22 @@ final class Records {
         return new Records(eventSource, eventName, id, at, actor);
     }
 
+    /** The call made by a session of {@code roleArn}, as CloudTrail records an assumed-role identity. */
+    Records byRoleSession(String roleArn, String sessionName) {
+        String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        ObjectNode identity = record.putObject("userIdentity");
+        identity.put("type", "AssumedRole");
+        identity.put("accountId", ACCOUNT);
+        identity.put("arn", "arn:aws:sts::" + ACCOUNT + ":assumed-role/" + roleName + "/" + sessionName);
+        identity.put("principalId", "AROAPROVISIONER:" + sessionName);
+        ObjectNode issuer = identity.putObject("sessionContext").putObject("sessionIssuer");
+        issuer.put("type", "Role");
+        issuer.put("arn", roleArn);
+        issuer.put("accountId", ACCOUNT);
+        issuer.put("userName", roleName);
+        return this;
+    }
+
     CloudTrailEvent parsed() {
         ParseResult result = new CloudTrailParser().parseAll(RawInput.of("test", record.toString()));
         if (!result.deadLetters.isEmpty() || result.events.size() != 1) {

@@ -105,15 +105,4 @@ class RuleLoaderTest {
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
                 .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
     }
-
-    @Test
-    void durations() {
-        assertThat(RuleLoader.parseDuration("90s")).hasSeconds(90);
-        assertThat(RuleLoader.parseDuration("15m")).hasMinutes(15);
-        assertThat(RuleLoader.parseDuration("2h")).hasHours(2);
-        assertThat(RuleLoader.parseDuration("1d")).hasDays(1);
-        assertThat(RuleLoader.parseDuration("PT30M")).hasMinutes(30);
-        assertThat(RuleLoader.parseDuration("soon")).isNull();
-        assertThat(RuleLoader.parseDuration("5")).isNull();
-    }
 }

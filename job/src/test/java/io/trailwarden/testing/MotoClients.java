@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -27,6 +28,12 @@ public final class MotoClients {
 
     public static SnsClient sns(MotoServer moto) {
         return configure(SnsClient.builder(), moto, MotoServer.anyCredentials(), null, Region.of(MotoServer.REGION)).build();
+    }
+
+    /** Path-style: moto serves buckets under its own host name, not as {@code BUCKET.host}. */
+    public static S3Client s3(MotoServer moto) {
+        return configure(S3Client.builder(), moto, MotoServer.anyCredentials(), null, Region.of(MotoServer.REGION))
+                .forcePathStyle(true).build();
     }
 
     public static SqsClient sqs(MotoServer moto) {

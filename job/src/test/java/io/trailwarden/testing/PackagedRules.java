@@ -1,0 +1,34 @@
+package io.trailwarden.testing;
+
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.rules.CompiledRules;
+import io.trailwarden.rules.InvalidRulesException;
+import io.trailwarden.rules.Rule;
+import io.trailwarden.rules.RuleCatalogue;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue packaged into the jar (the default rule location), compiled the way the job compiles
+ * it, for tests that need real detection without depending on every rule the catalogue holds.
+ */
+public final class PackagedRules {
+    private PackagedRules() {}
+
+    /** Only the named rules of the packaged catalogue, with the default (empty) lists. */
+    public static CompiledRules only(String... ruleIds) throws InvalidRulesException, IOException {
+        TrailWardenConfig defaults = TrailWardenConfig.defaults();
+        List<Rule> all = RuleCatalogue.load(defaults);
+        Set<String> wanted = Set.of(ruleIds);
+        List<Rule> chosen = all.stream().filter(rule -> wanted.contains(rule.id)).collect(Collectors.toList());
+        if (chosen.size() != wanted.size()) {
+            Set<String> missing = new TreeSet<>(wanted);
+            chosen.forEach(rule -> missing.remove(rule.id));
+            throw new IllegalArgumentException("not in the packaged catalogue: " + missing);
+        }
+        return CompiledRules.compile(chosen, defaults.lists.lists);
+    }
+}
