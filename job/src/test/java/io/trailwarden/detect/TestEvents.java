@@ -54,6 +54,11 @@ final class TestEvents {
         return "arn:aws:iam::" + ACCOUNT + ":user/" + userName;
     }
 
+    TestEvents by(Actor actor) {
+        event.actor = actor;
+        return this;
+    }
+
     CloudTrailEvent build() {
         event.setRawJson(record.toString());
         return event;
