@@ -15,7 +15,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * a printer, tests bounded inputs and collecting sinks.
  *
  * <pre>
- * raw input -> parse -> dedup (keyBy principal) -> event time + watermarks -> late-event accounting
+ * raw input -> parse -> event time + watermarks -> dedup (keyBy principal) -> late-event accounting
  *           -> detection -> findings
  * dead letters of parse and of late events -> one dead-letter stream
  * </pre>
@@ -28,12 +28,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * repartitions or changes parallelism; breaking it fails the job (a subtask is handed a key outside its
  * key-group range), it does not go wrong silently.
  *
- * <p>Dedup sits before the watermarks because it does not use event time at all (its memory is
- * processing-time TTL), and because a duplicate dropped early is never counted as a late event or
- * seen by a rule. A duplicate carries the same timestamp as its first copy, so removing it cannot move
- * a watermark either. The watermark generator then runs once per dedup subtask, each seeing a hash
- * share of every source's events; idleness keeps a subtask that receives nothing for a while from
- * holding event time back for all.
+ * <p>Watermarks are generated before the shuffle, once per parse subtask (per source reader), so the
+ * dedup subtasks and everything chained to them see the minimum over all readers: event time as a
+ * whole, not as far as one principal partition got. Generated after the principal keyBy, a partition's
+ * event time would advance only with its own principals' traffic, and a sequence would wait for more
+ * events of unrelated principals that hash to the same subtask. Idleness keeps a reader that receives
+ * nothing for a while from holding event time back for all. Dedup still comes before late-event
+ * accounting, so a duplicate is never counted late; it carries its first copy's timestamp, so it
+ * cannot move a watermark either.
  */
 public final class TrailWardenTopology {
     public static final String PARSE_UID = "parse";
@@ -61,13 +63,7 @@ public final class TrailWardenTopology {
                 .uid(PARSE_UID)
                 .name("Parse CloudTrail records");
 
-        SingleOutputStreamOperator<CloudTrailEvent> unique = parsed
-                .keyBy(new PrincipalKey())
-                .process(new EventDeduplicator(config.dedupTtl))
-                .uid(DEDUP_UID)
-                .name("Drop duplicate deliveries (by principal, eventID)");
-
-        SingleOutputStreamOperator<CloudTrailEvent> timed = unique
+        SingleOutputStreamOperator<CloudTrailEvent> timed = parsed
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<CloudTrailEvent>forBoundedOutOfOrderness(config.outOfOrderness)
                         .withTimestampAssigner((event, previous) -> event.eventTimeMillis)
@@ -75,7 +71,13 @@ public final class TrailWardenTopology {
                 .uid(EVENT_TIME_UID)
                 .name("Event time from eventTime, bounded out-of-orderness");
 
-        SingleOutputStreamOperator<CloudTrailEvent> accounted = timed
+        SingleOutputStreamOperator<CloudTrailEvent> unique = timed
+                .keyBy(new PrincipalKey())
+                .process(new EventDeduplicator(config.dedupTtl))
+                .uid(DEDUP_UID)
+                .name("Drop duplicate deliveries (by principal, eventID)");
+
+        SingleOutputStreamOperator<CloudTrailEvent> accounted = unique
                 .process(new LateEventTagger())
                 .uid(LATE_EVENTS_UID)
                 .name("Account for late events");
