@@ -77,8 +77,6 @@ public final class EndToEndLatencyBenchmark {
         int incidents = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         String outOfOrderness = args.length > 1 ? args[1] : "5s";
         try (Kinesalite kinesalite = Kinesalite.start(); MotoServer moto = new MotoServer().start()) {
-            System.setProperty("aws.accessKeyId", "AKIATRAILWARDENBENCH");
-            System.setProperty("aws.secretAccessKey", "bench-secret");
             IamClient iam = MotoClients.iam(moto, ACCOUNT);
             String topicArn = MotoClients.sns(moto).createTopic(r -> r.name("trailwarden-alerts")).topicArn();
             kinesalite.createStream(STREAM, 2);

@@ -8,8 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,18 +20,6 @@ import software.amazon.awssdk.services.iam.model.Tag;
 class ReleaseCommandIT {
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
-
-    @BeforeAll
-    static void defaultCredentialChain() {
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
-    }
-
-    @AfterAll
-    static void clearCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-    }
 
     @Test
     void releaseRemovesThePolicyAndReactivatesTheRecordedKey(@TempDir Path dir) throws Exception {

@@ -33,8 +33,6 @@ class RulesFromS3IT {
 
     @BeforeAll
     static void uploadTheCatalogue() throws Exception {
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
         Path rules = MotoServer.repoRoot().resolve("rules");
         try (S3Client s3 = MotoClients.s3(MOTO); Stream<Path> files = Files.list(rules)) {
             s3.createBucket(r -> r.bucket(BUCKET));
@@ -47,8 +45,6 @@ class RulesFromS3IT {
 
     @AfterAll
     static void clearCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
     }
 
     private Path config(String location) throws Exception {

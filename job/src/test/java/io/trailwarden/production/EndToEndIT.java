@@ -63,15 +63,10 @@ class EndToEndIT {
     static void startEmulators() throws Exception {
         kinesalite = Kinesalite.start();
         moto = new MotoServer().start();
-        // The responders use the AWS default credential chain, as on MSF; moto accepts any key.
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENE2E01");
-        System.setProperty("aws.secretAccessKey", "e2e-secret");
     }
 
     @AfterAll
     static void stopEmulators() throws Exception {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         moto.close();
         kinesalite.close();
     }

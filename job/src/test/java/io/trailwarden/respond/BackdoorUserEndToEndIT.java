@@ -21,8 +21,6 @@ import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -48,18 +46,6 @@ class BackdoorUserEndToEndIT {
     private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
     private static final String USER = "malicious-iam-user";
     private static final String RULE_ID = "iam-user-created";
-
-    @BeforeAll
-    static void defaultCredentialChain() {
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
-    }
-
-    @AfterAll
-    static void clearCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-    }
 
     @Test
     void theCreatedUserIsQuarantinedAndTheAlertSent() throws Exception {

@@ -21,8 +21,6 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -38,18 +36,6 @@ class ResponseRestoreIT {
     static final MotoServer MOTO = new MotoServer();
 
     private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
-
-    @BeforeAll
-    static void defaultCredentialChain() {
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
-    }
-
-    @AfterAll
-    static void clearCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-    }
 
     private static OneInputStreamOperatorTestHarness<ResponsePlan, ResponseReport> harness(ResponseConfig response, String topicArn)
             throws Exception {

@@ -17,8 +17,6 @@ import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -36,19 +34,6 @@ class ResponseStageIT {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
-
-    @BeforeAll
-    static void defaultCredentialChain() {
-        // The stage takes credentials from the SDK's default chain, as on MSF; system properties come first in it.
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
-    }
-
-    @AfterAll
-    static void clearCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-    }
 
     @Test
     void findingsAreContainedUpToTheCapAndEveryOneIsAlerted() throws Exception {

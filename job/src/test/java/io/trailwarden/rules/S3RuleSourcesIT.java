@@ -42,8 +42,6 @@ class S3RuleSourcesIT {
 
     @BeforeAll
     static void uploadTheCatalogue() throws IOException {
-        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
-        System.setProperty("aws.secretAccessKey", "secret");
         s3 = MotoClients.s3(MOTO);
         s3.createBucket(r -> r.bucket(BUCKET));
         // What `aws s3 sync rules/ s3://BUCKET/rules/` uploads: the rules, their README and the schema folder.
@@ -64,8 +62,6 @@ class S3RuleSourcesIT {
         if (s3 != null) {
             s3.close();
         }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
     }
 
     private static void put(String key, String text) {

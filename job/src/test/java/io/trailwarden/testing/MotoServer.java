@@ -65,6 +65,7 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
                         + Files.readString(log));
             }
             if (responds()) {
+                useAsDefaultCredentials();
                 return this;
             }
             Thread.sleep(100);
@@ -80,6 +81,15 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
     /** Credentials moto accepts while authorisation is off (any key works then). */
     public static StaticCredentialsProvider anyCredentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIATRAILWARDENTEST1", "secret"));
+    }
+
+    /**
+     * The job's AWS clients take credentials from the SDK's default chain, as on MSF; system properties
+     * come first in it, so code under test reaches this server with {@link #anyCredentials()}.
+     */
+    private static void useAsDefaultCredentials() {
+        System.setProperty("aws.accessKeyId", "AKIATRAILWARDENTEST1");
+        System.setProperty("aws.secretAccessKey", "secret");
     }
 
     /** Forgets every resource of every account. */
@@ -101,6 +111,8 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
 
     @Override
     public void close() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
         if (process != null) {
             process.destroy();
             try {
