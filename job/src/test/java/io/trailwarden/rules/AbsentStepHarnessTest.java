@@ -10,20 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.detect.Finding;
-import io.trailwarden.event.CloudTrailEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -88,24 +84,11 @@ class AbsentStepHarnessTest {
     }
 
     private void feed(Records... records) throws Exception {
-        for (Records record : records) {
-            CloudTrailEvent event = record.parsed();
-            RuleEvent ruleEvent = rule.prefilter(event);
-            if (ruleEvent != null) {
-                harness.processElement(new StreamRecord<>(ruleEvent, event.eventTimeMillis));
-            }
-        }
+        RuleHarnesses.feed(rule, harness, records);
     }
 
     private List<List<String>> findings() {
-        List<List<String>> findings = new ArrayList<>();
-        for (Object output : harness.getOutput()) {
-            if (output instanceof StreamRecord) {
-                Finding finding = (Finding) ((StreamRecord<?>) output).getValue();
-                findings.add(finding.events.stream().map(event -> event.eventId).collect(Collectors.toList()));
-            }
-        }
-        return findings;
+        return RuleHarnesses.findingEventIds(harness);
     }
 
     private static Instant at(Duration offset) {

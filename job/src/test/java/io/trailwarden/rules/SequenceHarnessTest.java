@@ -18,9 +18,7 @@ import io.trailwarden.config.ListsConfig;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.detect.Target;
-import io.trailwarden.event.CloudTrailEvent;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -30,7 +28,6 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -69,15 +66,8 @@ class SequenceHarnessTest {
         harness.close();
     }
 
-    /** Feeds the events (in the given arrival order) through the rule's pre-filter, as the job does. */
     private void feed(Records... records) throws Exception {
-        for (Records record : records) {
-            CloudTrailEvent event = record.parsed();
-            RuleEvent ruleEvent = rule.prefilter(event);
-            if (ruleEvent != null) {
-                harness.processElement(new StreamRecord<>(ruleEvent, event.eventTimeMillis));
-            }
-        }
+        RuleHarnesses.feed(rule, harness, records);
     }
 
     private void watermark(Instant at) throws Exception {
@@ -85,13 +75,7 @@ class SequenceHarnessTest {
     }
 
     private List<Finding> findings() {
-        List<Finding> findings = new ArrayList<>();
-        for (Object output : harness.getOutput()) {
-            if (output instanceof StreamRecord) {
-                findings.add((Finding) ((StreamRecord<?>) output).getValue());
-            }
-        }
-        return findings;
+        return RuleHarnesses.findings(harness);
     }
 
     private static List<String> eventIds(Finding finding) {
