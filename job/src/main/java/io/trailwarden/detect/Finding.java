@@ -38,7 +38,7 @@ public class Finding {
             StringBuilder id = new StringBuilder("tw-");
             byte[] hash = digest.digest();
             for (int i = 0; i < 10; i++) {
-                id.append(String.format("%02x", hash[i]));
+                id.append(Character.forDigit((hash[i] >> 4) & 0xf, 16)).append(Character.forDigit(hash[i] & 0xf, 16));
             }
             return id.toString();
         } catch (NoSuchAlgorithmException e) {

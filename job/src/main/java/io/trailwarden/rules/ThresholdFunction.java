@@ -2,10 +2,12 @@ package io.trailwarden.rules;
 
 import io.trailwarden.detect.Finding;
 import io.trailwarden.event.CloudTrailEvent;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -24,25 +26,33 @@ import org.apache.flink.util.OutputTag;
  * A threshold rule per key: at least N matching events (or N distinct values of a field) within a
  * sliding window, in event time. A keyed function with timers rather than CEP, because a count needs
  * no partial matches: events wait in a buffer until the watermark passes their second (so
- * out-of-order delivery counts correctly), then enter the window.
+ * out-of-order delivery counts correctly), then enter the window second by second, in time order.
+ *
+ * <p>A key has one flush timer at a time, at its earliest pending second (kept in {@code nextFlush}).
+ * When it fires, every pending second the watermark has passed enters the window at once, and the timer
+ * moves to the earliest second still pending. A timer per pending second would give the same counts,
+ * but the timer queue was the largest cost of discovery-burst, which sees most events: a replay holds
+ * every event back until its input ends, and the queue then held a timer per principal and second of the
+ * whole input.
  *
  * <p>State stays bounded: a burst that reaches the threshold becomes one finding and empties the
  * window, so the window never holds more than N-1 entries (for distinct counts, the latest event per
- * value), and a key whose window empties keeps no state at all. Every timer firing first drops what
- * has left the window, so counts are exact whenever timers fire; the eviction timers exist only to free
- * a quiet key's state. They are rounded up to a {@value #EVICTION_BUCKETS}th of the window, so the
- * events of one key within that span share one eviction timer instead of one per event second (event
- * timers were the largest cost of discovery-burst, which sees most events), and a quiet key's state is
- * gone at most that much after its last event left the window.
+ * value), and a key whose window empties keeps no state at all. After a flush that leaves the window
+ * non-empty, one eviction timer frees a quiet key's window once its newest entry has left it, rounded
+ * up to a {@value #EVICTION_BUCKETS}th of the window so that the flushes within that span share one
+ * timer: a quiet key's state is gone at most that much after its last event left the window.
  */
 public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, Finding> {
     private static final long serialVersionUID = 1L;
+    private static final Comparator<RuleEvent> BY_EVENT_ID =
+            Comparator.comparing(entry -> Objects.toString(entry.event.eventId, ""));
     private final CompiledRule rule;
     private final OutputTag<RuleEvent> lateTag;
     static final int EVICTION_BUCKETS = 4;
     private final long windowMillis;
     private final long evictionBucketMillis;
     private transient MapState<Long, List<RuleEvent>> pending;
+    private transient ValueState<Long> nextFlush;
     private transient ValueState<List<RuleEvent>> window;
     private transient Counter findings;
 
@@ -57,6 +67,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
     public void open(OpenContext openContext) {
         TypeInformation<List<RuleEvent>> listType = new ListTypeInfo<>(RuleEvent.class);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, listType));
+        nextFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("next-flush", Types.LONG));
         window = getRuntimeContext().getState(new ValueStateDescriptor<>("window", listType));
         findings = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id).counter("findings");
     }
@@ -74,41 +85,82 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         }
         due.add(event);
         pending.put(time, due);
-        context.timerService().registerEventTimeTimer(time);
-        long leavesWindow = time + windowMillis;
-        context.timerService().registerEventTimeTimer(
-                (leavesWindow + evictionBucketMillis - 1) / evictionBucketMillis * evictionBucketMillis);
+        Long flush = nextFlush.value();
+        if (flush == null || time < flush) {
+            context.timerService().registerEventTimeTimer(time);
+            nextFlush.update(time);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Finding> out) throws Exception {
+        long watermark = context.timerService().currentWatermark();
         List<RuleEvent> current = window.value();
         if (current == null) {
             current = new ArrayList<>();
         }
-        long oldestKept = timestamp - windowMillis;
-        current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
-        List<RuleEvent> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            due.sort(Comparator.comparing(entry -> Objects.toString(entry.event.eventId, "")));
-            for (RuleEvent event : due) {
-                if (add(current, event) && current.size() >= rule.atLeast) {
-                    List<CloudTrailEvent> events = new ArrayList<>();
-                    for (RuleEvent entry : current) {
-                        events.add(entry.event);
-                    }
-                    findings.inc();
-                    out.collect(rule.finding(events, null));
-                    current.clear();
-                }
+        List<Map.Entry<Long, List<RuleEvent>>> dueSeconds = new ArrayList<>();
+        long earliestLeft = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, List<RuleEvent>>> seconds = pending.iterator(); seconds.hasNext(); ) {
+            Map.Entry<Long, List<RuleEvent>> second = seconds.next();
+            if (second.getKey() <= watermark) {
+                dueSeconds.add(new AbstractMap.SimpleImmutableEntry<>(second.getKey(), second.getValue()));
+                seconds.remove();
+            } else {
+                earliestLeft = Math.min(earliestLeft, second.getKey());
             }
         }
+        dueSeconds.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Long, List<RuleEvent>> second : dueSeconds) {
+            enter(second.getKey(), second.getValue(), current, out);
+        }
+        long oldestKept = watermark - windowMillis;
+        current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
         if (current.isEmpty()) {
             window.clear();
         } else {
             window.update(current);
+            if (!dueSeconds.isEmpty()) {
+                long leavesWindow = newest(current) + windowMillis;
+                context.timerService().registerEventTimeTimer(
+                        (leavesWindow + evictionBucketMillis - 1) / evictionBucketMillis * evictionBucketMillis);
+            }
         }
+        Long flush = nextFlush.value();
+        if (earliestLeft == Long.MAX_VALUE) {
+            // Removing through the iterator leaves an empty map behind on the heap backend.
+            pending.clear();
+            nextFlush.clear();
+        } else if (flush == null || flush <= watermark || earliestLeft < flush) {
+            context.timerService().registerEventTimeTimer(earliestLeft);
+            nextFlush.update(earliestLeft);
+        }
+    }
+
+    /** The events of one second enter the window, after what left it by then; ties in id order. */
+    private void enter(long second, List<RuleEvent> due, List<RuleEvent> current, Collector<Finding> out) {
+        long oldestKept = second - windowMillis;
+        current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
+        due.sort(BY_EVENT_ID);
+        for (RuleEvent event : due) {
+            if (add(current, event) && current.size() >= rule.atLeast) {
+                List<CloudTrailEvent> events = new ArrayList<>();
+                for (RuleEvent entry : current) {
+                    events.add(entry.event);
+                }
+                findings.inc();
+                out.collect(rule.finding(events, null));
+                current.clear();
+            }
+        }
+    }
+
+    private static long newest(List<RuleEvent> current) {
+        long newest = Long.MIN_VALUE;
+        for (RuleEvent entry : current) {
+            newest = Math.max(newest, entry.event.eventTimeMillis);
+        }
+        return newest;
     }
 
     /** False when the event does not count (a distinct count over a field the event lacks). */

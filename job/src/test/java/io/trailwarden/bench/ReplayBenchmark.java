@@ -17,6 +17,7 @@ import io.trailwarden.rules.Rule;
 import io.trailwarden.rules.RuleCatalogue;
 import io.trailwarden.rules.RuleLoader;
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ public final class ReplayBenchmark {
     private static final Duration OUT_OF_ORDERNESS = Duration.ofDays(90);
     /** Set by the source's first record; the mini-cluster runs in this JVM. */
     static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
+    /** The process's CPU time when the source produced its first record. */
+    static final AtomicLong FIRST_RECORD_CPU_NANOS = new AtomicLong();
     /** Rounds of each measurement by default; the machine's other load makes single runs vary by a third. */
     private static final int DEFAULT_ROUNDS = 3;
 
@@ -104,7 +107,8 @@ public final class ReplayBenchmark {
             bare.add(wholeTopology(replicator, new NoDetection(), events, parallelism));
             whole.add(wholeTopology(replicator, catalogue, events, parallelism));
         }
-        System.out.printf("median of %d rounds (all rounds in brackets), %,d events each:%n", rounds, events);
+        System.out.printf("median of %d rounds by rate (all rounds in brackets: rate, process CPU per event), %,d events each:%n",
+                rounds, events);
         report("parse only", parse);
         report("topology, no rules", bare);
         report("topology + " + rules.size() + " rules", whole);
@@ -116,9 +120,12 @@ public final class ReplayBenchmark {
     private static void report(String label, List<Result> rounds) {
         StringBuilder all = new StringBuilder();
         for (Result round : rounds) {
-            all.append(all.length() == 0 ? "" : ", ").append(String.format("%,.0f", round.rate()));
+            all.append(all.length() == 0 ? "" : ", ")
+                    .append(String.format("%,.0f/s %.1f us", round.rate(), round.cpuMicrosPerEvent()));
         }
-        System.out.printf("%-22s %,10.0f events/s  [%s]%n", label + ":", median(rounds).rate(), all);
+        Result median = median(rounds);
+        System.out.printf("%-22s %,10.0f events/s  %5.1f CPU-us/event  [%s]%n", label + ":", median.rate(),
+                median.cpuMicrosPerEvent(), all);
     }
 
     private static Result median(List<Result> rounds) {
@@ -130,12 +137,14 @@ public final class ReplayBenchmark {
     static final class Result {
         final long events;
         final double seconds;
+        final double cpuSeconds;
         final long findings;
         final Map<String, Long> findingsPerRule;
 
-        Result(long events, double seconds, long findings, Map<String, Long> findingsPerRule) {
+        Result(long events, double seconds, double cpuSeconds, long findings, Map<String, Long> findingsPerRule) {
             this.events = events;
             this.seconds = seconds;
+            this.cpuSeconds = cpuSeconds;
             this.findings = findings;
             this.findingsPerRule = findingsPerRule;
         }
@@ -143,6 +152,24 @@ public final class ReplayBenchmark {
         double rate() {
             return events / seconds;
         }
+
+        /** CPU of the whole process (JIT and GC included) per event: less sensitive to other load than the rate. */
+        double cpuMicrosPerEvent() {
+            return cpuSeconds * 1e6 / events;
+        }
+    }
+
+    private static double elapsedSeconds() {
+        return (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
+    }
+
+    private static double cpuSeconds() {
+        return (processCpuNanos() - FIRST_RECORD_CPU_NANOS.get()) / 1e9;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static StreamExecutionEnvironment environment(int parallelism) {
@@ -153,6 +180,7 @@ public final class ReplayBenchmark {
 
     private static DataStream<RawInput> source(StreamExecutionEnvironment env, Replicator replicator, long events) {
         FIRST_RECORD_NANOS.set(0);
+        FIRST_RECORD_CPU_NANOS.set(0);
         // One generating subtask per parallel slot, chained to the parse operator as a file source's
         // readers are, so records cross the network once (to dedup), not twice. Each subtask takes every
         // p-th record of the timeline rather than a contiguous range: both then advance through event
@@ -169,8 +197,7 @@ public final class ReplayBenchmark {
         source(env, replicator, events).process(new ParseFunction()).name("parse")
                 .sinkTo(new DiscardingSink<CloudTrailEvent>());
         env.execute("parse only");
-        double seconds = (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
-        return new Result(events, seconds, 0, Map.of());
+        return new Result(events, elapsedSeconds(), cpuSeconds(), 0, Map.of());
     }
 
     private static Result wholeTopology(Replicator replicator, DetectionStage detection, long events, int parallelism)
@@ -189,8 +216,7 @@ public final class ReplayBenchmark {
                 findings++;
             }
         }
-        double seconds = (System.nanoTime() - FIRST_RECORD_NANOS.get()) / 1e9;
-        return new Result(events, seconds, findings, perRule);
+        return new Result(events, elapsedSeconds(), cpuSeconds(), findings, perRule);
     }
 
     /** The topology's own cost: every event reaches detection, which finds nothing. */
@@ -230,7 +256,9 @@ public final class ReplayBenchmark {
 
         @Override
         public void open(OpenContext openContext) {
-            FIRST_RECORD_NANOS.compareAndSet(0, System.nanoTime());
+            if (FIRST_RECORD_NANOS.compareAndSet(0, System.nanoTime())) {
+                FIRST_RECORD_CPU_NANOS.set(processCpuNanos());
+            }
         }
 
         @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -125,5 +126,34 @@ class ThresholdHarnessTest {
         assertThat(findings()).hasSize(1);
         assertThat(findings().get(0)).hasSize(10).contains("d8", "poll29").doesNotContain("poll0");
         assertNoStateLeftAfter(T0.plusSeconds(61));
+    }
+
+    /**
+     * Events keep arriving, out of order, while the watermark moves in steps, and the operator is
+     * snapshotted and restored in between: the count is the same as if all had arrived in order.
+     */
+    @Test
+    void countsSurviveWatermarkStepsOutOfOrderArrivalsAndARestore() throws Exception {
+        open("console-login-failure-burst");
+        feed(failedConsoleLogin("f2", minute(2), "alice"), failedConsoleLogin("f9", minute(9), "alice"));
+        harness.processWatermark(minute(1).toEpochMilli());
+        feed(failedConsoleLogin("f3", minute(3), "alice"), failedConsoleLogin("f1b", minute(1).plusSeconds(30), "alice"));
+        harness.processWatermark(minute(2).toEpochMilli());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ThresholdFunction(rule, LATE)), event -> event.key, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        feed(failedConsoleLogin("f4", minute(4), "alice"), failedConsoleLogin("f2b", minute(2).plusSeconds(30), "alice"));
+        harness.processWatermark(minute(3).toEpochMilli());
+        assertThat(findings()).as("four failures up to minute 3").isEmpty();
+        harness.processWatermark(minute(4).toEpochMilli());
+
+        assertThat(findings()).containsExactly(List.of("f1b", "f2", "f2b", "f3", "f4"));
+        harness.processWatermark(minute(10).toEpochMilli());
+        assertThat(findings()).as("f9 alone after the burst").hasSize(1);
+        assertNoStateLeftAfter(minute(9));
     }
 }
