@@ -65,11 +65,6 @@ public class CloudTrailEvent {
         return tree;
     }
 
-    /** Lets the parser hand over the tree it already built, so it is not parsed twice. */
-    public void attachTree(JsonNode parsed) {
-        this.tree = parsed;
-    }
-
     /**
      * The node at a dotted path such as {@code requestParameters.userName}; a missing node (never
      * null) when any part is absent. Array elements are addressed by index ({@code resources.0.ARN}).
