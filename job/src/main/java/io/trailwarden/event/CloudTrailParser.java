@@ -204,11 +204,11 @@ public final class CloudTrailParser implements Serializable {
     /**
      * A {@code {"Records": [...]}} file larger than one record may be: its elements are measured first
      * and only those within the bound are scanned, so one huge element is one dead letter. Returns false
-     * when the text is not such a file.
+     * when the text is not such a file. The scan of each element is what checks its keys for duplicates.
      */
     private boolean streamLargeRecordsFile(
             byte[] bytes, int start, int end, boolean oneLine, String origin, ParseOutput out) {
-        try (JsonParser parser = RecordScanner.strictParser(bytes, start, end)) {
+        try (JsonParser parser = RecordScanner.parser(bytes, start, end)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
                     || !"Records".equals(parser.currentName())

@@ -64,6 +64,41 @@ class StreamingParseTest {
     }
 
     @Test
+    void equalKeysInDifferentObjectsAreNoDuplicates() {
+        String[] valid = {
+            "{\"a\":{\"a\":1}}",
+            "{\"list\":[{\"a\":1},{\"a\":2}],\"a\":3}",
+            "{\"a\":{\"b\":1},\"b\":{\"b\":{\"b\":2}}}",
+            "{\"d\":" + "{\"k\":".repeat(40) + "1" + "}".repeat(40) + ",\"k\":0}",
+        };
+        for (String requestParameters : valid) {
+            String record = withRequestParameters(requestParameters);
+
+            ParseResult result = parser.parseAll(Records.unit("k", record));
+
+            assertThat(result.deadLetters).as(requestParameters).isEmpty();
+            assertThat(result.events.get(0).tree()).isEqualTo(EventJson.readTree(record));
+        }
+    }
+
+    @Test
+    void duplicatesAreFoundInObjectsWithManyKeys() {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 5000; i++) {
+            many.append("\"k").append(i).append("\":{\"k").append(i).append("\":").append(i).append("},");
+        }
+        String distinct = many + "\"last\":0}";
+
+        assertThat(parser.parseAll(Records.unit("k", withRequestParameters(distinct))).deadLetters).isEmpty();
+        for (int duplicate : new int[] {0, 3, 31, 32, 33, 4999}) {
+            String record = withRequestParameters(many + "\"k" + duplicate + "\":0}");
+
+            assertThat(reasons(parser.parseAll(Records.unit("k", record)))).as("k%d", duplicate)
+                    .singleElement().asString().endsWith("Duplicate field 'k" + duplicate + "'");
+        }
+    }
+
+    @Test
     void aDuplicateKeyInALargeRecordsFileStopsItThere() {
         String nested = withRequestParameters("{\"a\":{\"c\":1,\"c\":2}}");
         String recordsFile = "{\"Records\":[" + createUser() + "," + nested + "," + createUser() + "]}";
