@@ -125,32 +125,28 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter("empty record", origin, bytes, start, end - start));
             return;
         }
-        // The common unit, one record or envelope on one line, is told apart from JSON lines and
-        // pretty-printed documents by the check that also shows its records can be kept as they are.
+        // Most units hold one record or envelope: tried as one value first, so the text is looked at
+        // line by line only when it is not one (JSON lines, or bad input that the steps below explain).
         int textStart = JsonLayout.skipBlank(bytes, start, textEnd);
-        if (JsonLayout.isOneLine(bytes, textStart, textEnd)) {
-            parseDocument(bytes, textStart, textEnd, origin, out, true);
-            return;
+        if (textEnd - textStart <= maxRecordBytes) {
+            RecordScanner.Document whole = scanOrNull(bytes, textStart, textEnd);
+            if (whole != null) {
+                dispatch(whole, bytes, origin, out);
+                return;
+            }
         }
         int firstNewline = indexOf(bytes, (byte) '\n', start, textEnd);
         if (firstNewline < 0) {
-            parseDocument(bytes, start, textEnd, origin, out, false);
+            parseDocument(bytes, start, textEnd, origin, out);
             return;
         }
-        int firstLineStart = JsonLayout.skipBlank(bytes, start, textEnd);
-        int firstLineEnd = indexOf(bytes, (byte) '\n', firstLineStart, textEnd);
+        int firstLineEnd = indexOf(bytes, (byte) '\n', textStart, textEnd);
         JsonLayout layout =
-                JsonLayout.ofFirstLine(factory(), bytes, firstLineStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
+                JsonLayout.ofFirstLine(factory(), bytes, textStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
-            parseDocument(bytes, start, textEnd, origin, out, false);
-        } else if (layout == JsonLayout.UNDECIDED && textEnd - firstLineStart <= maxRecordBytes) {
-            RecordScanner.Document whole = scanOrNull(bytes, firstLineStart, textEnd);
-            if (whole != null) {
-                dispatch(whole, bytes, false, origin, out);
-            } else {
-                parseLines(bytes, start, textEnd, origin, out);
-            }
+            parseDocument(bytes, start, textEnd, origin, out);
         } else {
+            // Undecided text within the size bound was tried as one document above: it is not one.
             parseLines(bytes, start, textEnd, origin, out);
         }
     }
@@ -161,7 +157,7 @@ public final class CloudTrailParser implements Serializable {
         while (lineStart <= end) {
             int newline = indexOf(bytes, (byte) '\n', lineStart, end);
             int lineEnd = newline < 0 ? end : newline;
-            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out, false);
+            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out);
             if (newline < 0) {
                 break;
             }
@@ -170,11 +166,8 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /**
-     * One JSON text that is not split further by lines: a record, an envelope or a Records file.
-     * {@code oneLine}: the text is already known to hold no line break.
-     */
-    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out, boolean oneLine) {
+    /** One JSON text that is not split further by lines: a record, an envelope or a Records file. */
+    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out) {
         int first = JsonLayout.skipBlank(bytes, start, end);
         int last = end;
         while (last > first && JsonLayout.isBlank(bytes[last - 1])) {
@@ -186,7 +179,7 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (length > maxRecordBytes) {
-            if (!streamLargeRecordsFile(bytes, first, last, oneLine, origin, out)) {
+            if (!streamLargeRecordsFile(bytes, first, last, origin, out)) {
                 out.deadLetter(deadLetter("record too large (" + length + " bytes)", origin, bytes, first, length));
             }
             return;
@@ -198,7 +191,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(document, bytes, oneLine, origin, out);
+        dispatch(document, bytes, origin, out);
     }
 
     /**
@@ -207,7 +200,7 @@ public final class CloudTrailParser implements Serializable {
      * when the text is not such a file. The scan of each element is what checks its keys for duplicates.
      */
     private boolean streamLargeRecordsFile(
-            byte[] bytes, int start, int end, boolean oneLine, String origin, ParseOutput out) {
+            byte[] bytes, int start, int end, String origin, ParseOutput out) {
         try (JsonParser parser = RecordScanner.parser(bytes, start, end)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
@@ -237,7 +230,7 @@ public final class CloudTrailParser implements Serializable {
                             elementLength));
                 } else {
                     RecordScanner.Value element = RecordScanner.scan(bytes, elementStart, elementEnd).root;
-                    recordsElement(element, bytes, oneLine, elementOrigin, out);
+                    recordsElement(element, bytes, elementOrigin, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -256,8 +249,7 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /** {@code oneLine}: the whole text is known to hold no line break. */
-    private void dispatch(RecordScanner.Document document, byte[] bytes, boolean oneLine, String origin, ParseOutput out) {
+    private void dispatch(RecordScanner.Document document, byte[] bytes, String origin, ParseOutput out) {
         RecordScanner.Value root = document.root;
         if (root.kind != JsonToken.START_OBJECT) {
             out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(root.kind), origin, bytes, root));
@@ -270,26 +262,26 @@ public final class CloudTrailParser implements Serializable {
                 return;
             }
             for (int index = 0; index < document.records.size(); index++) {
-                recordsElement(document.records.get(index), bytes, oneLine, recordsOrigin(origin, index), out);
+                recordsElement(document.records.get(index), bytes, recordsOrigin(origin, index), out);
             }
             return;
         }
         if (document.detailTypeKind != null) {
-            envelope(document, bytes, oneLine, origin, out);
+            envelope(document, bytes, origin, out);
             return;
         }
-        record(root, bytes, oneLine, origin, out);
+        record(root, bytes, origin, out);
     }
 
-    private void recordsElement(RecordScanner.Value element, byte[] bytes, boolean oneLine, String origin, ParseOutput out) {
+    private void recordsElement(RecordScanner.Value element, byte[] bytes, String origin, ParseOutput out) {
         if (element.kind == JsonToken.START_OBJECT) {
-            record(element, bytes, oneLine, origin, out);
+            record(element, bytes, origin, out);
         } else {
             out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(element.kind), origin, bytes, element));
         }
     }
 
-    private void envelope(RecordScanner.Document envelope, byte[] bytes, boolean oneLine, String origin, ParseOutput out) {
+    private void envelope(RecordScanner.Document envelope, byte[] bytes, String origin, ParseOutput out) {
         if (envelope.detailTypeKind != JsonToken.VALUE_STRING) {
             out.deadLetter(valueDeadLetter(
                     "field detail-type is " + article(envelope.detailTypeKind) + ", expected a string",
@@ -317,16 +309,17 @@ public final class CloudTrailParser implements Serializable {
                     envelope.root));
             return;
         }
-        record(detail, bytes, oneLine, origin, out);
+        record(detail, bytes, origin, out);
     }
 
     /**
-     * One record object, kept as {@code rawJson} byte for byte when it holds no line break (known from
-     * {@code oneLine}, else checked); only a record that does, from a pretty-printed document, is
-     * serialized again onto one line.
+     * One record object, kept as {@code rawJson} byte for byte when it holds no line break, which is all
+     * that one-line outputs (JSON lines, dead letters) need of it; spaces and tabs between tokens are
+     * harmless there. Only a record that spans lines, from a pretty-printed document, is serialized
+     * again onto one line.
      */
-    private void record(RecordScanner.Value record, byte[] bytes, boolean oneLine, String origin, ParseOutput out) {
-        byte[] rawJson = oneLine || JsonLayout.isOneLine(bytes, record.start, record.end)
+    private void record(RecordScanner.Value record, byte[] bytes, String origin, ParseOutput out) {
+        byte[] rawJson = record.oneLine
                 ? Arrays.copyOfRange(bytes, record.start, record.end)
                 : oneLineCopy(bytes, record.start, record.end);
         CloudTrailEvent event;

@@ -1,5 +1,6 @@
 package io.trailwarden.event;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -41,12 +42,19 @@ final class RecordScanner {
         final int end;
         /** Non-null exactly when {@link #kind} is {@link JsonToken#START_OBJECT}. */
         final RecordFields fields;
+        /**
+         * Whether the value's text holds no line break. Jackson counts the lines it passes anyway, and a
+         * JSON string cannot hold a raw LF or CR, so this costs no pass of its own. Only objects are
+         * asked, and only once the parser has left them.
+         */
+        final boolean oneLine;
 
-        Value(JsonToken kind, int start, int end, RecordFields fields) {
+        Value(JsonToken kind, int start, int end, RecordFields fields, boolean oneLine) {
             this.kind = kind;
             this.start = start;
             this.end = end;
             this.fields = fields;
+            this.oneLine = oneLine;
         }
     }
 
@@ -81,14 +89,16 @@ final class RecordScanner {
     private Document document(int end) throws IOException {
         Document document = new Document();
         JsonToken rootKind = parser.nextToken();
+        int startLine = parser.currentTokenLocation().getLineNr();
+        RecordFields fields = null;
         if (rootKind == JsonToken.START_OBJECT) {
-            RecordFields fields = new RecordFields();
+            fields = new RecordFields();
             readRoot(fields, document);
-            document.root = new Value(rootKind, base, end, fields);
         } else {
             skipValue();
-            document.root = new Value(rootKind, base, end, null);
         }
+        boolean oneLine = parser.currentLocation().getLineNr() == startLine;
+        document.root = new Value(rootKind, base, end, fields, oneLine);
         JsonToken trailing = parser.nextToken();
         if (trailing != null) {
             throw new JsonParseException(parser, "Trailing token (of type " + trailing + ") found after the value");
@@ -136,7 +146,7 @@ final class RecordScanner {
     /** The value at the current token, read as a record if it is an object; leaves the parser on its end. */
     private Value readValue() throws IOException {
         JsonToken kind = parser.currentToken();
-        int start = base + (int) parser.currentTokenLocation().getByteOffset();
+        JsonLocation startLocation = parser.currentTokenLocation();
         RecordFields fields = null;
         if (kind == JsonToken.START_OBJECT) {
             fields = new RecordFields();
@@ -146,7 +156,13 @@ final class RecordScanner {
             // A string is only read up to its opening quote until asked for; its end is wanted here.
             parser.finishToken();
         }
-        return new Value(kind, start, base + (int) parser.currentLocation().getByteOffset(), fields);
+        JsonLocation endLocation = parser.currentLocation();
+        return new Value(
+                kind,
+                base + (int) startLocation.getByteOffset(),
+                base + (int) endLocation.getByteOffset(),
+                fields,
+                endLocation.getLineNr() == startLocation.getLineNr());
     }
 
     /** The keys of the object just opened, whose own field is {@code parent} (null for a record). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -218,17 +217,38 @@ class StreamingParseTest {
     @Test
     void aPrettyPrintedRecordIsSerializedOntoOneLine() {
         String pretty = Records.pretty(createUser());
-        String withTab = createUser().toString().replace(",\"eventName\":", ",\t\"eventName\":");
         String crlfRecordsFile = "{\"Records\": [\r\n" + pretty.replace("\n", "\r\n") + "\r\n]}";
+        String prettyEnvelope = Records.pretty(Records.envelope("AWS API Call via CloudTrail", createUser()));
 
         CloudTrailEvent fromPretty = parser.parseAll(Records.unit("k", pretty)).events.get(0);
-        CloudTrailEvent fromTab = parser.parseAll(Records.unit("k", withTab)).events.get(0);
         CloudTrailEvent fromCrlf = parser.parseAll(Records.unit("k", crlfRecordsFile)).events.get(0);
+        CloudTrailEvent fromEnvelope = parser.parseAll(Records.unit("k", prettyEnvelope)).events.get(0);
 
         assertThat(pretty).contains("\n");
         assertThat(fromPretty.rawJson()).isEqualTo(createUser().toString());
-        assertThat(fromTab.rawJson()).isEqualTo(createUser().toString());
         assertThat(fromCrlf.rawJson()).isEqualTo(createUser().toString());
+        assertThat(fromEnvelope.rawJson()).isEqualTo(createUser().toString());
+    }
+
+    @Test
+    void aTabBetweenTokensIsNoLineBreakAndIsKept() {
+        String withTab = createUser().toString().replace(",\"eventName\":", ",\t\"eventName\":");
+
+        CloudTrailEvent event = parser.parseAll(Records.unit("k", withTab)).events.get(0);
+
+        assertThat(event.rawJson()).isEqualTo(withTab);
+        assertThat(event.tree()).isEqualTo(createUser());
+    }
+
+    @Test
+    void onlyTheRecordsOfAFileThatSpanLinesAreSerializedAgain() {
+        String spaced = createUser().toString().replace(",\"eventName\":", ", \"eventName\":");
+        String file = "{\"Records\": [\n" + spaced + ",\n" + Records.pretty(createUser()) + "\n]}";
+
+        ParseResult result = parser.parseAll(Records.unit("k", file));
+
+        assertThat(result.events).extracting(CloudTrailEvent::rawJson)
+                .containsExactly(spaced, createUser().toString());
     }
 
     @Test
@@ -273,31 +293,15 @@ class StreamingParseTest {
     }
 
     @Test
-    void oneLineMeansNoControlByteAtAnyPositionOfTheEightByteSteps() {
-        for (int length = 0; length < 20; length++) {
-            byte[] text = "x".repeat(length).getBytes(StandardCharsets.UTF_8);
-            assertThat(JsonLayout.isOneLine(text, 0, length)).isTrue();
-            for (int at = 0; at < length; at++) {
-                for (byte control : new byte[] {'\n', '\r', '\t', 0x00, 0x1f}) {
-                    byte[] broken = text.clone();
-                    broken[at] = control;
-                    assertThat(JsonLayout.isOneLine(broken, 0, length)).as("%d at %d of %d", control, at, length).isFalse();
-                    assertThat(JsonLayout.isOneLine(broken, at + 1, length)).isTrue();
-                }
-            }
-        }
-    }
+    void aLoneCarriageReturnBetweenTokensAlsoCountsAsALineBreak() {
+        String record = createUser().toString().replace(",\"eventName\":", ",\r\"eventName\":");
+        String recordsFile = "{\"Records\":[" + createUser() + ",\r" + record + "]}";
 
-    @Test
-    void multiByteCharactersAndSpacesAreOneLine() {
-        ByteArrayOutputStream every = new ByteArrayOutputStream();
-        for (int b = 0x20; b <= 0xff; b++) {
-            every.write(b);
-        }
-        byte[] bytes = every.toByteArray();
+        CloudTrailEvent bare = parser.parseAll(Records.unit("k", record)).events.get(0);
+        ParseResult file = parser.parseAll(Records.unit("k", recordsFile));
 
-        assertThat(JsonLayout.isOneLine(bytes, 0, bytes.length)).isTrue();
-        byte[] utf8 = "{\"name\": \"Zoë Ωμέγα 日本語 😀\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(JsonLayout.isOneLine(utf8, 0, utf8.length)).isTrue();
+        assertThat(bare.rawJson()).isEqualTo(createUser().toString());
+        assertThat(file.events).extracting(CloudTrailEvent::rawJson)
+                .containsExactly(createUser().toString(), createUser().toString());
     }
 }
