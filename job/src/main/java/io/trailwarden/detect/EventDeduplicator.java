@@ -15,7 +15,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Drops CloudTrail's duplicate deliveries. Keyed by {@link PrincipalKey}; per principal it remembers
- * the {@link DedupKey} of each delivery it let through, with the processing time it first saw it. The
+ * the {@link DedupKey} digest of each delivery it let through, with the processing time it first saw it. The
  * first event of an identity passes; later ones within the TTL are counted in the
  * {@value #DUPLICATES_METRIC} metric and not emitted. Duplicates do not extend the TTL.
  *
@@ -46,7 +46,7 @@ public class EventDeduplicator extends KeyedProcessFunction<String, CloudTrailEv
 
     private final long ttlMillis;
     private final long bucketMillis;
-    private transient MapState<String, Long> firstSeen;
+    private transient MapState<Long, Long> firstSeen;
     private transient Counter duplicates;
 
     public EventDeduplicator(Duration ttl) {
@@ -57,14 +57,14 @@ public class EventDeduplicator extends KeyedProcessFunction<String, CloudTrailEv
     @Override
     public void open(OpenContext openContext) {
         firstSeen = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("first-seen-by-delivery", Types.STRING, Types.LONG));
+                new MapStateDescriptor<>("first-seen-by-delivery-digest", Types.LONG, Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().addGroup(ParseFunction.METRIC_GROUP).counter(DUPLICATES_METRIC);
     }
 
     @Override
     public void processElement(CloudTrailEvent event, Context ctx, Collector<CloudTrailEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        String delivery = DedupKey.of(event);
+        Long delivery = DedupKey.of(event);
         Long seen = firstSeen.get(delivery);
         if (seen != null && now < seen + ttlMillis) {
             duplicates.inc();
@@ -79,7 +79,7 @@ public class EventDeduplicator extends KeyedProcessFunction<String, CloudTrailEv
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CloudTrailEvent> out) throws Exception {
         boolean kept = false;
-        for (Iterator<Map.Entry<String, Long>> entries = firstSeen.iterator(); entries.hasNext(); ) {
+        for (Iterator<Map.Entry<Long, Long>> entries = firstSeen.iterator(); entries.hasNext(); ) {
             if (entries.next().getValue() + ttlMillis <= timestamp) {
                 entries.remove();
             } else {

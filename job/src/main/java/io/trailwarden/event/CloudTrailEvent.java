@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One CloudTrail record: the typed fields detection and alerts use, plus the whole record as JSON so
- * rules and alerts can read any dotted path. A Flink POJO (public fields, no-argument constructor).
+ * rules and alerts can read any dotted path. Flink serializes it with {@link CloudTrailEventSerializer}.
  *
  * <p>The parsed JSON tree is transient: Flink serializes the raw record, and the tree is rebuilt lazily
  * on the far side of a network shuffle only if something asks for a field that is not typed here.
@@ -17,6 +18,7 @@ import java.util.Objects;
  * and Flink writes and reads a byte array in one copy but a String one character at a time, which was
  * the largest single cost of a replay (about a fifth of its CPU samples).
  */
+@TypeInfo(CloudTrailEventTypeInfo.Factory.class)
 public class CloudTrailEvent {
     public String eventId;
     /** Event time in epoch milliseconds; CloudTrail's resolution is one second. */
@@ -66,6 +68,13 @@ public class CloudTrailEvent {
             tree = EventJson.readTree(rawJsonUtf8);
         }
         return tree;
+    }
+
+    /** Takes over another event's record, with whatever of it was already decoded or parsed. */
+    void shareRecord(CloudTrailEvent other) {
+        rawJsonUtf8 = other.rawJsonUtf8;
+        rawJsonText = other.rawJsonText;
+        tree = other.tree;
     }
 
     /**

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -61,7 +61,7 @@ public final class DedupStateBenchmark {
             }
             previous = event;
             buffer.clear();
-            StringSerializer.INSTANCE.serialize(DedupKey.of(event), buffer);
+            LongSerializer.INSTANCE.serialize(DedupKey.of(event), buffer);
             serializedKeyBytes += buffer.length();
             if (i % 10_000 == 0) {
                 harness.getOutput().clear();

@@ -56,7 +56,7 @@ import org.apache.flink.util.Collector;
  * mvn -o -q -pl job test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
  * java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
  *   -cp job/target/test-classes:job/target/classes:$(cat job/target/test-classpath.txt) \
- *   io.trailwarden.bench.ReplayBenchmark [EVENTS (default 1000000)] [PARALLELISM (default 2)] [RULE_DIR (default rules)]
+ *   io.trailwarden.bench.ReplayBenchmark [EVENTS (default 1000000)] [PARALLELISM (default 2)] [RULE_DIR (default rules)] [ROUNDS (default 3)]
  * </pre>
  */
 public final class ReplayBenchmark {
@@ -72,6 +72,8 @@ public final class ReplayBenchmark {
     private static final Duration OUT_OF_ORDERNESS = Duration.ofDays(90);
     /** Set by the source's first record; the mini-cluster runs in this JVM. */
     static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
+    /** Rounds of each measurement by default; the machine's other load makes single runs vary by a third. */
+    private static final int DEFAULT_ROUNDS = 3;
 
     private ReplayBenchmark() {}
 
@@ -79,6 +81,7 @@ public final class ReplayBenchmark {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Path rulesDirectory = args.length > 2 ? Path.of(args[2]) : repoRoot().resolve("rules");
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_ROUNDS;
         Replicator replicator = Replicator.fromCorpus();
         List<Rule> rules = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
                 .load(RuleLoader.readDirectory(rulesDirectory));
@@ -86,19 +89,42 @@ public final class ReplayBenchmark {
                 events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism,
                 rules.size());
 
-        // Warm-up run (JIT), not reported.
-        parseOnly(replicator, Math.min(events, 100_000), parallelism);
-        Result parse = parseOnly(replicator, events, parallelism);
-        Result bare = wholeTopology(replicator, new NoDetection(), events, parallelism);
-        Result whole = wholeTopology(replicator, CompiledRules.compile(rules, ListsConfig.defaults().lists), events,
-                parallelism);
-        System.out.printf("parse only:            %,10.0f events/s  (%,d events in %.2f s)%n",
-                parse.rate(), parse.events, parse.seconds);
-        System.out.printf("topology, no rules:    %,10.0f events/s  (%,d events in %.2f s)%n",
-                bare.rate(), bare.events, bare.seconds);
-        System.out.printf("topology + %d rules:   %,10.0f events/s  (%,d events in %.2f s, %,d findings)%n",
-                rules.size(), whole.rate(), whole.events, whole.seconds, whole.findings);
-        whole.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-40s %,d%n", rule, count));
+        // Warm-up runs of every measured pipeline, not reported: the JIT compiles the rule code paths
+        // here, not while the measured runs are timed.
+        CompiledRules catalogue = CompiledRules.compile(rules, ListsConfig.defaults().lists);
+        long warmUp = Math.min(events, 300_000);
+        parseOnly(replicator, warmUp, parallelism);
+        wholeTopology(replicator, new NoDetection(), warmUp, parallelism);
+        wholeTopology(replicator, catalogue, warmUp, parallelism);
+        List<Result> parse = new ArrayList<>();
+        List<Result> bare = new ArrayList<>();
+        List<Result> whole = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            parse.add(parseOnly(replicator, events, parallelism));
+            bare.add(wholeTopology(replicator, new NoDetection(), events, parallelism));
+            whole.add(wholeTopology(replicator, catalogue, events, parallelism));
+        }
+        System.out.printf("median of %d rounds (all rounds in brackets), %,d events each:%n", rounds, events);
+        report("parse only", parse);
+        report("topology, no rules", bare);
+        report("topology + " + rules.size() + " rules", whole);
+        Result median = median(whole);
+        System.out.printf("findings of the median run: %,d%n", median.findings);
+        median.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-40s %,d%n", rule, count));
+    }
+
+    private static void report(String label, List<Result> rounds) {
+        StringBuilder all = new StringBuilder();
+        for (Result round : rounds) {
+            all.append(all.length() == 0 ? "" : ", ").append(String.format("%,.0f", round.rate()));
+        }
+        System.out.printf("%-22s %,10.0f events/s  [%s]%n", label + ":", median(rounds).rate(), all);
+    }
+
+    private static Result median(List<Result> rounds) {
+        List<Result> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(Result::rate));
+        return sorted.get(sorted.size() / 2);
     }
 
     static final class Result {

@@ -70,9 +70,9 @@ class ParseFunctionTest {
     }
 
     @Test
-    void typesCrossingTheParseStageAreFlinkPojosNotKryo() {
+    void typesCrossingTheParseStageAreNotKryo() {
         assertThat(TypeInformation.of(RawInput.class)).isInstanceOf(PojoTypeInfo.class);
-        assertThat(TypeInformation.of(CloudTrailEvent.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(CloudTrailEvent.class)).isInstanceOf(CloudTrailEventTypeInfo.class);
         assertThat(TypeInformation.of(DeadLetter.class)).isInstanceOf(PojoTypeInfo.class);
         assertThat(ParseFunction.DEAD_LETTERS.getTypeInfo()).isInstanceOf(PojoTypeInfo.class);
     }

@@ -18,6 +18,7 @@ import io.trailwarden.config.ListsConfig;
 import io.trailwarden.detect.Finding;
 import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.detect.Target;
+import io.trailwarden.event.CloudTrailEventTypeInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -194,10 +195,10 @@ class SequenceHarnessTest {
     }
 
     @Test
-    void ruleEventsAreFlinkPojos() {
+    void ruleEventsAreFlinkPojosHoldingEventsInTheirOwnSerializer() {
         assertThat(TypeInformation.of(RuleEvent.class)).isInstanceOf(PojoTypeInfo.class);
         PojoTypeInfo<RuleEvent> type = (PojoTypeInfo<RuleEvent>) TypeInformation.of(RuleEvent.class);
-        assertThat(type.getTypeAt(type.getFieldIndex("event"))).isInstanceOf(PojoTypeInfo.class);
+        assertThat(type.getTypeAt(type.getFieldIndex("event"))).isInstanceOf(CloudTrailEventTypeInfo.class);
         assertThat(type.getTypeAt(type.getFieldIndex("values")).isBasicType()).isFalse();
         assertThat(type.getTypeAt(type.getFieldIndex("values")).getClass().getSimpleName()).isEqualTo("BasicArrayTypeInfo");
     }

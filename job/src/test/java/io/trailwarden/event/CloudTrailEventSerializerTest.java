@@ -1,0 +1,90 @@
+package io.trailwarden.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flink's own serializer checks (round trips with and without reuse, copies, snapshot and restore,
+ * duplication, Java serializability) over real corpus records of every identity shape, plus the edge
+ * values a record can carry: absent fields, no actor at all, non-ASCII text.
+ */
+class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> {
+
+    @Override
+    protected TypeSerializer<CloudTrailEvent> createSerializer() {
+        return CloudTrailEventSerializer.INSTANCE;
+    }
+
+    @Override
+    protected int getLength() {
+        return -1;
+    }
+
+    @Override
+    protected Class<CloudTrailEvent> getTypeClass() {
+        return CloudTrailEvent.class;
+    }
+
+    @Override
+    protected CloudTrailEvent[] getTestData() {
+        List<CloudTrailEvent> events = new ArrayList<>();
+        CloudTrailParser parser = new CloudTrailParser();
+        List<String> records = Corpus.records();
+        for (int i = 0; i < records.size(); i += 13) {
+            events.add(parser.parseAll(RawInput.of("corpus", records.get(i))).events.get(0));
+        }
+        CloudTrailEvent bare = new CloudTrailEvent();
+        bare.actor = null;
+        events.add(bare);
+        CloudTrailEvent unusual = new CloudTrailEvent();
+        unusual.eventId = "ünïcødé-🔑";
+        unusual.eventName = "";
+        unusual.userAgent = "agent\u0000with\nnewline";
+        unusual.readOnly = Boolean.FALSE;
+        unusual.actor.type = IdentityType.ROOT;
+        unusual.actor.mfaAuthenticated = Boolean.TRUE;
+        unusual.rawJsonUtf8 = new byte[0];
+        events.add(unusual);
+        return events.toArray(new CloudTrailEvent[0]);
+    }
+
+    /** Every field, not only those CloudTrailEvent.equals looks at. */
+    @Override
+    protected void deepEquals(String message, CloudTrailEvent should, CloudTrailEvent is) {
+        assertThat(is).as(message).usingRecursiveComparison().ignoringFields("tree", "rawJsonText").isEqualTo(should);
+    }
+
+    @Test
+    void theTypeTakesThisSerializer() {
+        assertThat(TypeInformation.of(CloudTrailEvent.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(CloudTrailEventSerializer.INSTANCE);
+    }
+
+    @Test
+    void aCopyReadsUntypedPathsWithoutParsingAgain() {
+        CloudTrailEvent parsed = new CloudTrailParser().parseAll(RawInput.of("corpus", Corpus.records().get(0))).events.get(0);
+        CloudTrailEvent copy = CloudTrailEventSerializer.INSTANCE.copy(parsed);
+        assertThat(copy).isNotSameAs(parsed);
+        assertThat(copy.actor).isNotSameAs(parsed.actor).isEqualTo(parsed.actor);
+        assertThat(copy.tree()).isSameAs(parsed.tree());
+    }
+
+    @Test
+    void aTruncatedOrCorruptBufferIsAnErrorNotAGarbledEvent() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeInt(-7);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        assertThatThrownBy(() -> CloudTrailEventSerializer.INSTANCE.deserialize(in))
+                .hasMessageContaining("length -7");
+    }
+}
