@@ -34,7 +34,10 @@ public class CloudTrailEvent {
     public String recipientAccountId;
     public Boolean readOnly;
     public Actor actor = new Actor();
-    /** The CloudTrail record itself (never the envelope around it), as compact JSON in UTF-8. */
+    /**
+     * The CloudTrail record itself (never the envelope around it) as JSON in UTF-8 on one line: as it
+     * arrived when it held no line break (spaces between tokens included), else serialized again.
+     */
     public byte[] rawJsonUtf8;
 
     private transient JsonNode tree;
@@ -46,7 +49,7 @@ public class CloudTrailEvent {
         return Instant.ofEpochMilli(eventTimeMillis);
     }
 
-    /** The record as compact JSON text, decoded at most once per instance; null when there is none. */
+    /** The record as one line of JSON text, decoded at most once per instance; null when there is none. */
     public String rawJson() {
         if (rawJsonText == null && rawJsonUtf8 != null) {
             rawJsonText = new String(rawJsonUtf8, StandardCharsets.UTF_8);
@@ -72,11 +75,6 @@ public class CloudTrailEvent {
         rawJsonUtf8 = other.rawJsonUtf8;
         rawJsonText = other.rawJsonText;
         tree = other.tree;
-    }
-
-    /** Lets the parser hand over the tree it already built, so it is not parsed twice. */
-    public void attachTree(JsonNode parsed) {
-        this.tree = parsed;
     }
 
     /**

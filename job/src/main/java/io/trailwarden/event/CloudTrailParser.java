@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,8 +17,9 @@ import java.util.Arrays;
  * one JSON document (pretty-printed or not) or JSON lines. Never throws for bad input and never returns
  * null; each bad record costs one dead letter and leaves its neighbours alone.
  *
- * <p>Each record is parsed into a tree exactly once; the tree is attached to the event, so rules that
- * read untyped paths do not parse the record again on the same task.
+ * <p>Records are read with the streaming {@link RecordScanner}, never into a tree: the event carries its
+ * record as bytes across the next network shuffle anyway, and rules that read untyped paths build the
+ * tree from those bytes only when they need it.
  */
 public final class CloudTrailParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,7 +42,6 @@ public final class CloudTrailParser implements Serializable {
 
     private final int maxRecordBytes;
     private final int maxUnitBytes;
-    private transient ObjectReader reader;
 
     public CloudTrailParser() {
         this(DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_UNIT_BYTES);
@@ -127,32 +125,28 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter("empty record", origin, bytes, start, end - start));
             return;
         }
-        // The common unit, one compact record or envelope, is recognised in the same pass that
-        // shows it needs no re-serializing; only other text is searched for line breaks.
+        // Most units hold one record or envelope: tried as one value first, so the text is looked at
+        // line by line only when it is not one (JSON lines, or bad input that the steps below explain).
         int textStart = JsonLayout.skipBlank(bytes, start, textEnd);
-        if (new JsonSlices(bytes).isCompactValue(textStart, textEnd)) {
-            parseDocument(bytes, textStart, textEnd, origin, out, true);
-            return;
+        if (textEnd - textStart <= maxRecordBytes) {
+            RecordScanner.Document whole = scanOrNull(bytes, textStart, textEnd);
+            if (whole != null) {
+                dispatch(whole, bytes, origin, out);
+                return;
+            }
         }
         int firstNewline = indexOf(bytes, (byte) '\n', start, textEnd);
         if (firstNewline < 0) {
-            parseDocument(bytes, start, textEnd, origin, out, false);
+            parseDocument(bytes, start, textEnd, origin, out);
             return;
         }
-        int firstLineStart = JsonLayout.skipBlank(bytes, start, textEnd);
-        int firstLineEnd = indexOf(bytes, (byte) '\n', firstLineStart, textEnd);
+        int firstLineEnd = indexOf(bytes, (byte) '\n', textStart, textEnd);
         JsonLayout layout =
-                JsonLayout.ofFirstLine(factory(), bytes, firstLineStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
+                JsonLayout.ofFirstLine(factory(), bytes, textStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
-            parseDocument(bytes, start, textEnd, origin, out, false);
-        } else if (layout == JsonLayout.UNDECIDED && textEnd - firstLineStart <= maxRecordBytes) {
-            JsonNode whole = readTreeOrNull(bytes, firstLineStart, textEnd - firstLineStart);
-            if (whole != null) {
-                dispatch(whole, bytes, firstLineStart, textEnd, false, origin, out);
-            } else {
-                parseLines(bytes, start, textEnd, origin, out);
-            }
+            parseDocument(bytes, start, textEnd, origin, out);
         } else {
+            // Undecided text within the size bound was tried as one document above: it is not one.
             parseLines(bytes, start, textEnd, origin, out);
         }
     }
@@ -163,7 +157,7 @@ public final class CloudTrailParser implements Serializable {
         while (lineStart <= end) {
             int newline = indexOf(bytes, (byte) '\n', lineStart, end);
             int lineEnd = newline < 0 ? end : newline;
-            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out, false);
+            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out);
             if (newline < 0) {
                 break;
             }
@@ -172,11 +166,8 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /**
-     * One JSON text that is not split further by lines: a record, an envelope or a Records file.
-     * {@code compact}: the text is already known to be one value without whitespace.
-     */
-    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out, boolean compact) {
+    /** One JSON text that is not split further by lines: a record, an envelope or a Records file. */
+    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out) {
         int first = JsonLayout.skipBlank(bytes, start, end);
         int last = end;
         while (last > first && JsonLayout.isBlank(bytes[last - 1])) {
@@ -188,29 +179,29 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (length > maxRecordBytes) {
-            if (!streamLargeRecordsFile(bytes, first, last, compact, origin, out)) {
+            if (!streamLargeRecordsFile(bytes, first, last, origin, out)) {
                 out.deadLetter(deadLetter("record too large (" + length + " bytes)", origin, bytes, first, length));
             }
             return;
         }
-        JsonNode tree;
+        RecordScanner.Document document;
         try {
-            tree = reader().readTree(bytes, first, length);
+            document = RecordScanner.scan(bytes, first, last);
         } catch (IOException | RuntimeException e) {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(tree, bytes, first, last, compact, origin, out);
+        dispatch(document, bytes, origin, out);
     }
 
     /**
-     * A {@code {"Records": [...]}} file larger than one record may be: its elements are measured with
-     * the streaming parser and only those within the bound become trees, so one huge element is one
-     * dead letter and never a huge tree. Returns false when the text is not such a file.
+     * A {@code {"Records": [...]}} file larger than one record may be: its elements are measured first
+     * and only those within the bound are scanned, so one huge element is one dead letter. Returns false
+     * when the text is not such a file. The scan of each element is what checks its keys for duplicates.
      */
     private boolean streamLargeRecordsFile(
-            byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
-        try (JsonParser parser = factory().createParser(bytes, start, end - start)) {
+            byte[] bytes, int start, int end, String origin, ParseOutput out) {
+        try (JsonParser parser = RecordScanner.parser(bytes, start, end)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
                     || !"Records".equals(parser.currentName())
@@ -225,6 +216,8 @@ public final class CloudTrailParser implements Serializable {
                 }
                 int elementStart = start + (int) parser.currentTokenLocation().getByteOffset();
                 parser.skipChildren();
+                // A string is only read up to its opening quote until asked for; its end is wanted here.
+                parser.finishToken();
                 int elementEnd = start + (int) parser.currentLocation().getByteOffset();
                 String elementOrigin = recordsOrigin(origin, index++);
                 int elementLength = elementEnd - elementStart;
@@ -236,8 +229,8 @@ public final class CloudTrailParser implements Serializable {
                             elementStart,
                             elementLength));
                 } else {
-                    JsonNode element = reader().readTree(bytes, elementStart, elementLength);
-                    recordsElement(element, bytes, elementStart, elementEnd, compact, elementOrigin, out);
+                    RecordScanner.Value element = RecordScanner.scan(bytes, elementStart, elementEnd).root;
+                    recordsElement(element, bytes, elementOrigin, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -256,112 +249,82 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    /** {@code [start, end)} is the text {@code tree} was read from, trimmed; {@code compact} as known. */
-    private void dispatch(
-            JsonNode tree, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
-        if (!tree.isObject()) {
-            out.deadLetter(DeadLetter.of(
-                    STAGE, "not a CloudTrail record: a JSON " + kind(tree), origin, tree.toString()));
+    private void dispatch(RecordScanner.Document document, byte[] bytes, String origin, ParseOutput out) {
+        RecordScanner.Value root = document.root;
+        if (root.kind != JsonToken.START_OBJECT) {
+            out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(root.kind), origin, bytes, root));
             return;
         }
-        JsonNode records = tree.get("Records");
-        if (records != null) {
-            if (!records.isArray()) {
-                out.deadLetter(DeadLetter.of(
-                        STAGE, "field Records is " + article(records) + ", expected an array", origin, tree.toString()));
+        if (document.recordsKind != null) {
+            if (document.recordsKind != JsonToken.START_ARRAY) {
+                out.deadLetter(valueDeadLetter(
+                        "field Records is " + article(document.recordsKind) + ", expected an array", origin, bytes, root));
                 return;
             }
-            int[] ranges = elementRanges(bytes, start, end, records.size());
-            for (int index = 0; index < records.size(); index++) {
-                recordsElement(
-                        records.get(index),
-                        bytes,
-                        ranges == null ? -1 : ranges[2 * index],
-                        ranges == null ? -1 : ranges[2 * index + 1],
-                        compact,
-                        recordsOrigin(origin, index),
-                        out);
+            for (int index = 0; index < document.records.size(); index++) {
+                recordsElement(document.records.get(index), bytes, recordsOrigin(origin, index), out);
             }
             return;
         }
-        JsonNode detailType = tree.get("detail-type");
-        if (detailType != null) {
-            envelope(tree, detailType, bytes, start, end, compact, origin, out);
+        if (document.detailTypeKind != null) {
+            envelope(document, bytes, origin, out);
             return;
         }
-        record(tree, bytes, start, end, compact, origin, out);
+        record(root, bytes, origin, out);
     }
 
-    private static int[] elementRanges(byte[] bytes, int start, int end, int expectedCount) {
-        JsonSlices slices = new JsonSlices(bytes);
-        int[] array = slices.member(start, end, "Records");
-        int[] ranges = array == null ? null : slices.elements(array[0], array[1]);
-        return ranges != null && ranges.length == 2 * expectedCount ? ranges : null;
-    }
-
-    private void recordsElement(
-            JsonNode element, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
-        if (element.isObject()) {
-            record(element, bytes, start, end, compact, origin, out);
+    private void recordsElement(RecordScanner.Value element, byte[] bytes, String origin, ParseOutput out) {
+        if (element.kind == JsonToken.START_OBJECT) {
+            record(element, bytes, origin, out);
         } else {
-            out.deadLetter(DeadLetter.of(
-                    STAGE, "not a CloudTrail record: a JSON " + kind(element), origin, element.toString()));
+            out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(element.kind), origin, bytes, element));
         }
     }
 
-    private void envelope(
-            JsonNode envelope,
-            JsonNode detailType,
-            byte[] bytes,
-            int start,
-            int end,
-            boolean compact,
-            String origin,
-            ParseOutput out) {
-        if (!detailType.isTextual()) {
-            out.deadLetter(DeadLetter.of(
-                    STAGE,
-                    "field detail-type is " + article(detailType) + ", expected a string",
+    private void envelope(RecordScanner.Document envelope, byte[] bytes, String origin, ParseOutput out) {
+        if (envelope.detailTypeKind != JsonToken.VALUE_STRING) {
+            out.deadLetter(valueDeadLetter(
+                    "field detail-type is " + article(envelope.detailTypeKind) + ", expected a string",
                     origin,
-                    envelope.toString()));
+                    bytes,
+                    envelope.root));
             return;
         }
-        String type = detailType.textValue();
-        if (!type.endsWith(CLOUDTRAIL_DETAIL_TYPE_SUFFIX)) {
-            out.deadLetter(DeadLetter.of(
-                    STAGE,
-                    "EventBridge detail-type " + quote(type) + " is not a CloudTrail record",
+        if (!envelope.detailType.endsWith(CLOUDTRAIL_DETAIL_TYPE_SUFFIX)) {
+            out.deadLetter(valueDeadLetter(
+                    "EventBridge detail-type " + quote(envelope.detailType) + " is not a CloudTrail record",
                     origin,
-                    envelope.toString()));
+                    bytes,
+                    envelope.root));
             return;
         }
-        JsonNode detail = envelope.get("detail");
-        if (detail == null || !detail.isObject()) {
-            out.deadLetter(DeadLetter.of(
-                    STAGE,
+        RecordScanner.Value detail = envelope.detail;
+        if (detail == null || detail.kind != JsonToken.START_OBJECT) {
+            out.deadLetter(valueDeadLetter(
                     detail == null
                             ? "EventBridge envelope has no detail"
-                            : "field detail is " + article(detail) + ", expected an object",
+                            : "field detail is " + article(detail.kind) + ", expected an object",
                     origin,
-                    envelope.toString()));
+                    bytes,
+                    envelope.root));
             return;
         }
-        int[] range = new JsonSlices(bytes).member(start, end, "detail");
-        record(detail, bytes, range == null ? -1 : range[0], range == null ? -1 : range[1], compact, origin, out);
+        record(detail, bytes, origin, out);
     }
 
     /**
-     * One record object; {@code [start, end)} is its text when known (else start is -1), kept as
-     * {@code rawJson} when it is compact: known to be ({@code compact}) or found to be.
+     * One record object, kept as {@code rawJson} byte for byte when it holds no line break, which is all
+     * that one-line outputs (JSON lines, dead letters) need of it; spaces and tabs between tokens are
+     * harmless there. Only a record that spans lines, from a pretty-printed document, is serialized
+     * again onto one line.
      */
-    private void record(
-            JsonNode record, byte[] bytes, int start, int end, boolean compact, String origin, ParseOutput out) {
-        byte[] rawJson = start >= 0 && (compact || new JsonSlices(bytes).isCompactValue(start, end))
-                ? Arrays.copyOfRange(bytes, start, end)
-                : record.toString().getBytes(StandardCharsets.UTF_8);
+    private void record(RecordScanner.Value record, byte[] bytes, String origin, ParseOutput out) {
+        byte[] rawJson = record.oneLine
+                ? Arrays.copyOfRange(bytes, record.start, record.end)
+                : oneLineCopy(bytes, record.start, record.end);
         CloudTrailEvent event;
         try {
-            event = RecordFields.toEvent(record, rawJson);
+            event = record.fields.toEvent(rawJson);
         } catch (RecordFields.Rejected rejected) {
             out.deadLetter(DeadLetter.of(STAGE, rejected.getMessage(), origin, new String(rawJson, StandardCharsets.UTF_8)));
             return;
@@ -369,23 +332,21 @@ public final class CloudTrailParser implements Serializable {
         out.event(event);
     }
 
-    private JsonNode readTreeOrNull(byte[] bytes, int start, int length) {
+    /** The scanner has accepted this text, so the tree reader accepts it too. */
+    private static byte[] oneLineCopy(byte[] bytes, int start, int end) {
         try {
-            return reader().readTree(bytes, start, length);
-        } catch (IOException | RuntimeException notOneDocument) {
-            return null;
+            return EventJson.MAPPER.readTree(bytes, start, end - start).toString().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("text the scanner accepted is no longer valid JSON", e);
         }
     }
 
-    private ObjectReader reader() {
-        if (reader == null) {
-            reader = EventJson.MAPPER
-                    .reader()
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    // Two values for one key would let a rule and an alert read different things.
-                    .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static RecordScanner.Document scanOrNull(byte[] bytes, int start, int end) {
+        try {
+            return RecordScanner.scan(bytes, start, end);
+        } catch (IOException | RuntimeException notOneDocument) {
+            return null;
         }
-        return reader;
     }
 
     private JsonFactory factory() {
@@ -437,28 +398,36 @@ public final class CloudTrailParser implements Serializable {
         return quoted.append('"').toString();
     }
 
-    static String kind(JsonNode node) {
-        switch (node.getNodeType()) {
-            case ARRAY:
+    static String kind(JsonToken token) {
+        switch (token) {
+            case START_ARRAY:
                 return "array";
-            case OBJECT:
+            case START_OBJECT:
                 return "object";
-            case STRING:
+            case VALUE_STRING:
                 return "string";
-            case NUMBER:
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
                 return "number";
-            case BOOLEAN:
+            case VALUE_TRUE:
+            case VALUE_FALSE:
                 return "boolean";
-            case NULL:
+            case VALUE_NULL:
                 return "null";
             default:
-                return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+                return token.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
-    static String article(JsonNode node) {
-        String kind = kind(node);
+    /** The kind with its article as a reason reads it: "a string", "an object", "null". */
+    static String article(JsonToken token) {
+        String kind = kind(token);
         return kind.equals("null") ? "null" : (kind.equals("array") || kind.equals("object") ? "an " : "a ") + kind;
+    }
+
+    /** A dead letter keeping the value's own text, as it arrived. */
+    private static DeadLetter valueDeadLetter(String reason, String origin, byte[] bytes, RecordScanner.Value value) {
+        return deadLetter(reason, origin, bytes, value.start, value.end - value.start);
     }
 
     private static String recordsOrigin(String origin, int index) {
