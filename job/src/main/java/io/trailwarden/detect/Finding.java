@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A rule matched: who did what, to whom, the events in order, and the planned response. A Flink POJO. */
 public class Finding {
@@ -16,13 +17,16 @@ public class Finding {
     public String ruleId;
     public String title;
     public Severity severity = Severity.MEDIUM;
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<String> mitre = new ArrayList<>();
     /** The acting identity: of the first matched event. */
     public Actor actor;
     /** What the response acts on; null when the rule names none. */
     public Target target;
     /** Matched events in event-time order. */
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<CloudTrailEvent> events = new ArrayList<>();
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedAction> response = new ArrayList<>();
 
     public Finding() {}

@@ -42,9 +42,8 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
     }
 
     /**
-     * Copies the fields, and shares the raw record and its parsed tree: nothing writes to either once
-     * the parser made them, and a shared tree spares the copy a second parse when a rule reads an
-     * untyped path.
+     * Copies the fields, and shares the raw record and, if a rule already read an untyped path, its
+     * parsed tree: nothing writes to either once made, and a shared tree spares the copy a second parse.
      */
     @Override
     public CloudTrailEvent copy(CloudTrailEvent from) {

@@ -1,13 +1,17 @@
 package io.trailwarden.respond;
 
+import io.trailwarden.detect.ListTypeInfoFactory;
 import io.trailwarden.event.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** Everything one finding's response produced: an audit record per action, a dead letter per failure. */
 public class ResponseReport {
     public String findingId;
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<ActionResult> results = new ArrayList<>();
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<DeadLetter> deadLetters = new ArrayList<>();
 
     public ResponseReport() {}

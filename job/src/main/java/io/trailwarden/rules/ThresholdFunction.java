@@ -2,12 +2,10 @@ package io.trailwarden.rules;
 
 import io.trailwarden.detect.Finding;
 import io.trailwarden.event.CloudTrailEvent;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -28,9 +26,10 @@ import org.apache.flink.util.OutputTag;
  * no partial matches: events wait in a buffer until the watermark passes their second (so
  * out-of-order delivery counts correctly), then enter the window second by second, in time order.
  *
- * <p>A key has one flush timer at a time, at its earliest pending second (kept in {@code nextFlush}).
- * When it fires, every pending second the watermark has passed enters the window at once, and the timer
- * moves to the earliest second still pending. A timer per pending second would give the same counts,
+ * <p>A key has one flush timer at a time, at its earliest pending second ({@code nextFlush} is always
+ * that second, or empty when nothing is pending). When it fires, every pending second the watermark has
+ * passed enters the window at once, and the timer moves to the earliest second still pending; the
+ * pending seconds are not looked at when any other timer fires. A timer per pending second would give the same counts,
  * but the timer queue was the largest cost of discovery-burst, which sees most events: a replay holds
  * every event back until its input ends, and the queue then held a timer per principal and second of the
  * whole input.
@@ -95,24 +94,14 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Finding> out) throws Exception {
         long watermark = context.timerService().currentWatermark();
+        Long flush = nextFlush.value();
+        boolean flushing = flush != null && flush <= watermark;
         List<RuleEvent> current = window.value();
         if (current == null) {
             current = new ArrayList<>();
         }
-        List<Map.Entry<Long, List<RuleEvent>>> dueSeconds = new ArrayList<>();
-        long earliestLeft = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<Long, List<RuleEvent>>> seconds = pending.iterator(); seconds.hasNext(); ) {
-            Map.Entry<Long, List<RuleEvent>> second = seconds.next();
-            if (second.getKey() <= watermark) {
-                dueSeconds.add(new AbstractMap.SimpleImmutableEntry<>(second.getKey(), second.getValue()));
-                seconds.remove();
-            } else {
-                earliestLeft = Math.min(earliestLeft, second.getKey());
-            }
-        }
-        dueSeconds.sort(Map.Entry.comparingByKey());
-        for (Map.Entry<Long, List<RuleEvent>> second : dueSeconds) {
-            enter(second.getKey(), second.getValue(), current, out);
+        if (flushing) {
+            flush(watermark, current, context, out);
         }
         long oldestKept = watermark - windowMillis;
         current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
@@ -120,18 +109,38 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
             window.clear();
         } else {
             window.update(current);
-            if (!dueSeconds.isEmpty()) {
+            if (flushing) {
                 long leavesWindow = newest(current) + windowMillis;
                 context.timerService().registerEventTimeTimer(
                         (leavesWindow + evictionBucketMillis - 1) / evictionBucketMillis * evictionBucketMillis);
             }
         }
-        Long flush = nextFlush.value();
+    }
+
+    /**
+     * Every pending second the watermark has passed enters the window, in time order; the flush timer
+     * moves to the earliest second still pending. Reads the keys of the pending seconds and the events of
+     * due seconds only, which on RocksDB spares deserializing the events still waiting.
+     */
+    private void flush(long watermark, List<RuleEvent> current, Context context, Collector<Finding> out)
+            throws Exception {
+        List<Long> dueSeconds = new ArrayList<>();
+        long earliestLeft = Long.MAX_VALUE;
+        for (Long second : pending.keys()) {
+            if (second <= watermark) {
+                dueSeconds.add(second);
+            } else {
+                earliestLeft = Math.min(earliestLeft, second);
+            }
+        }
+        dueSeconds.sort(null);
+        for (Long second : dueSeconds) {
+            enter(second, pending.get(second), current, out);
+            pending.remove(second);
+        }
         if (earliestLeft == Long.MAX_VALUE) {
-            // Removing through the iterator leaves an empty map behind on the heap backend.
-            pending.clear();
             nextFlush.clear();
-        } else if (flush == null || flush <= watermark || earliestLeft < flush) {
+        } else {
             context.timerService().registerEventTimeTimer(earliestLeft);
             nextFlush.update(earliestLeft);
         }
