@@ -195,6 +195,9 @@ public final class ReplayBenchmark {
      * compiled it again during each measured run (a third of a core throughout, in profiles).
      */
     private static StreamExecutionEnvironment environment(int parallelism) {
+        // Each run starts from a collected heap: the previous job's state (a million dedup entries) is
+        // garbage in the old generation, and collecting it concurrently slowed whichever run came next.
+        System.gc();
         StreamExecutionEnvironment env = new TestStreamEnvironment(cluster, parallelism);
         env.getConfig().enableObjectReuse();
         return env;
