@@ -2,6 +2,7 @@ package io.trailwarden.detect;
 
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,10 +15,10 @@ import org.apache.flink.api.java.typeutils.TypeExtractor;
  * of a finding field by field through reflection: findings cost as much to collect as thousands of
  * events cost to detect.
  */
-public final class ListTypeInfoFactory<E> extends TypeInfoFactory<java.util.List<E>> {
+public final class ListTypeInfoFactory<E> extends TypeInfoFactory<List<E>> {
     @Override
     @SuppressWarnings("unchecked")
-    public TypeInformation<java.util.List<E>> createTypeInfo(Type type, Map<String, TypeInformation<?>> parameters) {
+    public TypeInformation<List<E>> createTypeInfo(Type type, Map<String, TypeInformation<?>> parameters) {
         if (!(type instanceof ParameterizedType)) {
             throw new IllegalArgumentException("a list field needs its element type spelled out, got " + type);
         }
