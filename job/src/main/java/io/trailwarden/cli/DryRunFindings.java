@@ -1,7 +1,7 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /** Marks every planned action of a finding dry-run: the local commands plan responses, never carry them out. */

@@ -3,12 +3,12 @@ package io.trailwarden.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
 import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.io.PrintWriter;
 import java.time.Instant;
 

@@ -2,11 +2,11 @@ package io.trailwarden.cli;
 
 import static io.trailwarden.cli.TerminalText.safe;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
 import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.io.PrintWriter;
 import java.time.Instant;
 

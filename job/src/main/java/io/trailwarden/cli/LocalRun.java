@@ -1,14 +1,14 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.TrailWardenTopology;
-import io.trailwarden.event.CloudTrailInputs;
 import io.trailwarden.event.DeadLetter;
-import io.trailwarden.event.RawInput;
-import io.trailwarden.rules.CompiledRules;
-import io.trailwarden.rules.InvalidRulesException;
-import io.trailwarden.rules.RuleCatalogue;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.pipeline.TrailWardenTopology;
+import io.trailwarden.rules.model.InvalidRulesException;
+import io.trailwarden.rules.runtime.CompiledRules;
+import io.trailwarden.rules.runtime.RuleCatalogue;
+import io.trailwarden.source.CloudTrailInputs;
+import io.trailwarden.source.RawInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,20 +1,20 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.config.Durations;
 import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.Durations;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.EventDeduplicator;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.LateEventTagger;
-import io.trailwarden.detect.TrailWardenTopology;
-import io.trailwarden.event.CloudTrailInputs;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.ParseFunction;
-import io.trailwarden.event.RawInput;
-import io.trailwarden.rules.CompiledRules;
-import io.trailwarden.rules.Rule;
-import io.trailwarden.rules.RuleLoader;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.pipeline.EventDeduplicator;
+import io.trailwarden.pipeline.LateEventTagger;
+import io.trailwarden.pipeline.TrailWardenTopology;
+import io.trailwarden.rules.load.RuleLoader;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.runtime.CompiledRules;
+import io.trailwarden.source.CloudTrailInputs;
+import io.trailwarden.source.RawInput;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -45,8 +45,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(

@@ -1,11 +1,11 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.rules.InvalidRulesException;
-import io.trailwarden.rules.Rule;
-import io.trailwarden.rules.RuleCatalogue;
-import io.trailwarden.rules.RuleError;
-import io.trailwarden.rules.RuleLoader;
+import io.trailwarden.rules.load.RuleLoader;
+import io.trailwarden.rules.model.InvalidRulesException;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.model.RuleError;
+import io.trailwarden.rules.runtime.RuleCatalogue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

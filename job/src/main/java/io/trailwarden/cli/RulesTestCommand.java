@@ -1,8 +1,8 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.rules.Rule;
-import io.trailwarden.rules.RuleTestRunner;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.runtime.RuleTestRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(

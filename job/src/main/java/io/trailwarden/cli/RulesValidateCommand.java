@@ -1,7 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.rules.Rule;
+import io.trailwarden.rules.model.Rule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

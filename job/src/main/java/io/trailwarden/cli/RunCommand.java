@@ -1,9 +1,9 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.StreamingJob;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.CloudTrailInputs;
+import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.source.CloudTrailInputs;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.runtime.util.EnvironmentInformation;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code trailwarden} command. Exit codes: 0 done, 1 the work failed (a job that failed, findings

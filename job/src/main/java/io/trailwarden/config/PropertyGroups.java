@@ -1,7 +1,8 @@
 package io.trailwarden.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trailwarden.event.EventJson;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ import java.util.Properties;
  * "PropertyMap": {...}}]}.
  */
 public final class PropertyGroups {
+    /** A key given twice in the local file would silently lose one value; refuse it instead. */
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final Map<String, Map<String, String>> groups;
 
     private PropertyGroups(Map<String, Map<String, String>> groups) {
@@ -49,7 +53,7 @@ public final class PropertyGroups {
     public static PropertyGroups fromJsonFile(Path file) throws ConfigException {
         JsonNode root;
         try {
-            root = EventJson.MAPPER.readTree(Files.readString(file));
+            root = JSON.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot read configuration: " + e.getMessage()));
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.trailwarden.source.Gzip;
+import io.trailwarden.source.JsonLayout;
+import io.trailwarden.source.RawInput;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -27,8 +30,6 @@ public final class CloudTrailParser implements Serializable {
     public static final String STAGE = "parse";
     /** CloudTrail's own limit for an event is 256 KiB; 1 MiB leaves room for envelopes and growth. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
-    /** Bounds what one unit (in particular a gzip file) may inflate to. */
-    public static final int DEFAULT_MAX_UNIT_BYTES = 256 << 20;
 
     private static final String CLOUDTRAIL_DETAIL_TYPE_SUFFIX = " via CloudTrail";
     private static final int MAX_QUOTED_CHARS = 120;
@@ -44,11 +45,11 @@ public final class CloudTrailParser implements Serializable {
     private final int maxUnitBytes;
 
     public CloudTrailParser() {
-        this(DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_UNIT_BYTES);
+        this(DEFAULT_MAX_RECORD_BYTES, RawInput.MAX_UNIT_BYTES);
     }
 
     public CloudTrailParser(int maxRecordBytes) {
-        this(maxRecordBytes, DEFAULT_MAX_UNIT_BYTES);
+        this(maxRecordBytes, RawInput.MAX_UNIT_BYTES);
     }
 
     public CloudTrailParser(int maxRecordBytes, int maxUnitBytes) {

@@ -1,5 +1,6 @@
 package io.trailwarden.event;
 
+import io.trailwarden.source.RawInput;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

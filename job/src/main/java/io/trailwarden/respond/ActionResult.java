@@ -1,6 +1,6 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.finding.PlannedAction;
 import java.util.Objects;
 
 /** The audit record of one action of one finding's response. A Flink POJO. */

@@ -1,6 +1,6 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.finding.PlannedAction;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;

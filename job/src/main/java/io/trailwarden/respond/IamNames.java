@@ -1,6 +1,6 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.Target;
+import io.trailwarden.finding.Target;
 
 /** ARN arithmetic for IAM identities. */
 public final class IamNames {

@@ -1,6 +1,6 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.Finding;
+import io.trailwarden.finding.Finding;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /** The stateless safety rails, applied in parallel before the shared blast-radius cap. */

@@ -1,7 +1,7 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.util.Objects;
 
 /** One action after the safety rails: what will happen and why. A Flink POJO. */

@@ -1,9 +1,10 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
 import io.trailwarden.event.DeadLetter;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingJson;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.Finding;
+import io.trailwarden.finding.Finding;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package io.trailwarden.respond;
 
 import io.trailwarden.config.ResponseConfig;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
 import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.IdentityType;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.ListTypeInfoFactory;
 import io.trailwarden.event.DeadLetter;
+import io.trailwarden.finding.ListTypeInfoFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInfo;

@@ -1,7 +1,7 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.event.DeadLetter;
+import io.trailwarden.finding.PlannedAction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

@@ -4,7 +4,7 @@ import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.Finding;
+import io.trailwarden.finding.Finding;
 import io.trailwarden.respond.AwsClients;
 import io.trailwarden.respond.ContainmentResult;
 import io.trailwarden.respond.CorpusFindings;

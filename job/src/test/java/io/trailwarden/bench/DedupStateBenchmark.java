@@ -1,9 +1,9 @@
 package io.trailwarden.bench;
 
-import io.trailwarden.detect.DedupKey;
-import io.trailwarden.detect.PrincipalKey;
-import io.trailwarden.detect.EventDeduplicator;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.PrincipalKey;
+import io.trailwarden.pipeline.DedupKey;
+import io.trailwarden.pipeline.EventDeduplicator;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;

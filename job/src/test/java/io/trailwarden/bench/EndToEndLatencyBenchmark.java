@@ -1,17 +1,18 @@
 package io.trailwarden.bench;
 
-import io.trailwarden.StreamingJob;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.event.DeadLetter;
-import io.trailwarden.event.Kinesalite;
-import io.trailwarden.event.KinesisInput;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.pipeline.StreamingJob;
 import io.trailwarden.production.IncidentTraffic;
+import io.trailwarden.production.QueueSink;
 import io.trailwarden.respond.ActionResult;
 import io.trailwarden.respond.Outcome;
-import io.trailwarden.rules.CompiledRules;
-import io.trailwarden.rules.RuleCatalogue;
+import io.trailwarden.rules.runtime.CompiledRules;
+import io.trailwarden.rules.runtime.RuleCatalogue;
+import io.trailwarden.source.Kinesalite;
+import io.trailwarden.source.KinesisInput;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import io.trailwarden.production.QueueSink;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**

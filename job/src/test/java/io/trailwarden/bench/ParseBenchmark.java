@@ -6,7 +6,7 @@ import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.Corpus;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.EventJson;
-import io.trailwarden.event.RawInput;
+import io.trailwarden.source.RawInput;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

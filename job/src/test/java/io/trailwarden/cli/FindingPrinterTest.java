@@ -2,12 +2,12 @@ package io.trailwarden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Severity;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.IdentityType;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Severity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.SourceConfig;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.Kinesalite;
+import io.trailwarden.source.Kinesalite;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

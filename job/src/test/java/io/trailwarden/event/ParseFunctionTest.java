@@ -2,6 +2,7 @@ package io.trailwarden.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trailwarden.source.RawInput;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

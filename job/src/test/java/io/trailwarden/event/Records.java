@@ -2,6 +2,7 @@ package io.trailwarden.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.source.RawInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds the other input shapes around real corpus records. */
-final class Records {
+public final class Records {
     private Records() {}
 
     static RawInput unit(String origin, String text) {
@@ -35,13 +36,13 @@ final class Records {
         return envelope;
     }
 
-    static ObjectNode recordsFile(JsonNode... records) {
+    public static ObjectNode recordsFile(JsonNode... records) {
         ObjectNode file = EventJson.MAPPER.createObjectNode();
         file.putArray("Records").addAll(java.util.Arrays.asList(records));
         return file;
     }
 
-    static String pretty(JsonNode json) {
+    public static String pretty(JsonNode json) {
         try {
             return EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
         } catch (IOException e) {
@@ -49,7 +50,7 @@ final class Records {
         }
     }
 
-    static byte[] gzip(byte[] bytes) {
+    public static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
             gzip.write(bytes);

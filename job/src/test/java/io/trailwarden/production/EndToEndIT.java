@@ -3,11 +3,11 @@ package io.trailwarden.production;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trailwarden.StreamingJob;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.EventJson;
-import io.trailwarden.event.Kinesalite;
+import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.source.Kinesalite;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
 import java.nio.charset.StandardCharsets;

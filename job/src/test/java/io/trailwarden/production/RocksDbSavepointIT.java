@@ -2,15 +2,15 @@ package io.trailwarden.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.StreamingJob;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.TrailWardenTopology;
-import io.trailwarden.event.Kinesalite;
-import io.trailwarden.event.KinesisInput;
-import io.trailwarden.rules.CompiledRules;
-import io.trailwarden.rules.RuleCatalogue;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.pipeline.TrailWardenTopology;
+import io.trailwarden.rules.runtime.CompiledRules;
+import io.trailwarden.rules.runtime.RuleCatalogue;
+import io.trailwarden.source.Kinesalite;
+import io.trailwarden.source.KinesisInput;
 import java.io.DataInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

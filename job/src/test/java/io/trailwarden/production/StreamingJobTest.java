@@ -3,11 +3,11 @@ package io.trailwarden.production;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trailwarden.StreamingJob;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.KinesisInput;
+import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.source.KinesisInput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

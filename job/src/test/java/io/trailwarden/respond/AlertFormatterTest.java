@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.config.AlertConfig;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

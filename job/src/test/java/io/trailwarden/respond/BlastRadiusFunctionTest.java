@@ -2,9 +2,9 @@ package io.trailwarden.respond;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Target;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,13 +1,13 @@
 package io.trailwarden.respond;
 
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
-import io.trailwarden.detect.Severity;
-import io.trailwarden.detect.Target;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.ParseResult;
-import io.trailwarden.event.RawInput;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Severity;
+import io.trailwarden.finding.Target;
+import io.trailwarden.source.RawInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

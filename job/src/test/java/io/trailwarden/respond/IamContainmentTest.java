@@ -2,7 +2,7 @@ package io.trailwarden.respond;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.detect.Target;
+import io.trailwarden.finding.Target;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

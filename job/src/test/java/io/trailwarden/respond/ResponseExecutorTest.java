@@ -3,8 +3,8 @@ package io.trailwarden.respond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.AlertConfig;
-import io.trailwarden.detect.Finding;
-import io.trailwarden.detect.PlannedAction;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

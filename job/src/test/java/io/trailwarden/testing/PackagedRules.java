@@ -1,10 +1,10 @@
 package io.trailwarden.testing;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.rules.CompiledRules;
-import io.trailwarden.rules.InvalidRulesException;
-import io.trailwarden.rules.Rule;
-import io.trailwarden.rules.RuleCatalogue;
+import io.trailwarden.rules.model.InvalidRulesException;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.runtime.CompiledRules;
+import io.trailwarden.rules.runtime.RuleCatalogue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;

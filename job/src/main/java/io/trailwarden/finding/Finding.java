@@ -1,0 +1,86 @@
+package io.trailwarden.finding;
+
+import io.trailwarden.event.Actor;
+import io.trailwarden.event.CloudTrailEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/** A rule matched: who did what, to whom, the events in order, and the planned response. A Flink POJO. */
+public class Finding {
+    /** Derived from the rule and the matched event ids, so a replayed incident has the same id. */
+    public String findingId;
+    public String ruleId;
+    public String title;
+    public Severity severity = Severity.MEDIUM;
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<String> mitre = new ArrayList<>();
+    /** The acting identity: of the first matched event. */
+    public Actor actor;
+    /** What the response acts on; null when the rule names none. */
+    public Target target;
+    /** Matched events in event-time order. */
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<CloudTrailEvent> events = new ArrayList<>();
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<PlannedAction> response = new ArrayList<>();
+
+    public Finding() {}
+
+    public static String findingId(String ruleId, List<CloudTrailEvent> events) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(ruleId.getBytes(StandardCharsets.UTF_8));
+            for (CloudTrailEvent event : events) {
+                digest.update((byte) 0);
+                digest.update(String.valueOf(event.eventId).getBytes(StandardCharsets.UTF_8));
+            }
+            StringBuilder id = new StringBuilder("tw-");
+            byte[] hash = digest.digest();
+            for (int i = 0; i < 10; i++) {
+                id.append(Character.forDigit((hash[i] >> 4) & 0xf, 16)).append(Character.forDigit(hash[i] & 0xf, 16));
+            }
+            return id.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Event time of the last matched event: when the incident became a finding. */
+    public long lastEventTimeMillis() {
+        return events.isEmpty() ? 0L : events.get(events.size() - 1).eventTimeMillis;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Finding)) {
+            return false;
+        }
+        Finding other = (Finding) o;
+        return Objects.equals(findingId, other.findingId)
+                && Objects.equals(ruleId, other.ruleId)
+                && severity == other.severity
+                && Objects.equals(actor, other.actor)
+                && Objects.equals(target, other.target)
+                && Objects.equals(events, other.events)
+                && Objects.equals(response, other.response);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(findingId, ruleId);
+    }
+
+    @Override
+    public String toString() {
+        return findingId + " " + ruleId + " [" + severity + "] by " + actor + " target " + target
+                + " events " + events.size();
+    }
+}

@@ -1,0 +1,102 @@
+package io.trailwarden.rules.model;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A field condition as written in a rule file, before it is compiled into an {@code EventCondition}. */
+public final class ConditionSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Kind {
+        ALL,
+        ANY,
+        NOT,
+        FIELD
+    }
+
+    public enum Operator {
+        EQUALS("equals"),
+        ONE_OF("oneOf"),
+        PREFIX("prefix"),
+        SUFFIX("suffix"),
+        CONTAINS("contains"),
+        REGEX("regex"),
+        CIDR("cidr"),
+        EXISTS("exists"),
+        GT("gt"),
+        GTE("gte"),
+        LT("lt"),
+        LTE("lte"),
+        EQUALS_FIELD("equalsField"),
+        NOT_EQUALS_FIELD("notEqualsField"),
+        IN_LIST("inList"),
+        EQUALS_CAPTURE("equalsCapture");
+
+        public final String yamlName;
+
+        Operator(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        public static Operator fromYaml(String name) {
+            for (Operator operator : values()) {
+                if (operator.yamlName.equals(name)) {
+                    return operator;
+                }
+            }
+            return null;
+        }
+    }
+
+    public Kind kind;
+    public int line;
+    public List<ConditionSpec> children = new ArrayList<>();
+    public String field;
+    public Operator operator;
+    /** Operand(s) as text; for EQUALS_FIELD the other path, for IN_LIST the list name, for EQUALS_CAPTURE the capture. */
+    public List<String> values = new ArrayList<>();
+    public boolean ignoreCase;
+    /** For IN_LIST: an empty or unconfigured list matches every value instead of none. */
+    public boolean matchWhenListEmpty;
+
+    public static ConditionSpec group(Kind kind, int line, List<ConditionSpec> children) {
+        ConditionSpec spec = new ConditionSpec();
+        spec.kind = kind;
+        spec.line = line;
+        spec.children = children;
+        return spec;
+    }
+
+    public static ConditionSpec field(String field, Operator operator, List<String> values, int line) {
+        ConditionSpec spec = new ConditionSpec();
+        spec.kind = Kind.FIELD;
+        spec.field = field;
+        spec.operator = operator;
+        spec.values = values;
+        spec.line = line;
+        return spec;
+    }
+
+    /** The conjuncts a step requires: the children of a top-level {@code all}, or the condition itself. */
+    public List<ConditionSpec> conjuncts() {
+        if (kind == Kind.ALL) {
+            List<ConditionSpec> flat = new ArrayList<>();
+            for (ConditionSpec child : children) {
+                flat.addAll(child.conjuncts());
+            }
+            return flat;
+        }
+        return List.of(this);
+    }
+
+    /** A numeric operand as the loader validates it and the compiler compares it; null when not a number. */
+    public static BigDecimal parseNumber(String text) {
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.trailwarden.rules.model;
+
+import java.io.Serializable;
+
+/** What a finding of the rule asks the responders to contain; every finding is alerted on regardless. */
+public final class ResponseSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Contain {
+        /** Alert only. */
+        NONE,
+        /** The identity that made the (first) matched call. */
+        ACTOR,
+        /** The IAM user named by a field of the matched event (for sequences: of the last step's event). */
+        USER_FROM_FIELD,
+        /** The IAM user named by a sequence capture. */
+        USER_FROM_CAPTURE
+    }
+
+    public Contain contain = Contain.NONE;
+    /** The field path or capture name, for the USER_FROM_* modes. */
+    public String reference;
+}

@@ -1,0 +1,60 @@
+package io.trailwarden.rules.model;
+
+import io.trailwarden.finding.Severity;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A rule as loaded and validated from its YAML file. */
+public final class Rule implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Kind {
+        MATCH,
+        THRESHOLD,
+        SEQUENCE
+    }
+
+    /** The {@code by} key that stands for the acting identity ({@link io.trailwarden.event.Actor#principalKey()}). */
+    public static final String ACTOR_KEY = "actor";
+
+    public String file;
+    public String id;
+    public String title;
+    public String description;
+    public Severity severity;
+    public List<String> mitre = new ArrayList<>();
+    public List<String> references = new ArrayList<>();
+    public List<String> falsePositives = new ArrayList<>();
+    public String runbook;
+
+    public Kind kind;
+    /** MATCH and THRESHOLD: exactly one step; SEQUENCE: the ordered steps, an absent step last. */
+    public List<Step> steps = new ArrayList<>();
+    public List<String> by = new ArrayList<>();
+    public Duration within;
+    public Duration absentWithin;
+    public int atLeast;
+    /** THRESHOLD: count distinct values of this field instead of events. */
+    public String distinctField;
+
+    public ResponseSpec response = new ResponseSpec();
+    public List<RuleTestCase> tests = new ArrayList<>();
+
+    /** The steps that must happen (a sequence's absent step excluded). */
+    public List<Step> positiveSteps() {
+        List<Step> positive = new ArrayList<>();
+        for (Step step : steps) {
+            if (!step.absent) {
+                positive.add(step);
+            }
+        }
+        return positive;
+    }
+
+    public Step absentStep() {
+        Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        return last != null && last.absent ? last : null;
+    }
+}

@@ -1,0 +1,129 @@
+package io.trailwarden.rules.runtime;
+
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.compile.RuleCompiler;
+import io.trailwarden.rules.compile.RuleEvent;
+import io.trailwarden.rules.compile.RulePrefilter;
+import io.trailwarden.rules.compile.StepCondition;
+import io.trailwarden.rules.compile.StepOrder;
+import io.trailwarden.rules.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The rule catalogue as a detection stage. Per rule: match rules take the single-event fast path;
+ * sequences and thresholds get their own pre-filter -> keyBy(rule key) -> CEP pattern or threshold
+ * function, in event time. Every operator's uid is derived from the rule id.
+ *
+ * <p>A rule keyed by the acting principal skips the keyBy: its input is already partitioned by
+ * {@link io.trailwarden.event.PrincipalKey} (the {@link DetectionStage} contract) and its pre-filter is
+ * forward-connected, so the pre-filter's output is reinterpreted as keyed by the same key. That spares
+ * the shuffle of every event such a rule looks at (discovery-burst alone looks at most of them).
+ */
+public final class CompiledRules implements DetectionStage {
+    private static final long serialVersionUID = 1L;
+    private final List<CompiledRule> rules;
+
+    public CompiledRules(List<CompiledRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public static CompiledRules compile(List<Rule> rules, Map<String, List<String>> lists) {
+        return new CompiledRules(new RuleCompiler(lists).compile(rules));
+    }
+
+    public List<CompiledRule> rules() {
+        return rules;
+    }
+
+    @Override
+    public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
+        List<DataStream<Finding>> findings = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            if (rule.kind == Rule.Kind.MATCH) {
+                findings.add(events.flatMap(new MatchRuleFunction(rule))
+                        .uid(rule.uid("match")).name("rule " + rule.id));
+                continue;
+            }
+            OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
+            SingleOutputStreamOperator<RuleEvent> prefiltered = events.flatMap(new RulePrefilter(rule))
+                    .uid(rule.uid("prefilter")).name("rule " + rule.id + " pre-filter");
+            KeyedStream<RuleEvent, String> keyed = rule.keyedByPrincipal()
+                    ? DataStreamUtils.reinterpretAsKeyedStream(prefiltered, new RuleEventKey(), Types.STRING)
+                    : prefiltered.keyBy(new RuleEventKey(), Types.STRING);
+            SingleOutputStreamOperator<Finding> matched;
+            if (rule.kind == Rule.Kind.SEQUENCE) {
+                matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
+                        .inEventTime()
+                        .sideOutputLateData(lateTag)
+                        .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
+                        .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
+            } else {
+                matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
+                        .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
+            }
+            findings.add(matched);
+            matched.getSideOutput(lateTag)
+                    .flatMap(new LateRuleEvents(rule.id), Types.VOID)
+                    .uid(rule.uid("late")).name("rule " + rule.id + " late events")
+                    .sinkTo(new DiscardingSink<>())
+                    .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
+        }
+        return union(findings);
+    }
+
+    /** The rule's key, as its pre-filter computed it. */
+    static final class RuleEventKey implements KeySelector<RuleEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(RuleEvent event) {
+            return event.key;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        return streams.size() == 1 ? first : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
+    }
+
+    /**
+     * The CEP pattern of a sequence: relaxed contiguity (other calls of the principal may come between
+     * steps), and skip-past-last-event so one incident yields one finding, not one per combination of
+     * its events. With a trailing absent step the pattern's window is the sequence's plus the absent
+     * step's; the last positive step checks on its own that the steps fit the sequence's window, so
+     * absence is looked for at least the absent step's window after the last step.
+     */
+    static Pattern<RuleEvent, RuleEvent> pattern(CompiledRule rule) {
+        int positives = rule.positiveStepCount();
+        long span = rule.hasAbsentStep ? rule.within.toMillis() : 0;
+        Pattern<RuleEvent, RuleEvent> pattern = Pattern
+                .<RuleEvent>begin(rule.stepNames[0], AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(new StepCondition(rule, 0, 0));
+        for (int step = 1; step < positives; step++) {
+            pattern = pattern.followedBy(rule.stepNames[step])
+                    .where(new StepCondition(rule, step, step == positives - 1 ? span : 0));
+        }
+        if (rule.hasAbsentStep) {
+            pattern = pattern.notFollowedBy(rule.stepNames[positives]).where(new StepCondition(rule, positives, 0));
+            return pattern.within(rule.within.plus(rule.absentWithin));
+        }
+        return pattern.within(rule.within);
+    }
+}

@@ -1,0 +1,48 @@
+package io.trailwarden.rules.runtime;
+
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.compile.RuleEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+
+/** Turns one CEP match of a sequence rule into a finding: events in step order, target from captures. */
+public class SequenceFindings extends PatternProcessFunction<RuleEvent, Finding> {
+    private static final long serialVersionUID = 1L;
+    private final CompiledRule rule;
+    private transient Counter findings;
+
+    public SequenceFindings(CompiledRule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        findings = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id).counter("findings");
+    }
+
+    @Override
+    public void processMatch(Map<String, List<RuleEvent>> match, Context context, Collector<Finding> out) {
+        List<CloudTrailEvent> events = new ArrayList<>();
+        Map<String, RuleEvent> byStep = new HashMap<>();
+        for (String step : rule.stepNames) {
+            List<RuleEvent> matched = match.get(step);
+            if (matched == null || matched.isEmpty()) {
+                continue;
+            }
+            byStep.put(step, matched.get(0));
+            for (RuleEvent event : matched) {
+                events.add(event.event);
+            }
+        }
+        findings.inc();
+        out.collect(rule.finding(events, byStep));
+    }
+}

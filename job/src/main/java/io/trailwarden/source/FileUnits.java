@@ -1,0 +1,226 @@
+package io.trailwarden.source;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Cuts one file's content into {@link RawInput} units while streaming it: a JSON-lines file into one
+ * unit per line (origin {@code file:line}), any other file into one unit (origin {@code file}). Gzip is
+ * recognised by its magic number, not the file name. The layout is decided from the first non-blank
+ * line ({@link JsonLayout}), so a large JSON-lines replay is never held in memory whole.
+ *
+ * <p>A file holding a single line is one document (origin {@code file}): a compact
+ * {@code {"Records": [...]}} file is exactly that. Blank lines between records become units of their
+ * own (the parser dead-letters them); blank lines at the end of a file separate nothing and are not
+ * records. No single unit grows beyond {@code maxUnitBytes}: the rest of a longer line or document is
+ * skipped, so the unit the parser sees is cut short and becomes a dead letter, not an out-of-memory.
+ */
+final class FileUnits implements Closeable {
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    private static final int BUFFER_BYTES = 65_536;
+
+    private final String origin;
+    private final InputStream in;
+    private final int maxUnitBytes;
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int position;
+    private int limit;
+    private boolean endOfInput;
+    private int lineNumber;
+    private boolean started;
+    private boolean jsonLines;
+    private boolean wholeDocument;
+    private final ArrayDeque<RawInput> ready = new ArrayDeque<>();
+    private int pendingBlankLines;
+    private String brokenGzip;
+
+    FileUnits(String origin, InputStream raw, int maxUnitBytes) throws IOException {
+        this.origin = origin;
+        this.maxUnitBytes = maxUnitBytes;
+        PushbackInputStream peek = new PushbackInputStream(raw, 2);
+        byte[] magic = new byte[2];
+        int read = peek.readNBytes(magic, 0, 2);
+        peek.unread(magic, 0, read);
+        InputStream content = peek;
+        if (Gzip.isGzip(magic, 0, read)) {
+            try {
+                content = new GZIPInputStream(peek, BUFFER_BYTES);
+            } catch (ZipException | EOFException e) {
+                brokenGzip = Gzip.describe(e);
+                endOfInput = true;
+            }
+        }
+        this.in = content;
+    }
+
+    /** The next unit, or null at the end of the file. */
+    RawInput next() throws IOException {
+        if (!started) {
+            started = true;
+            start();
+        }
+        while (ready.isEmpty() && jsonLines) {
+            byte[] line = readLine();
+            if (line == null) {
+                jsonLines = false;
+                break;
+            }
+            addLine(line);
+        }
+        if (ready.isEmpty() && brokenGzip != null) {
+            ready.add(wholeDocument
+                    ? RawInput.unreadable(origin, "gzip stream breaks off: " + brokenGzip)
+                    : RawInput.unreadable(origin + ":" + (lineNumber + 1),
+                            "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
+            brokenGzip = null;
+        }
+        return ready.poll();
+    }
+
+    private void start() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        byte[] first;
+        while (true) {
+            first = readLine();
+            if (first == null) {
+                return;
+            }
+            lineNumber++;
+            if (!isBlank(first)) {
+                break;
+            }
+            head.write(first);
+            head.write('\n');
+            pendingBlankLines++;
+        }
+        int firstLineNumber = lineNumber;
+        JsonLayout layout =
+                JsonLayout.ofFirstLine(JSON_FACTORY, first, 0, first.length);
+        if (layout != JsonLayout.LINES) {
+            wholeDocument = true;
+            head.write(first);
+            head.write('\n');
+            ready.add(RawInput.of(origin, readRest(head.toByteArray())));
+            return;
+        }
+        int blankLinesBeforeFirst = pendingBlankLines;
+        pendingBlankLines = 0;
+        byte[] second;
+        while ((second = readLine()) != null && isBlank(second)) {
+            lineNumber++;
+            pendingBlankLines++;
+        }
+        if (second == null) {
+            ready.add(RawInput.of(origin, first));
+            return;
+        }
+        jsonLines = true;
+        for (int blank = firstLineNumber - blankLinesBeforeFirst; blank < firstLineNumber; blank++) {
+            ready.add(RawInput.of(origin + ":" + blank, new byte[0]));
+        }
+        ready.add(RawInput.of(origin + ":" + firstLineNumber, first));
+        addLine(second);
+    }
+
+    private void addLine(byte[] line) {
+        lineNumber++;
+        if (isBlank(line)) {
+            pendingBlankLines++;
+            return;
+        }
+        for (int blank = lineNumber - pendingBlankLines; blank < lineNumber; blank++) {
+            ready.add(RawInput.of(origin + ":" + blank, new byte[0]));
+        }
+        pendingBlankLines = 0;
+        ready.add(RawInput.of(origin + ":" + lineNumber, line));
+    }
+
+    /** The next line without its line break, or null at the end; cut at {@code maxUnitBytes}. */
+    private byte[] readLine() throws IOException {
+        if (!fill()) {
+            return null;
+        }
+        byte[] line = new byte[0];
+        int length = 0;
+        while (fill()) {
+            int newline = position;
+            while (newline < limit && buffer[newline] != '\n') {
+                newline++;
+            }
+            int take = Math.min(newline - position, maxUnitBytes - length);
+            if (take > 0) {
+                if (length + take > line.length) {
+                    line = Arrays.copyOf(line, Math.max(length + take, Math.min(line.length * 2, maxUnitBytes)));
+                }
+                System.arraycopy(buffer, position, line, length, take);
+                length += take;
+            }
+            if (newline < limit) {
+                position = newline + 1;
+                break;
+            }
+            position = limit;
+        }
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        return length == line.length ? line : Arrays.copyOf(line, length);
+    }
+
+    private byte[] readRest(byte[] head) throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream(Math.max(head.length * 2, BUFFER_BYTES));
+        rest.write(head, 0, Math.min(head.length, maxUnitBytes));
+        while (fill()) {
+            int take = Math.min(limit - position, maxUnitBytes - rest.size());
+            rest.write(buffer, position, Math.max(take, 0));
+            position = limit;
+        }
+        return rest.toByteArray();
+    }
+
+    private boolean fill() throws IOException {
+        while (position == limit && !endOfInput) {
+            int read;
+            try {
+                read = in.read(buffer, 0, buffer.length);
+            } catch (ZipException | EOFException e) {
+                if (!(in instanceof GZIPInputStream)) {
+                    throw e;
+                }
+                // A truncated or corrupt gzip file is bad input, not a reason to fail the job.
+                brokenGzip = Gzip.describe(e);
+                read = -1;
+            }
+            if (read < 0) {
+                endOfInput = true;
+            } else {
+                position = 0;
+                limit = read;
+            }
+        }
+        return position < limit;
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (!JsonLayout.isBlank(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.trailwarden.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.rules.runtime.RuleCatalogue;
+import io.trailwarden.source.RawInput;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The job graph's shape: every operator can be matched to its state in a snapshot after an upgrade. */
+class TrailWardenTopologyTest {
+    @Test
+    void everyOperatorHasAStableUidAndAReadableName() throws Exception {
+        TrailWardenConfig config = TrailWardenConfig.defaults();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
+                env.fromData(RawInput.of("unit", "{}")).uid("test-source"),
+                config.detection,
+                RuleCatalogue.compile(config));
+        outputs.findings.sinkTo(discarding()).uid("test-findings");
+        outputs.deadLetters.sinkTo(discarding()).uid("test-dead-letters");
+
+        StreamGraph graph = env.getStreamGraph();
+        List<String> uids = graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID).collect(Collectors.toList());
+
+        assertThat(uids).doesNotContainNull().doesNotHaveDuplicates().contains(
+                TrailWardenTopology.PARSE_UID,
+                TrailWardenTopology.DEDUP_UID,
+                TrailWardenTopology.EVENT_TIME_UID,
+                TrailWardenTopology.LATE_EVENTS_UID,
+                "rule-iam-user-created-match",
+                "rule-backdoor-admin-user-prefilter",
+                "rule-backdoor-admin-user-cep",
+                "rule-discovery-burst-threshold");
+        assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
+                .isNotBlank().hasSizeLessThanOrEqualTo(80));
+    }
+
+    private static <T> Sink<T> discarding() {
+        return new DiscardingSink<>();
+    }
+}

@@ -1,0 +1,112 @@
+package io.trailwarden.rules.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.finding.Severity;
+import io.trailwarden.rules.model.ResponseSpec;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.model.RuleError;
+import io.trailwarden.rules.runtime.RuleCatalogue;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Loading details the broken-rules catalogue does not cover: YAML errors, the model, test inputs. */
+class RuleLoaderTest {
+    private static final String TESTS = String.join("\n",
+            "tests:",
+            "  - {name: p1, expect: alert, events: [{eventName: CreateUser}]}",
+            "  - {name: p2, expect: alert, target: bob, events: [\"{\\\"eventName\\\": \\\"CreateUser\\\"}\"]}",
+            "  - {name: n1, expect: none, events: [{eventName: GetUser, readOnly: true, n: 3, x: null}]}",
+            "  - {name: n2, expect: none, events: [{eventName: GetUser}]}",
+            "");
+
+    private static String rule(String id, String detection) {
+        return String.join("\n",
+                "id: " + id,
+                "title: t",
+                "description: d",
+                "severity: High",
+                "mitre: [T1098]",
+                "references: [r]",
+                "falsePositives: [f]",
+                "runbook: r",
+                detection,
+                "response:",
+                "  contain: actor",
+                TESTS);
+    }
+
+    private static List<RuleError> errors(String name, String text) {
+        List<RuleError> errors = new ArrayList<>();
+        RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                .load(List.of(new RuleLoader.Source(name, text)), errors);
+        return errors;
+    }
+
+    @Test
+    void aValidRuleBecomesTheModel() throws Exception {
+        String text = rule("spot", "detection:\n  threshold:\n    where: {eventName: GetUser}\n    by: [actor, awsRegion]\n"
+                + "    within: PT15M\n    atLeast: 3\n    distinct: requestParameters.userName");
+        Rule rule = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                .load(List.of(new RuleLoader.Source("rules/spot.yaml", text))).get(0);
+
+        assertThat(rule.kind).isEqualTo(Rule.Kind.THRESHOLD);
+        assertThat(rule.severity).isEqualTo(Severity.HIGH);
+        assertThat(rule.by).containsExactly("actor", "awsRegion");
+        assertThat(rule.within).hasMinutes(15);
+        assertThat(rule.atLeast).isEqualTo(3);
+        assertThat(rule.distinctField).isEqualTo("requestParameters.userName");
+        assertThat(rule.response.contain).isEqualTo(ResponseSpec.Contain.ACTOR);
+        assertThat(rule.tests).extracting(test -> test.name).containsExactly("p1", "p2", "n1", "n2");
+        assertThat(rule.tests.get(1).expectTarget).isEqualTo("bob");
+        assertThat(rule.tests.get(1).inputs).containsExactly("{\"eventName\": \"CreateUser\"}");
+        assertThat(rule.tests.get(2).inputs).containsExactly("{\"eventName\":\"GetUser\",\"readOnly\":true,\"n\":3,\"x\":null}");
+    }
+
+    @Test
+    void yamlSyntaxErrorsHaveTheirLine() {
+        List<RuleError> errors = errors("rules/bad.yaml", "id: bad\ntitle: [unclosed\ndescription: d\n");
+
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).toString()).startsWith("rules/bad.yaml:3: not valid YAML");
+    }
+
+    @Test
+    void everyProblemOfOneFileIsReported() {
+        String text = rule("many", "detection:\n  sequence:\n    by: actor\n    within: 2h\n    steps:\n"
+                + "      - name: a\n        where: {eventName: CreateUser, sourceIPAddress: {cidr: 300.1.1.1/8}}\n"
+                + "      - name: b\n        where:\n          any:\n            - requestParameters.userName: {equalsCapture: u}\n")
+                .replace("severity: High", "severity: urgent").replace("mitre: [T1098]", "mitre: [T98]");
+
+        assertThat(errors("rules/many.yaml", text)).extracting(RuleError::toString).containsExactlyInAnyOrder(
+                "rules/many.yaml:4: severity must be one of informational, low, medium, high, critical, not 'urgent'",
+                "rules/many.yaml:5: 'T98' is not a MITRE ATT&CK technique id such as T1098 or T1098.001",
+                "rules/many.yaml:15: bad CIDR '300.1.1.1/8' (expected e.g. 10.0.0.0/8 or 2001:db8::/32)",
+                "rules/many.yaml:19: capture 'u' is used before it is defined (captures come from earlier steps)");
+    }
+
+    @Test
+    void captureComparisonsOnlyAtTheTopOfAStep() {
+        String text = rule("nested", "detection:\n  sequence:\n    by: actor\n    within: 1h\n    steps:\n"
+                + "      - name: a\n        where: {eventName: CreateUser}\n        capture: {u: requestParameters.userName}\n"
+                + "      - name: b\n        where:\n          not: {requestParameters.userName: {equalsCapture: u}}\n");
+
+        assertThat(errors("rules/nested.yaml", text)).extracting(RuleError::toString).containsExactly(
+                "rules/nested.yaml:19: equalsCapture may only be used directly in a step's where (or its all), not under any/not");
+    }
+
+    @Test
+    void responseCaptureMustExistAndDetectionIsRequired() {
+        String text = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
+                .replace("contain: actor", "contain: {userFromCapture: newUser}");
+        assertThat(errors("rules/resp.yaml", text)).extracting(RuleError::toString).containsExactly(
+                "rules/resp.yaml:13: userFromCapture names capture 'newUser', which no step of this rule defines");
+
+        String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
+        assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
+                .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
+    }
+}

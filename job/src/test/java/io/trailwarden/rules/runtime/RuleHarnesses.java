@@ -1,0 +1,46 @@
+package io.trailwarden.rules.runtime;
+
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.compile.RuleEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/** What the keyed-rule harness tests share: feeding records as the job does, and reading findings back. */
+final class RuleHarnesses {
+    private RuleHarnesses() {}
+
+    /** Feeds the records (in the given arrival order) through the rule's pre-filter, as the job does. */
+    static void feed(CompiledRule rule, KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> harness,
+            Records... records) throws Exception {
+        for (Records record : records) {
+            CloudTrailEvent event = record.parsed();
+            RuleEvent ruleEvent = rule.prefilter(event);
+            if (ruleEvent != null) {
+                harness.processElement(new StreamRecord<>(ruleEvent, event.eventTimeMillis));
+            }
+        }
+    }
+
+    static List<Finding> findings(KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> harness) {
+        List<Finding> findings = new ArrayList<>();
+        for (Object output : harness.getOutput()) {
+            if (output instanceof StreamRecord) {
+                findings.add((Finding) ((StreamRecord<?>) output).getValue());
+            }
+        }
+        return findings;
+    }
+
+    /** Each finding as the event ids it matched, in order. */
+    static List<List<String>> findingEventIds(
+            KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> harness) {
+        return findings(harness).stream()
+                .map(finding -> finding.events.stream().map(event -> event.eventId).collect(Collectors.toList()))
+                .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,210 @@
+package io.trailwarden.rules.runtime;
+
+import static io.trailwarden.rules.runtime.Records.ATTACKER;
+import static io.trailwarden.rules.runtime.Records.FIVE_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.ONE_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.OTHER_ADMIN;
+import static io.trailwarden.rules.runtime.Records.T0;
+import static io.trailwarden.rules.runtime.Records.TEN_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.THIRTY_ONE_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.TWO_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.attachAdmin;
+import static io.trailwarden.rules.runtime.Records.createAccessKey;
+import static io.trailwarden.rules.runtime.Records.createLoginProfile;
+import static io.trailwarden.rules.runtime.Records.createUser;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.event.CloudTrailEventTypeInfo;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Target;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.compile.RuleCompiler;
+import io.trailwarden.rules.compile.RuleEvent;
+import io.trailwarden.rules.compile.StepOrder;
+import io.trailwarden.rules.model.Rule;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sequence semantics of the compiled backdoor-admin-user rule (the real rule file), on the CEP operator
+ * exactly as {@link CompiledRules} builds it, in the style of flink-cep's NFA tests: timestamped events
+ * in, the full list of matches compared, state and timers empty once the window has passed.
+ */
+class SequenceHarnessTest {
+    private static final OutputTag<RuleEvent> LATE = new OutputTag<>("late", TypeInformation.of(RuleEvent.class));
+    private CompiledRule rule;
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        Rule backdoor = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
+        rule = new RuleCompiler(ListsConfig.defaults().lists).compile(backdoor);
+        Pattern<RuleEvent, RuleEvent> pattern = CompiledRules.pattern(rule);
+        CepOperator<RuleEvent, String, Finding> operator = new CepOperator<>(
+                TypeInformation.of(RuleEvent.class).createSerializer(new ExecutionConfig()),
+                false,
+                NFACompiler.compileFactory(pattern, false),
+                new StepOrder(),
+                pattern.getAfterMatchSkipStrategy(),
+                new SequenceFindings(rule),
+                LATE);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, event -> event.key, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    private void feed(Records... records) throws Exception {
+        RuleHarnesses.feed(rule, harness, records);
+    }
+
+    private void watermark(Instant at) throws Exception {
+        harness.processWatermark(at.toEpochMilli());
+    }
+
+    private List<Finding> findings() {
+        return RuleHarnesses.findings(harness);
+    }
+
+    private static List<String> eventIds(Finding finding) {
+        return finding.events.stream().map(event -> event.eventId).collect(Collectors.toList());
+    }
+
+    private void assertNoStateLeftAfter(Instant at) throws Exception {
+        watermark(at.plus(rule.within).plusSeconds(1));
+        assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+    }
+
+    @Test
+    void inOrderSequenceIsOneFindingTargetingTheNewUser() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a", ONE_MIN_LATER, ATTACKER, "backdoor"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).hasSize(1);
+        Finding finding = findings().get(0);
+        assertThat(eventIds(finding)).containsExactly("c", "a", "k");
+        assertThat(finding.ruleId).isEqualTo("backdoor-admin-user");
+        assertThat(finding.target).isEqualTo(Target.of(Target.Kind.IAM_USER, "backdoor", null, Records.ACCOUNT));
+        assertThat(finding.response).extracting(action -> action.type)
+                .containsExactly(PlannedAction.Type.CONTAIN, PlannedAction.Type.ALERT);
+        assertThat(finding.actor.userName).isEqualTo(ATTACKER);
+        assertNoStateLeftAfter(TWO_MIN_LATER);
+    }
+
+    @Test
+    void sameSecondStepsMatchWhateverTheirArrivalOrder() throws Exception {
+        // As in the Stratus detonation: the grant and the key are delivered before the CreateUser, all at T0.
+        feed(attachAdmin("a", T0, ATTACKER, "malicious-iam-user"),
+                createAccessKey("k", T0, ATTACKER, "malicious-iam-user"),
+                createUser("c", T0, ATTACKER, "malicious-iam-user"));
+        watermark(T0.plusSeconds(1));
+
+        assertThat(findings()).hasSize(1);
+        assertThat(eventIds(findings().get(0))).containsExactly("c", "a", "k");
+        assertNoStateLeftAfter(T0);
+    }
+
+    @Test
+    void adminRightsForAnotherUserIsANearMiss() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a", ONE_MIN_LATER, ATTACKER, "someone-else"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).isEmpty();
+        assertNoStateLeftAfter(TWO_MIN_LATER);
+    }
+
+    @Test
+    void credentialsAfterTheWindowDoNotMatch() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a", TEN_MIN_LATER, ATTACKER, "backdoor"),
+                createAccessKey("k", THIRTY_ONE_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(THIRTY_ONE_MIN_LATER.plusSeconds(1));
+
+        assertThat(findings()).isEmpty();
+        assertNoStateLeftAfter(THIRTY_ONE_MIN_LATER);
+    }
+
+    @Test
+    void anotherPrincipalsStepsDoNotCompleteTheSequence() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("other-a", ONE_MIN_LATER, OTHER_ADMIN, "backdoor"),
+                createAccessKey("other-k", TWO_MIN_LATER, OTHER_ADMIN, "backdoor"),
+                createUser("c2", T0, OTHER_ADMIN, "tooling"),
+                attachAdmin("a", FIVE_MIN_LATER, ATTACKER, "backdoor"),
+                createAccessKey("k", TEN_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(TEN_MIN_LATER.plusSeconds(1));
+
+        assertThat(findings()).hasSize(1);
+        assertThat(eventIds(findings().get(0))).containsExactly("c", "a", "k");
+        assertNoStateLeftAfter(TEN_MIN_LATER);
+    }
+
+    @Test
+    void oneIncidentYieldsOneFindingNotOnePerPermutation() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a1", ONE_MIN_LATER, ATTACKER, "backdoor"),
+                attachAdmin("a2", ONE_MIN_LATER.plusSeconds(5), ATTACKER, "backdoor"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor"),
+                createLoginProfile("p", FIVE_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(TEN_MIN_LATER);
+
+        assertThat(findings()).hasSize(1);
+        assertThat(eventIds(findings().get(0))).containsExactly("c", "a1", "k");
+        assertNoStateLeftAfter(FIVE_MIN_LATER);
+    }
+
+    @Test
+    void twoBackdoorsByOnePrincipalAreTwoFindings() throws Exception {
+        feed(createUser("c1", T0, ATTACKER, "first"),
+                attachAdmin("a1", T0.plusSeconds(10), ATTACKER, "first"),
+                createAccessKey("k1", T0.plusSeconds(20), ATTACKER, "first"),
+                createUser("c2", ONE_MIN_LATER, ATTACKER, "second"),
+                attachAdmin("a2", ONE_MIN_LATER.plusSeconds(10), ATTACKER, "second"),
+                createAccessKey("k2", ONE_MIN_LATER.plusSeconds(20), ATTACKER, "second"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).extracting(finding -> finding.target.name).containsExactly("first", "second");
+        assertNoStateLeftAfter(ONE_MIN_LATER.plusSeconds(20));
+    }
+
+    @Test
+    void eventsBehindTheWatermarkGoToTheLateOutput() throws Exception {
+        watermark(FIVE_MIN_LATER);
+        feed(createUser("c", T0, ATTACKER, "backdoor"));
+
+        assertThat(harness.getSideOutput(LATE)).extracting(record -> record.getValue().event.eventId).containsExactly("c");
+        assertThat(findings()).isEmpty();
+    }
+
+    @Test
+    void ruleEventsAreFlinkPojosHoldingEventsInTheirOwnSerializer() {
+        assertThat(TypeInformation.of(RuleEvent.class)).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<RuleEvent> type = (PojoTypeInfo<RuleEvent>) TypeInformation.of(RuleEvent.class);
+        assertThat(type.getTypeAt(type.getFieldIndex("event"))).isInstanceOf(CloudTrailEventTypeInfo.class);
+        assertThat(type.getTypeAt(type.getFieldIndex("values")).isBasicType()).isFalse();
+        assertThat(type.getTypeAt(type.getFieldIndex("values")).getClass().getSimpleName()).isEqualTo("BasicArrayTypeInfo");
+    }
+}
