@@ -33,15 +33,6 @@ public final class GroupReader {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
-    /**
-     * A value that must not be printed: error messages about it never quote it, and the returned
-     * {@link Secret} prints as {@code ***}. Null when unset.
-     */
-    public Secret secret(String key) {
-        String value = string(key, null);
-        return value == null ? null : new Secret(value);
-    }
-
     public boolean bool(String key, boolean defaultValue) {
         String value = string(key, null);
         if (value == null) {
@@ -114,10 +105,6 @@ public final class GroupReader {
         for (String key : unknown) {
             error(key, "unknown key (known: " + read.stream().sorted().collect(Collectors.joining(", ")) + ")");
         }
-    }
-
-    public String groupId() {
-        return groupId;
     }
 
     public Map<String, String> values() {

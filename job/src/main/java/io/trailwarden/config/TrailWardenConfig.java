@@ -68,7 +68,7 @@ public final class TrailWardenConfig implements Serializable {
 
     /**
      * The effective configuration, one {@code group.key = value} line per setting, for the start-up log.
-     * Values print through their {@code toString}, so {@link Secret}s print as {@code ***}.
+     * No group holds credentials (they come from the default provider chain), so every value may print.
      */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();

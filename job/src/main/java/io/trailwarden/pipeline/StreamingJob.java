@@ -79,7 +79,6 @@ public final class StreamingJob {
     /** Adds the whole production graph to {@code env}: rules are loaded and validated before anything else. */
     public static void build(StreamExecutionEnvironment env, TrailWardenConfig config, Map<String, String> environment)
             throws ConfigException, InvalidRulesException, IOException {
-        // Secrets print as *** (Secret.toString); the source group holds no keys at all.
         config.describe().forEach(line -> LOG.info("configuration {}", line));
         CompiledRules detection = RuleCatalogue.compile(config);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);

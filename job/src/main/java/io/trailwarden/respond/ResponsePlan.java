@@ -1,12 +1,15 @@
 package io.trailwarden.respond;
 
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.ListTypeInfoFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A finding with its actions decided by the safety rails. A Flink POJO. */
 public class ResponsePlan {
     public Finding finding;
+    @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedStep> steps = new ArrayList<>();
 
     public ResponsePlan() {}

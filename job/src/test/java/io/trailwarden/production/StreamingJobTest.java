@@ -27,12 +27,6 @@ import org.apache.flink.streaming.api.transformations.UnionTransformation;
 import org.junit.jupiter.api.Test;
 
 class StreamingJobTest {
-    private static TrailWardenConfig production() throws ConfigException {
-        return TrailWardenConfig.from(PropertyGroups.of(Map.of(
-                "TrailWarden.Source", Map.of("streamName", "trailwarden-events", "region", "us-east-1"),
-                "TrailWarden.Response", Map.of("ownAccountId", "123456789012"))));
-    }
-
     @Test
     void outsideMsfTheJobSaysWhereToRunItInstead() {
         assertThatThrownBy(() -> StreamingJob.msfProperties(Map.of()))
@@ -58,12 +52,12 @@ class StreamingJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // An odd value no operator would hard-code: every operator must simply take what the platform gives.
         env.setParallelism(7);
-        StreamingJob.build(env, production(), Map.of());
+        StreamingJob.build(env, ProductionGraph.production(), Map.of());
 
         List<String> withoutUid = new ArrayList<>();
         List<String> uids = new ArrayList<>();
         List<String> fixedParallelism = new ArrayList<>();
-        for (Transformation<?> transformation : allTransformations(env)) {
+        for (Transformation<?> transformation : ProductionGraph.transformations(env)) {
             boolean virtual = transformation instanceof PartitionTransformation
                     || transformation instanceof UnionTransformation
                     || transformation instanceof SideOutputTransformation;
@@ -95,18 +89,5 @@ class StreamingJobTest {
         assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofMinutes(1));
         assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE)).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
         assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
-    }
-
-    private static List<Transformation<?>> allTransformations(StreamExecutionEnvironment env) {
-        List<Transformation<?>> all = new ArrayList<>();
-        List<Transformation<?>> pending = new ArrayList<>(env.getTransformations());
-        while (!pending.isEmpty()) {
-            Transformation<?> next = pending.remove(pending.size() - 1);
-            if (!all.contains(next)) {
-                all.add(next);
-                pending.addAll(next.getInputs());
-            }
-        }
-        return all;
     }
 }

@@ -15,7 +15,7 @@ public class RuleEvent {
     public int steps;
     /** Index of the lowest set bit: orders events of one second by step (see {@link StepOrder}). */
     public int firstStep;
-    /** Values of the rule's value slots (see {@link CompiledRule#slotPaths}); null where absent. */
+    /** Values of the rule's value slots (see {@link CompiledRule#slotFields}); null where absent. */
     public String[] values;
 
     public RuleEvent() {}
