@@ -55,7 +55,7 @@ class MsfJarIT {
             Map.entry("org/apache/logging/log4j/", "logging: MSF provides and configures it"),
             Map.entry("log4j2.properties", "the command line's logging set-up: MSF configures logging"));
 
-    /** Classes StreamingJob needs on MSF that MSF does not provide. */
+    /** What StreamingJob needs on MSF that MSF does not provide, and the licence and notice of what the jar redistributes. */
     private static final List<String> KEPT_IN = List.of(
             "io/trailwarden/pipeline/StreamingJob.class",
             "org/apache/flink/cep/operator/CepOperator.class",
@@ -70,7 +70,9 @@ class MsfJarIT {
             "com/fasterxml/jackson/dataformat/yaml/YAMLFactory.class",
             "org/yaml/snakeyaml/Yaml.class",
             "com/amazonaws/services/kinesisanalytics/runtime/KinesisAnalyticsRuntime.class",
-            "trailwarden-rules/backdoor-admin-user.yaml");
+            "trailwarden-rules/backdoor-admin-user.yaml",
+            "META-INF/trailwarden/LICENSE",
+            "META-INF/trailwarden/NOTICE");
 
     /** Bundled libraries and the first release without the known CVEs named in docs/dependencies.md. */
     private static final Map<String, String> MINIMUM_VERSIONS = Map.of(
@@ -164,7 +166,8 @@ class MsfJarIT {
         List<String> entries = entries(CLI_JAR);
 
         assertThat(entries).noneMatch(entry -> entry.startsWith(KPL_BINARIES));
-        assertThat(entries).contains("io/trailwarden/cli/TrailWardenCli.class", "picocli/CommandLine.class");
+        assertThat(entries).contains("io/trailwarden/cli/TrailWardenCli.class", "picocli/CommandLine.class",
+                "META-INF/trailwarden/LICENSE", "META-INF/trailwarden/NOTICE");
     }
 
     private static List<String> entries(Path jar) throws IOException {
