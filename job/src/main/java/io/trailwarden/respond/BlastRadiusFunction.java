@@ -3,10 +3,10 @@ package io.trailwarden.respond;
 import io.trailwarden.finding.PlannedAction;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -31,7 +31,7 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<Integer, Res
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(OpenContext openContext) {
         admitted = getRuntimeContext().getListState(new ListStateDescriptor<>("containments-admitted", Types.LONG));
         capped = getRuntimeContext().getMetricGroup().counter("containmentsCapped");
     }

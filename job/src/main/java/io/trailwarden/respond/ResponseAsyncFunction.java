@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -36,7 +36,7 @@ public final class ResponseAsyncFunction extends RichAsyncFunction<ResponsePlan,
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(OpenContext openContext) {
         clients = AwsClients.withDefaultCredentials(aws, response);
         executor = new ResponseExecutor(
                 new IamContainment(clients, response.quarantinePolicyName, Instant::now),

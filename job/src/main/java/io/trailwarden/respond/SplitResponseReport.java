@@ -2,7 +2,7 @@ package io.trailwarden.respond;
 
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.PlannedAction;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +21,7 @@ public final class SplitResponseReport extends ProcessFunction<ResponseReport, A
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(OpenContext openContext) {
         failedActions = getRuntimeContext().getMetricGroup().counter("responseActionsFailed");
         containments = getRuntimeContext().getMetricGroup().counter("containmentsDone");
     }

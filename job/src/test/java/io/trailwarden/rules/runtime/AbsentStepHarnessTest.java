@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
@@ -77,7 +77,7 @@ class AbsentStepHarnessTest {
         rule = new RuleCompiler(Map.of()).compile(loaded);
         Pattern<RuleEvent, RuleEvent> pattern = CompiledRules.pattern(rule);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new CepOperator<>(
-                TypeInformation.of(RuleEvent.class).createSerializer(new ExecutionConfig()), false,
+                TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()), false,
                 NFACompiler.compileFactory(pattern, false), new StepOrder(), pattern.getAfterMatchSkipStrategy(),
                 new SequenceFindings(rule), new OutputTag<>("late", TypeInformation.of(RuleEvent.class))),
                 event -> event.key, Types.STRING);

@@ -27,7 +27,7 @@ import io.trailwarden.rules.model.Rule;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -56,7 +56,7 @@ class SequenceHarnessTest {
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(backdoor);
         Pattern<RuleEvent, RuleEvent> pattern = CompiledRules.pattern(rule);
         CepOperator<RuleEvent, String, Finding> operator = new CepOperator<>(
-                TypeInformation.of(RuleEvent.class).createSerializer(new ExecutionConfig()),
+                TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()),
                 false,
                 NFACompiler.compileFactory(pattern, false),
                 new StepOrder(),
