@@ -47,6 +47,13 @@ public final class SourceConfig implements Serializable {
     public final Instant initialTimestamp;
     public final int getRecordsIntervalMillis;
     public final CredentialsProvider credentialsProvider;
+    /**
+     * Whether the stream may carry bare CloudTrail records and {@code Records} files besides EventBridge
+     * envelopes. Off by default: EventBridge writes only envelopes, and a bare record carries no
+     * evidence that AWS produced it. Turn it on only for a pipeline that puts bare records into the
+     * stream, and make sure only that pipeline may write to it.
+     */
+    public final boolean acceptBareRecords;
 
     private SourceConfig(
             boolean configured,
@@ -57,7 +64,8 @@ public final class SourceConfig implements Serializable {
             InitialPosition initialPosition,
             Instant initialTimestamp,
             int getRecordsIntervalMillis,
-            CredentialsProvider credentialsProvider) {
+            CredentialsProvider credentialsProvider,
+            boolean acceptBareRecords) {
         this.configured = configured;
         this.type = type;
         this.streamName = streamName;
@@ -67,6 +75,7 @@ public final class SourceConfig implements Serializable {
         this.initialTimestamp = initialTimestamp;
         this.getRecordsIntervalMillis = getRecordsIntervalMillis;
         this.credentialsProvider = credentialsProvider;
+        this.acceptBareRecords = acceptBareRecords;
     }
 
     static SourceConfig read(PropertyGroups groups, List<String> errors) {
@@ -96,9 +105,10 @@ public final class SourceConfig implements Serializable {
                 "getRecordsIntervalMillis", DEFAULT_GET_RECORDS_INTERVAL_MILLIS, 50, 60_000);
         CredentialsProvider credentials =
                 choice(reader, "credentialsProvider", CredentialsProvider.class, CredentialsProvider.AUTO);
+        boolean acceptBareRecords = reader.bool("acceptBareRecords", false);
         reader.rejectUnknownKeys();
         return new SourceConfig(configured, type, streamName, region, endpoint, initialPosition,
-                initialTimestamp, interval, credentials);
+                initialTimestamp, interval, credentials, acceptBareRecords);
     }
 
     private static String endpoint(GroupReader reader) {
@@ -161,6 +171,7 @@ public final class SourceConfig implements Serializable {
                         + (endpoint == null ? "" : " at " + endpoint)
                         + ", from " + initialPosition + (initialTimestamp == null ? "" : " " + initialTimestamp)
                         + ", polling every " + getRecordsIntervalMillis + " ms, credentials " + credentialsProvider
+                        + (acceptBareRecords ? ", bare records accepted" : ", EventBridge envelopes only")
                 : "no source configured";
     }
 }

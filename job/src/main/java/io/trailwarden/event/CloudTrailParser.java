@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.source.Gzip;
 import io.trailwarden.source.JsonLayout;
 import io.trailwarden.source.RawInput;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -28,6 +31,10 @@ public final class CloudTrailParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String STAGE = "parse";
+    /** The stage of records refused as not genuine: see {@link AdmissionPolicy}. */
+    public static final String PROVENANCE_STAGE = "provenance";
+    /** The stage of records dated beyond the clock skew ahead of processing time. */
+    public static final String FUTURE_DATED_STAGE = "future-dated";
     /** CloudTrail's own limit for an event is 256 KiB; 1 MiB leaves room for envelopes and growth. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 
@@ -43,22 +50,33 @@ public final class CloudTrailParser implements Serializable {
 
     private final int maxRecordBytes;
     private final int maxUnitBytes;
+    private final AdmissionPolicy admission;
 
+    /** Admits every input shape of any account, as archives are read; see {@link AdmissionPolicy#archives}. */
     public CloudTrailParser() {
-        this(DEFAULT_MAX_RECORD_BYTES, RawInput.MAX_UNIT_BYTES);
+        this(AdmissionPolicy.archives(DetectionConfig.defaults()));
+    }
+
+    public CloudTrailParser(AdmissionPolicy admission) {
+        this(DEFAULT_MAX_RECORD_BYTES, RawInput.MAX_UNIT_BYTES, admission);
     }
 
     public CloudTrailParser(int maxRecordBytes) {
-        this(maxRecordBytes, RawInput.MAX_UNIT_BYTES);
+        this(maxRecordBytes, RawInput.MAX_UNIT_BYTES, AdmissionPolicy.archives(DetectionConfig.defaults()));
     }
 
     public CloudTrailParser(int maxRecordBytes, int maxUnitBytes) {
+        this(maxRecordBytes, maxUnitBytes, AdmissionPolicy.archives(DetectionConfig.defaults()));
+    }
+
+    public CloudTrailParser(int maxRecordBytes, int maxUnitBytes, AdmissionPolicy admission) {
         if (maxRecordBytes <= 0 || maxUnitBytes < maxRecordBytes) {
             throw new IllegalArgumentException(
                     "need 0 < maxRecordBytes <= maxUnitBytes, got " + maxRecordBytes + " and " + maxUnitBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
         this.maxUnitBytes = maxUnitBytes;
+        this.admission = admission;
     }
 
     /**
@@ -271,12 +289,12 @@ public final class CloudTrailParser implements Serializable {
             envelope(document, bytes, origin, out);
             return;
         }
-        record(root, bytes, origin, out);
+        record(root, bytes, origin, null, out);
     }
 
     private void recordsElement(RecordScanner.Value element, byte[] bytes, String origin, ParseOutput out) {
         if (element.kind == JsonToken.START_OBJECT) {
-            record(element, bytes, origin, out);
+            record(element, bytes, origin, null, out);
         } else {
             out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(element.kind), origin, bytes, element));
         }
@@ -299,6 +317,21 @@ public final class CloudTrailParser implements Serializable {
                     envelope.root));
             return;
         }
+        if (envelope.source == null || !envelope.source.startsWith(AdmissionPolicy.AWS_SOURCE_PREFIX)) {
+            out.deadLetter(DeadLetter.ofBytes(PROVENANCE_STAGE,
+                    (envelope.source == null ? "EventBridge source is " + presence(envelope.sourceKind)
+                            : "EventBridge source " + quote(envelope.source))
+                            + ": not an AWS service (only AWS sends events whose source starts with \""
+                            + AdmissionPolicy.AWS_SOURCE_PREFIX + "\")",
+                    origin, bytes, envelope.root.start, envelope.root.end - envelope.root.start));
+            return;
+        }
+        if (envelope.account == null) {
+            out.deadLetter(DeadLetter.ofBytes(PROVENANCE_STAGE,
+                    "EventBridge account is " + presence(envelope.accountKind) + ", expected the record's account id",
+                    origin, bytes, envelope.root.start, envelope.root.end - envelope.root.start));
+            return;
+        }
         RecordScanner.Value detail = envelope.detail;
         if (detail == null || detail.kind != JsonToken.START_OBJECT) {
             out.deadLetter(valueDeadLetter(
@@ -310,7 +343,7 @@ public final class CloudTrailParser implements Serializable {
                     envelope.root));
             return;
         }
-        record(detail, bytes, origin, out);
+        record(detail, bytes, origin, envelope.account, out);
     }
 
     /**
@@ -318,8 +351,12 @@ public final class CloudTrailParser implements Serializable {
      * that one-line outputs (JSON lines, dead letters) need of it; spaces and tabs between tokens are
      * harmless there. Only a record that spans lines, from a pretty-printed document, is serialized
      * again onto one line.
+     *
+     * @param envelopeAccount the {@code account} of the EventBridge envelope around it; null for a bare
+     *     record or an element of a {@code Records} file
      */
-    private void record(RecordScanner.Value record, byte[] bytes, String origin, ParseOutput out) {
+    private void record(
+            RecordScanner.Value record, byte[] bytes, String origin, String envelopeAccount, ParseOutput out) {
         byte[] rawJson = record.oneLine
                 ? Arrays.copyOfRange(bytes, record.start, record.end)
                 : oneLineCopy(bytes, record.start, record.end);
@@ -330,7 +367,39 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(DeadLetter.of(STAGE, rejected.getMessage(), origin, new String(rawJson, StandardCharsets.UTF_8)));
             return;
         }
+        String refusal = provenanceRefusal(event, envelopeAccount);
+        if (refusal != null) {
+            out.deadLetter(DeadLetter.of(PROVENANCE_STAGE, refusal, origin, new String(rawJson, StandardCharsets.UTF_8)));
+            return;
+        }
+        long now = admission.clock.millis();
+        if (event.eventTimeMillis - now > admission.maxClockSkewMillis) {
+            out.deadLetter(DeadLetter.of(FUTURE_DATED_STAGE, "eventTime " + event.eventTime() + " is "
+                    + Duration.ofMillis(event.eventTimeMillis - now).getSeconds()
+                    + " s ahead of processing time " + Instant.ofEpochMilli(now)
+                    + ", more than maxClockSkew " + Duration.ofMillis(admission.maxClockSkewMillis)
+                    + ": future-dated, kept out of event time", origin, new String(rawJson, StandardCharsets.UTF_8)));
+            return;
+        }
         out.event(event);
+    }
+
+    /** Why the admission policy refuses this record, or null when it admits it. */
+    private String provenanceRefusal(CloudTrailEvent event, String envelopeAccount) {
+        if (envelopeAccount == null && admission.envelopesOnly) {
+            return "a bare record on a stream that takes only EventBridge envelopes"
+                    + " (TrailWarden.Source.acceptBareRecords admits them)";
+        }
+        if (envelopeAccount != null && !envelopeAccount.equals(event.recipientAccountId)) {
+            return "EventBridge account " + quote(envelopeAccount) + " differs from the record's recipientAccountId "
+                    + quote(event.recipientAccountId);
+        }
+        if (!admission.expectedAccounts.isEmpty()
+                && (event.recipientAccountId == null || !admission.expectedAccounts.contains(event.recipientAccountId))) {
+            return "recipientAccountId " + quote(event.recipientAccountId)
+                    + " is not one of the expected accounts (TrailWarden.Detection.expectedAccounts)";
+        }
+        return null;
     }
 
     /** The scanner has accepted this text, so the tree reader accepts it too. */
@@ -424,6 +493,11 @@ public final class CloudTrailParser implements Serializable {
     static String article(JsonToken token) {
         String kind = kind(token);
         return kind.equals("null") ? "null" : (kind.equals("array") || kind.equals("object") ? "an " : "a ") + kind;
+    }
+
+    /** How a field that should be a string is not: missing, or the kind it is instead. */
+    private static String presence(JsonToken kind) {
+        return kind == null ? "missing" : article(kind);
     }
 
     /** A dead letter keeping the value's own text, as it arrived. */

@@ -18,10 +18,16 @@ public class ParseFunction extends ProcessFunction<RawInput, CloudTrailEvent> {
     public static final String METRIC_GROUP = "trailwarden";
     public static final String EVENTS_PARSED = "eventsParsed";
     public static final String DEAD_LETTER_COUNT = "deadLetters";
+    /** Of the dead letters, those refused as not genuine CloudTrail ({@link AdmissionPolicy}). */
+    public static final String UNTRUSTED_COUNT = "untrustedRecords";
+    /** Of the dead letters, those dated too far ahead of processing time. */
+    public static final String FUTURE_DATED_COUNT = "futureDatedRecords";
 
     private final CloudTrailParser parser;
     private transient Counter eventsParsed;
     private transient Counter deadLetters;
+    private transient Counter untrusted;
+    private transient Counter futureDated;
 
     public ParseFunction() {
         this(new CloudTrailParser());
@@ -36,6 +42,8 @@ public class ParseFunction extends ProcessFunction<RawInput, CloudTrailEvent> {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
         eventsParsed = group.counter(EVENTS_PARSED);
         deadLetters = group.counter(DEAD_LETTER_COUNT);
+        untrusted = group.counter(UNTRUSTED_COUNT);
+        futureDated = group.counter(FUTURE_DATED_COUNT);
     }
 
     @Override
@@ -50,6 +58,11 @@ public class ParseFunction extends ProcessFunction<RawInput, CloudTrailEvent> {
             @Override
             public void deadLetter(DeadLetter deadLetter) {
                 deadLetters.inc();
+                if (CloudTrailParser.PROVENANCE_STAGE.equals(deadLetter.stage)) {
+                    untrusted.inc();
+                } else if (CloudTrailParser.FUTURE_DATED_STAGE.equals(deadLetter.stage)) {
+                    futureDated.inc();
+                }
                 context.output(DEAD_LETTERS, deadLetter);
             }
         });

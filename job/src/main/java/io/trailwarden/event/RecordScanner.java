@@ -68,6 +68,11 @@ final class RecordScanner {
         JsonToken detailTypeKind;
         String detailType;
         Value detail;
+        /** An envelope's {@code source} and {@code account}: their kinds, and their text when strings. */
+        JsonToken sourceKind;
+        String source;
+        JsonToken accountKind;
+        String account;
     }
 
     /** Scans {@code [start, end)}, which must hold exactly one JSON value. */
@@ -129,6 +134,16 @@ final class RecordScanner {
                     break;
                 case "detail":
                     document.detail = readValue();
+                    break;
+                case "source":
+                    document.sourceKind = kind;
+                    document.source = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    skipValue();
+                    break;
+                case "account":
+                    document.accountKind = kind;
+                    document.account = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    skipValue();
                     break;
                 default:
                     readField(fields, RecordFields.Field.child(null, key), kind);

@@ -4,6 +4,7 @@ import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.event.AdmissionPolicy;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.respond.ActionResult;
 import io.trailwarden.respond.ResponseStage;
@@ -105,7 +106,8 @@ public final class StreamingJob {
 
     /** Input -> detection -> response, without sinks: production logs both outputs, the benchmark measures them. */
     public static Outputs graph(DataStream<RawInput> input, TrailWardenConfig config, CompiledRules detection) {
-        TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection, detection);
+        TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection,
+                AdmissionPolicy.eventBridgeStream(config.detection, config.source.acceptBareRecords), detection);
         SingleOutputStreamOperator<ActionResult> audit =
                 new ResponseStage(config.response, config.alerts, config.aws).apply(detected.findings);
         return new Outputs(audit, detected.deadLetters.union(audit.getSideOutput(ResponseStage.DEAD_LETTERS)));

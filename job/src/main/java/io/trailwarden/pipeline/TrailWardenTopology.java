@@ -1,7 +1,9 @@
 package io.trailwarden.pipeline;
 
 import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.event.AdmissionPolicy;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.ParseFunction;
 import io.trailwarden.event.PrincipalKey;
@@ -60,9 +62,15 @@ public final class TrailWardenTopology {
         }
     }
 
+    /** For files and archives: every input shape is admitted ({@link AdmissionPolicy#archives}). */
     public static Outputs build(DataStream<RawInput> input, DetectionConfig config, DetectionStage detection) {
+        return build(input, config, AdmissionPolicy.archives(config), detection);
+    }
+
+    public static Outputs build(
+            DataStream<RawInput> input, DetectionConfig config, AdmissionPolicy admission, DetectionStage detection) {
         SingleOutputStreamOperator<CloudTrailEvent> parsed = input
-                .process(new ParseFunction())
+                .process(new ParseFunction(new CloudTrailParser(admission)))
                 .uid(PARSE_UID)
                 .name("Parse CloudTrail records");
 

@@ -68,7 +68,7 @@ class SourceConfigTest {
                 "TrailWarden.Source.initialTimestamp: is only used with initialPosition AT_TIMESTAMP, not LATEST",
                 "TrailWarden.Source.getRecordsIntervalMillis: must be between 50 and 60000, not 10",
                 "TrailWarden.Source.credentialsProvider: must be one of AUTO, BASIC, not 'PROFILE'",
-                "TrailWarden.Source.accessKey: unknown key (known: credentialsProvider, endpoint, getRecordsIntervalMillis,"
+                "TrailWarden.Source.accessKey: unknown key (known: acceptBareRecords, credentialsProvider, endpoint, getRecordsIntervalMillis,"
                         + " initialPosition, initialTimestamp, region, streamName, type)");
     }
 

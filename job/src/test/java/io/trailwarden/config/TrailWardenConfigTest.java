@@ -62,7 +62,7 @@ class TrailWardenConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
                         "TrailWarden.Detection.outOfOrderness: must be a duration such as 30s, 5m, 2h or PT5M, not 'soon'",
                         "TrailWarden.Detection.idleness: must be between PT1S and PT1H, not PT0S",
-                        "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, idleness, maxRuleWindow, outOfOrderness)",
+                        "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, expectedAccounts, idleness, maxClockSkew, maxRuleWindow, outOfOrderness)",
                         "TrailWarden.Response.dryRun: must be true or false, not 'yes'",
                         "TrailWarden.Response.allowedProvisioners: unknown key (known: accounts, actionTimeout,"
                                 + " backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Evaluates the intrinsic functions of a template the way CloudFormation does at deployment, for the
- * subset the templates use (Ref, Fn::GetAtt ... Arn, Fn::Sub, Fn::If, Fn::Equals, Fn::Not, Fn::Or,
+ * subset the templates use (Ref, Fn::GetAtt ... Arn, Fn::Sub, Fn::If, Fn::Split, Fn::Equals, Fn::Not, Fn::Or,
  * Condition, AWS::NoValue), with given parameter values and the rest at their defaults. Physical names
  * of resources are the ones their properties set.
  */
@@ -58,6 +58,10 @@ final class CfnEvaluation {
                 case "Fn::If":
                     List<Object> branches = (List<Object>) argument;
                     return evaluate(condition((String) branches.get(0)) ? branches.get(1) : branches.get(2));
+                case "Fn::Split":
+                    List<Object> delimiterAndText = (List<Object>) argument;
+                    return List.of(String.valueOf(evaluate(delimiterAndText.get(1)))
+                            .split(Pattern.quote((String) delimiterAndText.get(0)), -1));
                 default:
                     break;
             }
@@ -121,7 +125,8 @@ final class CfnEvaluation {
                 return "arn:aws:sns:" + pseudo.get("AWS::Region") + ":" + pseudo.get("AWS::AccountId") + ":"
                         + evaluate(properties.get("TopicName"));
             case "AWS::IAM::Role":
-                return evaluate(properties.get("RoleName"));
+            case "AWS::Events::EventBus":
+                return evaluate(properties.get(resource.get("Type").equals("AWS::IAM::Role") ? "RoleName" : "Name"));
             default:
                 throw new IllegalArgumentException("Ref to a " + resource.get("Type") + " is not evaluated here");
         }
@@ -129,11 +134,15 @@ final class CfnEvaluation {
 
     private Object getAtt(List<Object> resourceAndAttribute) {
         String resource = (String) resourceAndAttribute.get(0);
-        if (!"Arn".equals(resourceAndAttribute.get(1))
-                || !"AWS::IAM::Role".equals(template.resources().get(resource).get("Type"))) {
-            throw new IllegalArgumentException("GetAtt " + resourceAndAttribute + " is not evaluated here");
+        Object type = template.resources().get(resource).get("Type");
+        if ("Arn".equals(resourceAndAttribute.get(1)) && "AWS::IAM::Role".equals(type)) {
+            return "arn:aws:iam::" + pseudo.get("AWS::AccountId") + ":role/" + ref(resource);
         }
-        return "arn:aws:iam::" + pseudo.get("AWS::AccountId") + ":role/" + ref(resource);
+        if ("Arn".equals(resourceAndAttribute.get(1)) && "AWS::Events::EventBus".equals(type)) {
+            return "arn:aws:events:" + pseudo.get("AWS::Region") + ":" + pseudo.get("AWS::AccountId") + ":event-bus/"
+                    + ref(resource);
+        }
+        throw new IllegalArgumentException("GetAtt " + resourceAndAttribute + " is not evaluated here");
     }
 
     private String sub(String text) {

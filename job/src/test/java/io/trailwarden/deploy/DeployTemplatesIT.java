@@ -84,19 +84,93 @@ class DeployTemplatesIT {
     }
 
     @Test
-    void everyEventBridgeRuleSendsApiCallsIncludingReadsAndConsoleSignIns() throws IOException {
+    void everyEventBridgeRuleSendsOnlyAwsSourcedApiCallsIncludingReadsAndConsoleSignIns() throws IOException {
+        Map<String, String> expectedStates = Map.of(
+                "trailwarden.yaml/CloudTrailToKinesisRule", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+                // Forwarded events already include reads: the forwarders' rules are in that state.
+                "trailwarden.yaml/ForwardedToKinesisRule", "ENABLED",
+                "region-forwarder.yaml/ForwardCloudTrailEvents", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+        Map<String, String> states = new LinkedHashMap<>();
         for (String name : List.of("trailwarden.yaml", "region-forwarder.yaml")) {
-            Map<String, Map<String, Object>> rules = CfnTemplate.load(DEPLOY.resolve(name)).resourcesOfType("AWS::Events::Rule");
-            assertThat(rules).as(name).hasSize(1);
-            Map<String, Object> rule = CfnTemplate.properties(rules.values().iterator().next());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> pattern = (Map<String, Object>) rule.get("EventPattern");
+            CfnTemplate.load(DEPLOY.resolve(name)).resourcesOfType("AWS::Events::Rule").forEach((id, resource) -> {
+                Map<String, Object> rule = CfnTemplate.properties(resource);
+                Map<String, Object> pattern = castMap(rule.get("EventPattern"));
 
-            assertThat(new TreeSet<>(castList(pattern.get("detail-type")))).as(name).isEqualTo(new TreeSet<>(BOTH_DETAIL_TYPES));
-            assertThat(rule.get("State")).as(name).isEqualTo("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
-            Map<String, Object> target = castMap(castList(rule.get("Targets")).get(0));
-            assertThat(castMap(target.get("RetryPolicy"))).containsEntry("MaximumEventAgeInSeconds", 86400);
+                // The detail-type is the sender's choice; only AWS services may send a source starting with "aws.".
+                assertThat(pattern).as(name + " " + id).containsOnlyKeys("source", "detail-type");
+                assertThat(pattern.get("source")).as(name + " " + id).isEqualTo(List.of(Map.of("prefix", "aws.")));
+                assertThat(new TreeSet<>(castList(pattern.get("detail-type")))).as(name).isEqualTo(new TreeSet<>(BOTH_DETAIL_TYPES));
+                Map<String, Object> target = castMap(castList(rule.get("Targets")).get(0));
+                assertThat(castMap(target.get("RetryPolicy"))).containsEntry("MaximumEventAgeInSeconds", 86400);
+                states.put(name + "/" + id, (String) rule.get("State"));
+            });
         }
+
+        assertThat(states).isEqualTo(expectedStates);
+    }
+
+    @Test
+    void onlyTheEventBridgeRoleMayPutRecordsIntoTheStream() throws IOException {
+        CfnTemplate main = CfnTemplate.load(DEPLOY.resolve("trailwarden.yaml"));
+        Map<String, Map<String, Object>> policies = main.resourcesOfType("AWS::Kinesis::ResourcePolicy");
+        assertThat(policies).hasSize(1);
+        Map<String, Object> policy = CfnTemplate.properties(policies.values().iterator().next());
+        Object eventBridgeRole = Map.of("Fn::GetAtt", List.of("EventBridgeToKinesisRole", "Arn"));
+
+        assertThat(policy.get("ResourceArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("EventStream", "Arn")));
+        // A Deny for every other principal: an Allow in a resource policy would not stop a principal of this
+        // account whose own policy grants kinesis:PutRecord.
+        assertThat(castList(castMap(policy.get("ResourcePolicy")).get("Statement"))).containsExactly(Map.of(
+                "Sid", "OnlyTheEventBridgeRolePutsRecords",
+                "Effect", "Deny",
+                "Principal", "*",
+                "Action", List.of("kinesis:PutRecord", "kinesis:PutRecords"),
+                "Resource", Map.of("Fn::GetAtt", List.of("EventStream", "Arn")),
+                "Condition", Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", eventBridgeRole))));
+        List<String> writers = new ArrayList<>();
+        for (Path template : templates().collect(Collectors.toList())) {
+            for (CfnTemplate.Statement statement : CfnTemplate.load(template).statements()) {
+                if (statement.allows() && statement.actions().stream().anyMatch(a -> a.toString().startsWith("kinesis:Put"))) {
+                    writers.add(template.getFileName() + " " + statement.where);
+                }
+            }
+        }
+        assertThat(writers).containsExactly("trailwarden.yaml EventBridgeToKinesisRole.Properties.Policies[0].PolicyDocument");
+    }
+
+    @Test
+    void onlyTheForwardersMayPutEventsOnTheForwardedBusAndNoBusPolicyOpensTheDefaultBus() throws IOException {
+        CfnTemplate main = CfnTemplate.load(DEPLOY.resolve("trailwarden.yaml"));
+        CfnTemplate forwarder = CfnTemplate.load(DEPLOY.resolve("region-forwarder.yaml"));
+        Map<String, Map<String, Object>> busPolicies = main.resourcesOfType("AWS::Events::EventBusPolicy");
+        assertThat(busPolicies).hasSize(1);
+        Map<String, Object> busPolicy = CfnTemplate.properties(busPolicies.values().iterator().next());
+        assertThat(busPolicy.get("EventBusName")).isEqualTo(Map.of("Ref", "ForwardedEventBus"));
+
+        String forwarderRole = "arn:aws:iam::*:role/TrailWardenForwarder-*";
+        assertThat(new CfnEvaluation(main, ACCOUNT, "us-east-1", Map.of()).evaluate(busPolicy.get("Statement")))
+                .isEqualTo(Map.of("Effect", "Allow", "Principal", "*", "Action", "events:PutEvents",
+                        "Resource", "arn:aws:events:us-east-1:" + ACCOUNT + ":event-bus/trailwarden-forwarded",
+                        "Condition", Map.of("ArnLike", Map.of("aws:PrincipalArn", forwarderRole),
+                                "StringEquals", Map.of("aws:PrincipalAccount", List.of(ACCOUNT)))));
+        assertThat(castMap(new CfnEvaluation(main, ACCOUNT, "us-east-1", Map.of("MemberAccountIds", "210987654321"))
+                        .evaluate(busPolicy.get("Statement"))).get("Condition"))
+                .isEqualTo(Map.of("ArnLike", Map.of("aws:PrincipalArn", forwarderRole),
+                        "StringEquals", Map.of("aws:PrincipalAccount", List.of(ACCOUNT, "210987654321"))));
+        assertThat(castMap(new CfnEvaluation(main, ACCOUNT, "us-east-1", Map.of("OrganizationId", "o-abcdefghij"))
+                        .evaluate(busPolicy.get("Statement"))).get("Condition"))
+                .isEqualTo(Map.of("ArnLike", Map.of("aws:PrincipalArn", forwarderRole),
+                        "StringEquals", Map.of("aws:PrincipalOrgID", "o-abcdefghij")));
+
+        // The forwarder's role has the name the bus admits, and its rule and role point at that bus.
+        CfnEvaluation inMember = new CfnEvaluation(forwarder, "210987654321", "eu-west-1", Map.of("SecurityAccountId", ACCOUNT));
+        Map<String, Object> role = CfnTemplate.properties(forwarder.resources().get("ForwardingRole"));
+        assertThat(inMember.evaluate(role.get("RoleName"))).isEqualTo("TrailWardenForwarder-eu-west-1");
+        String forwardedBus = "arn:aws:events:us-east-1:" + ACCOUNT + ":event-bus/trailwarden-forwarded";
+        Map<String, Object> rule = CfnTemplate.properties(forwarder.resources().get("ForwardCloudTrailEvents"));
+        assertThat(inMember.evaluate(castMap(castList(rule.get("Targets")).get(0)).get("Arn"))).isEqualTo(forwardedBus);
+        assertThat(defaultOf(forwarder, "ForwarderRoleName")).isEqualTo(defaultOf(main, "ForwarderRoleName"));
+        assertThat(defaultOf(forwarder, "CentralBusName")).isEqualTo(defaultOf(main, "ApplicationName") + "-forwarded");
     }
 
     @Test

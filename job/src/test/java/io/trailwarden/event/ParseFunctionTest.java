@@ -2,6 +2,7 @@ package io.trailwarden.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.source.RawInput;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,11 @@ class ParseFunctionTest {
             harness.processElement(new StreamRecord<>(Records.unit("k:2", "{\"eventID\": 4"), 2L));
             harness.processElement(new StreamRecord<>(Records.unit("k:3",
                     "{\"Records\": [" + records.get(1) + ", 7, " + records.get(2) + "]}"), 3L));
+            ObjectNode forged = Records.envelope("AWS API Call via CloudTrail", EventJson.readTree(records.get(3)));
+            forged.put("source", "attacker.custom");
+            harness.processElement(new StreamRecord<>(Records.unit("k:4", forged), 4L));
+            harness.processElement(new StreamRecord<>(Records.unit("k:5",
+                    records.get(4).replaceFirst("\"eventTime\": ?\"[^\"]+\"", "\"eventTime\": \"2099-01-01T00:00:00Z\"")), 5L));
 
             assertThat(harness.extractOutputValues()).extracting(e -> e.eventId).containsExactly(
                     EventJson.readTree(records.get(0)).get("eventID").asText(),
@@ -60,11 +66,15 @@ class ParseFunctionTest {
             List<String> deadLetters = harness.getSideOutput(ParseFunction.DEAD_LETTERS).stream()
                     .map(record -> record.getValue().origin + " " + record.getValue().reason)
                     .collect(Collectors.toList());
-            assertThat(deadLetters).hasSize(2);
+            assertThat(deadLetters).hasSize(4);
             assertThat(deadLetters.get(0)).startsWith("k:2 malformed JSON");
             assertThat(deadLetters.get(1)).isEqualTo("k:3#Records[1] not a CloudTrail record: a JSON number");
+            assertThat(deadLetters.get(2)).startsWith("k:4 EventBridge source \"attacker.custom\": not an AWS service");
+            assertThat(deadLetters.get(3)).startsWith("k:5 eventTime 2099-01-01T00:00:00Z is ");
             assertThat(((Counter) metrics.get(ParseFunction.EVENTS_PARSED)).getCount()).isEqualTo(3);
-            assertThat(((Counter) metrics.get(ParseFunction.DEAD_LETTER_COUNT)).getCount()).isEqualTo(2);
+            assertThat(((Counter) metrics.get(ParseFunction.DEAD_LETTER_COUNT)).getCount()).isEqualTo(4);
+            assertThat(((Counter) metrics.get(ParseFunction.UNTRUSTED_COUNT)).getCount()).isEqualTo(1);
+            assertThat(((Counter) metrics.get(ParseFunction.FUTURE_DATED_COUNT)).getCount()).isEqualTo(1);
         } finally {
             harness.close();
         }

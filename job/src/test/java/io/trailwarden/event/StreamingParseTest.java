@@ -204,7 +204,8 @@ class StreamingParseTest {
     @Test
     void aRecordWithSpacesButNoLineBreakIsKeptByteForByte() {
         String spaced = Records.pretty(createUser()).replace("\n", " ").replace("\r", " ");
-        String envelope = "{ \"detail-type\" : \"AWS API Call via CloudTrail\", \"detail\" : " + spaced + " }";
+        String envelope = "{ \"detail-type\" : \"AWS API Call via CloudTrail\", \"source\" : \"aws.iam\", \"account\" : \""
+                + createUser().get("recipientAccountId").asText() + "\", \"detail\" : " + spaced + " }";
 
         CloudTrailEvent bare = parser.parseAll(Records.unit("k", spaced + "\n")).events.get(0);
         CloudTrailEvent wrapped = parser.parseAll(Records.unit("k", envelope)).events.get(0);

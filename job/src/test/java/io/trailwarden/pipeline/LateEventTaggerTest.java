@@ -77,6 +77,31 @@ class LateEventTaggerTest {
         assertThat(lateLetters()).extracting(letter -> letter.origin).containsExactly("eventID second");
     }
 
+    /** The flood a forged future date caused: every late event is counted, few become dead letters. */
+    @Test
+    void aFloodOfLateEventsIsCountedInFullButSampledBoundedPerMinute() throws Exception {
+        harness.setProcessingTime(0);
+        harness.processWatermark(FIVE_MIN_LATER.toEpochMilli());
+        for (int i = 0; i < 1000; i++) {
+            process(event("ListUsers", "first-minute-" + i, ONE_MIN_LATER).build());
+        }
+        harness.setProcessingTime(60_000);
+        for (int i = 0; i < 5; i++) {
+            process(event("ListUsers", "second-minute-" + i, ONE_MIN_LATER).build());
+        }
+
+        assertThat(harness.extractOutputValues()).hasSize(1005);
+        assertThat(tagger.lateEventsCounted()).isEqualTo(1005);
+        List<DeadLetter> letters = lateLetters();
+        assertThat(letters).hasSize(LateEventTagger.SAMPLES_PER_MINUTE + 5);
+        assertThat(letters.get(LateEventTagger.SAMPLES_PER_MINUTE - 1).origin).isEqualTo("eventID first-minute-9");
+        DeadLetter firstOfSecondMinute = letters.get(LateEventTagger.SAMPLES_PER_MINUTE);
+        assertThat(firstOfSecondMinute.origin).isEqualTo("eventID second-minute-0");
+        assertThat(firstOfSecondMinute.reason).endsWith("; 990 more late events since the previous sample were counted"
+                + " in lateEvents only");
+        assertThat(letters.get(LateEventTagger.SAMPLES_PER_MINUTE + 1).reason).doesNotContain("more late events");
+    }
+
     private void process(CloudTrailEvent... events) throws Exception {
         for (CloudTrailEvent event : events) {
             harness.processElement(event, event.eventTimeMillis);

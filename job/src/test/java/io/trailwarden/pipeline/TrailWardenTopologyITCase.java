@@ -148,7 +148,10 @@ class TrailWardenTopologyITCase {
         List<DeadLetter> lateLetters = deadLetters.stream()
                 .filter(letter -> LateEventTagger.STAGE.equals(letter.stage)).collect(Collectors.toList());
         assertThat(parseLetters.size() + lateLetters.size()).isEqualTo(deadLetters.size());
-        assertThat(counter(job.getJobID(), "lateEvents")).isEqualTo(lateLetters.size());
+        // Every late event is counted; only a bounded sample of them becomes a dead letter.
+        long late = counter(job.getJobID(), "lateEvents");
+        assertThat((long) lateLetters.size()).isLessThanOrEqualTo(late);
+        assertThat(lateLetters.isEmpty()).isEqualTo(late == 0);
     }
 
     /**

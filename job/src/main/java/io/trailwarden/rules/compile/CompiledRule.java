@@ -137,7 +137,8 @@ public final class CompiledRule implements Serializable {
         return stepConditions[0].test(event);
     }
 
-    String keyOf(CloudTrailEvent event) {
+    /** The key the rule groups events by; every event of one match has the same. */
+    public String keyOf(CloudTrailEvent event) {
         if (keyFields.length == 1) {
             return keyPart(keyFields[0], event);
         }

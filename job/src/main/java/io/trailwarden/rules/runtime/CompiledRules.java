@@ -73,11 +73,15 @@ public final class CompiledRules implements DetectionStage {
                         .sideOutputLateData(lateTag)
                         .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
                         .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
+                // Forward-connected after the keyed CEP operator, so its output is still partitioned by the key.
+                findings.add(DataStreamUtils.reinterpretAsKeyedStream(matched, new FindingKey(rule), Types.STRING)
+                        .process(new IncidentFindings(rule), TypeInformation.of(Finding.class))
+                        .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident"));
             } else {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
+                findings.add(matched);
             }
-            findings.add(matched);
             matched.getSideOutput(lateTag)
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
                     .uid(rule.uid("late")).name("rule " + rule.id + " late events")
@@ -97,6 +101,21 @@ public final class CompiledRules implements DetectionStage {
         }
     }
 
+    /** A sequence finding's rule key: the key of its events, which all share it. */
+    static final class FindingKey implements KeySelector<Finding, String> {
+        private static final long serialVersionUID = 1L;
+        private final CompiledRule rule;
+
+        FindingKey(CompiledRule rule) {
+            this.rule = rule;
+        }
+
+        @Override
+        public String getKey(Finding finding) {
+            return rule.keyOf(finding.events.get(0));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> DataStream<T> union(List<DataStream<T>> streams) {
         DataStream<T> first = streams.get(0);
@@ -105,8 +124,9 @@ public final class CompiledRules implements DetectionStage {
 
     /**
      * The CEP pattern of a sequence: relaxed contiguity (other calls of the principal may come between
-     * steps), and skip-past-last-event so one incident yields one finding, not one per combination of
-     * its events. With a trailing absent step the pattern's window is the sequence's plus the absent
+     * steps), which takes the first event that fits each next step, so the events of one start do not
+     * combine into several matches. No after-match skip: see {@link IncidentFindings}, which turns the
+     * matches of one incident into one finding. With a trailing absent step the pattern's window is the sequence's plus the absent
      * step's; the last positive step checks on its own that the steps fit the sequence's window, so
      * absence is looked for at least the absent step's window after the last step.
      */
@@ -114,7 +134,7 @@ public final class CompiledRules implements DetectionStage {
         int positives = rule.positiveStepCount();
         long span = rule.hasAbsentStep ? rule.within.toMillis() : 0;
         Pattern<RuleEvent, RuleEvent> pattern = Pattern
-                .<RuleEvent>begin(rule.stepNames[0], AfterMatchSkipStrategy.skipPastLastEvent())
+                .<RuleEvent>begin(rule.stepNames[0], AfterMatchSkipStrategy.noSkip())
                 .where(new StepCondition(rule, 0, 0));
         for (int step = 1; step < positives; step++) {
             pattern = pattern.followedBy(rule.stepNames[step])

@@ -8,24 +8,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
-/** Turns one CEP match of a sequence rule into a finding: events in step order, target from captures. */
+/**
+ * Turns one CEP match of a sequence rule into a finding: events in step order, target from captures.
+ * Matches are not yet incidents; {@link IncidentFindings} counts the findings it lets through.
+ */
 public class SequenceFindings extends PatternProcessFunction<RuleEvent, Finding> {
     private static final long serialVersionUID = 1L;
     private final CompiledRule rule;
-    private transient Counter findings;
 
     public SequenceFindings(CompiledRule rule) {
         this.rule = rule;
-    }
-
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        findings = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id).counter("findings");
     }
 
     @Override
@@ -42,7 +37,6 @@ public class SequenceFindings extends PatternProcessFunction<RuleEvent, Finding>
                 events.add(event.event);
             }
         }
-        findings.inc();
         out.collect(rule.finding(events, byStep));
     }
 }

@@ -22,18 +22,12 @@ import io.trailwarden.finding.Target;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.compile.RuleEvent;
-import io.trailwarden.rules.compile.StepOrder;
 import io.trailwarden.rules.model.Rule;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
-import org.apache.flink.cep.operator.CepOperator;
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -54,16 +48,7 @@ class SequenceHarnessTest {
     void openHarness() throws Exception {
         Rule backdoor = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(backdoor);
-        Pattern<RuleEvent, RuleEvent> pattern = CompiledRules.pattern(rule);
-        CepOperator<RuleEvent, String, Finding> operator = new CepOperator<>(
-                TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()),
-                false,
-                NFACompiler.compileFactory(pattern, false),
-                new StepOrder(),
-                pattern.getAfterMatchSkipStrategy(),
-                new SequenceFindings(rule),
-                LATE);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, event -> event.key, Types.STRING);
+        harness = RuleHarnesses.sequenceHarness(rule, LATE);
         harness.open();
     }
 
@@ -174,6 +159,25 @@ class SequenceHarnessTest {
         assertThat(findings()).hasSize(1);
         assertThat(eventIds(findings().get(0))).containsExactly("c", "a1", "k");
         assertNoStateLeftAfter(FIVE_MIN_LATER);
+    }
+
+    /** Issue 11 item 7: flink-cep under a skip strategy held this finding until T0 + 30 min. */
+    @Test
+    void aCompletedSequenceIsNotHeldBackByAnUnrelatedEarlierPartialOne() throws Exception {
+        feed(createUser("unrelated", T0, ATTACKER, "contractor"),
+                createUser("c", ONE_MIN_LATER, ATTACKER, "backdoor"),
+                attachAdmin("a", ONE_MIN_LATER.plusSeconds(10), ATTACKER, "backdoor"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor"));
+        watermark(TWO_MIN_LATER);
+
+        assertThat(findings()).hasSize(1);
+        assertThat(eventIds(findings().get(0))).containsExactly("c", "a", "k");
+
+        // The unrelated partial match is still open: the same principal may complete it later.
+        feed(attachAdmin("a2", TEN_MIN_LATER, ATTACKER, "contractor"),
+                createLoginProfile("p2", TEN_MIN_LATER.plusSeconds(5), ATTACKER, "contractor"));
+        watermark(TEN_MIN_LATER.plusSeconds(5));
+        assertThat(findings()).extracting(finding -> finding.target.name).containsExactly("backdoor", "contractor");
     }
 
     @Test
