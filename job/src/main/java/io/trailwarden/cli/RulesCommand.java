@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
         name = "rules",
         mixinStandardHelpOptions = true,
         description = "Check the rule catalogue: validate every file, run every rule's embedded tests, measure attack coverage.",
-        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesCoverageCommand.class})
+        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesCoverageCommand.class,
+                RulesImportSigmaCommand.class})
 final class RulesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -77,7 +77,7 @@ public final class CompiledRules implements DetectionStage {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
             }
-            findings.add(matched);
+            findings.add(rule.kind == Rule.Kind.THRESHOLD ? suppressed(rule, matched) : matched);
             matched.getSideOutput(lateTag)
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
                     .uid(rule.uid("late")).name("rule " + rule.id + " late events")
@@ -85,6 +85,12 @@ public final class CompiledRules implements DetectionStage {
                     .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
         }
         return union(findings);
+    }
+
+    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings) {
+        return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
+                .process(new FindingSuppression(FindingSuppression.BURST_PERIOD), TypeInformation.of(Finding.class))
+                .uid(rule.uid("suppression")).name("rule " + rule.id + " suppression");
     }
 
     /** The rule's key, as its pre-filter computed it. */
