@@ -11,6 +11,7 @@ import io.trailwarden.rules.runtime.RuleTestRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -35,6 +36,10 @@ class RulesImportSigmaCommandITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final Path SIGMA = RulesValidateCommandTest.repoRoot().resolve("job/src/test/resources/sigma/cloudtrail");
+
+    /** The Sigma rules without an ATT&CK technique tag, which the catalogue requires of every rule. */
+    static final Set<String> WITHOUT_TECHNIQUE = Set.of("aws_cloudtrail_vpc_flow_logs_deleted.yml",
+            "aws_efs_fileshare_modified_or_deleted.yml", "aws_lambda_function_url.yml", "aws_new_lambda_layer_attached.yml");
 
     @TempDir
     static Path out;
@@ -62,6 +67,10 @@ class RulesImportSigmaCommandITCase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("sigmaFiles")
     void convertsAndFiresOnItsSelectionNotOnItsFilter(String file) {
+        if (WITHOUT_TECHNIQUE.contains(file)) {
+            assertThat(run.out).containsPattern(file.replace(".", "\\.") + " +NOT CONVERTED +no ATT&CK technique tag");
+            return;
+        }
         String id = "sigma-" + file.replace(".yml", "").replace('_', '-');
         assertThat(run.out).as(run.toString()).containsPattern(file.replace(".", "\\.") + " +converted +" + id);
         List<RuleTestRunner.CaseResult> own = results.stream().filter(r -> r.ruleId.equals(id)).collect(Collectors.toList());
@@ -74,7 +83,8 @@ class RulesImportSigmaCommandITCase {
 
     @Test
     void everyRuleIsAccountedForAndConvertedRulesAreAlertOnly() throws Exception {
-        assertThat(run.out).contains("38 of 38 Sigma rules converted");
-        assertThat(rules).hasSize(38).allMatch(rule -> rule.response.contain == io.trailwarden.rules.model.ResponseSpec.Contain.NONE);
+        assertThat(run.exitCode).isEqualTo(TrailWardenCli.FAILED);
+        assertThat(run.out).contains("34 of 38 Sigma rules converted");
+        assertThat(rules).hasSize(34).allMatch(rule -> rule.response.contain == io.trailwarden.rules.model.ResponseSpec.Contain.NONE);
     }
 }

@@ -118,17 +118,16 @@ public final class SigmaConverter {
                 mitre.add(tag.substring("attack.".length()).toUpperCase(Locale.ROOT));
             }
         }
-        if (!mitre.isEmpty()) {
-            rule.put("mitre", mitre);
+        if (mitre.isEmpty()) {
+            throw new SigmaException("no ATT&CK technique tag (attack.tNNNN): every TrailWarden rule names its"
+                    + " technique; add the tag to the Sigma rule");
         }
+        rule.put("mitre", mitre);
         List<String> references = strings(sigma.get("references"));
-        if (!references.isEmpty()) {
-            rule.put("references", references);
-        }
+        rule.put("references", references.isEmpty() ? List.of("sigma rule id " + sigma.getOrDefault("id", "(none)"))
+                : references);
         List<String> falsePositives = strings(sigma.get("falsepositives"));
-        if (!falsePositives.isEmpty()) {
-            rule.put("falsePositives", falsePositives);
-        }
+        rule.put("falsePositives", falsePositives.isEmpty() ? List.of("None listed in the Sigma rule") : falsePositives);
         rule.put("runbook", "Converted from Sigma: read the Sigma rule's description and references. Response: "
                 + ("none".equals(contain) ? "alert only (converted Sigma rules are alert-only unless imported with"
                         + " --contain actor)." : "the acting principal is contained (imported with --contain " + contain + ")."));
@@ -142,7 +141,7 @@ public final class SigmaConverter {
         rule.put("response", Map.of("contain", contain));
         String header = attribution(sigma, source);
         String body = dump(rule);
-        List<String> tests = detection.tests(this, header + body);
+        List<String> tests = detection.tests(this, ruleId, header + body);
         if (tests.isEmpty()) {
             throw new SigmaException("converted, but no test records could be built that the rule provably"
                     + " fires on and provably does not (see the rule's selections); not written");
@@ -167,7 +166,7 @@ public final class SigmaConverter {
         }
 
         /** The generated test cases, YAML text each; empty when none could be verified. */
-        abstract List<String> tests(SigmaConverter converter, String ruleWithoutTests);
+        abstract List<String> tests(SigmaConverter converter, String ruleId, String ruleWithoutTests) throws SigmaException;
     }
 
     private Detection detection(Map<String, Object> sigma) throws SigmaException {
@@ -199,11 +198,8 @@ public final class SigmaConverter {
         }
 
         @Override
-        List<String> tests(SigmaConverter converter, String ruleWithoutTests) {
-            CompiledRule compiled = converter.compileWithPlaceholderTests(ruleWithoutTests);
-            if (compiled == null) {
-                return List.of();
-            }
+        List<String> tests(SigmaConverter converter, String ruleId, String ruleWithoutTests) throws SigmaException {
+            CompiledRule compiled = converter.compileWithPlaceholderTests(ruleId, ruleWithoutTests);
             List<String> alerts = new ArrayList<>();
             List<String> nones = new ArrayList<>();
             int serial = 0;
@@ -234,10 +230,14 @@ public final class SigmaConverter {
     }
 
     private static String quoted(String text) {
-        return new Yaml().dump(text).trim();
+        try {
+            return io.trailwarden.event.EventJson.MAPPER.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    CompiledRule compileWithPlaceholderTests(String ruleWithoutTests) {
+    CompiledRule compileWithPlaceholderTests(String ruleId, String ruleWithoutTests) throws SigmaException {
         String placeholder = SigmaRecords.base(0).toString();
         StringBuilder text = new StringBuilder(ruleWithoutTests).append("tests:\n");
         for (int i = 0; i < 4; i++) {
@@ -245,8 +245,11 @@ public final class SigmaConverter {
                     .append("\n    events:\n      - ").append(placeholder).append('\n');
         }
         List<RuleError> errors = new ArrayList<>();
-        List<Rule> rules = loader.load(List.of(new RuleLoader.Source("converted.yaml", text.toString())), errors);
-        return rules.isEmpty() ? null : new RuleCompiler(lists).compile(rules.get(0));
+        List<Rule> rules = loader.load(List.of(new RuleLoader.Source(ruleId + ".yaml", text.toString())), errors);
+        if (rules.isEmpty()) {
+            throw new SigmaException("the converted rule is not valid: " + errors.get(0).message);
+        }
+        return new RuleCompiler(lists).compile(rules.get(0));
     }
 
     boolean fires(CompiledRule rule, ObjectNode record) {
@@ -348,7 +351,7 @@ public final class SigmaConverter {
         }
 
         @Override
-        List<String> tests(SigmaConverter converter, String ruleWithoutTests) {
+        List<String> tests(SigmaConverter converter, String ruleId, String ruleWithoutTests) {
             List<ObjectNode> seeds = new ArrayList<>();
             for (SigmaSearch search : searches) {
                 SigmaSearch.Example first = search.examples().stream().filter(e -> e.expectMatch).findFirst().orElse(null);

@@ -92,7 +92,13 @@ final class SigmaRecords {
             case GT: put(record, field.field, number(field.values.get(0), 0)); return;
             case CIDR: put(record, field.field, "192.0.2.255"); return;
             default:
-                put(record, field.field, NO_MATCH);
+                boolean matchesAnything = field.values.stream().allMatch(value -> value instanceof String
+                        && Wildcards.of((String) value).literals.stream().allMatch(String::isEmpty));
+                if (matchesAnything) {
+                    remove(record, field.field);
+                } else {
+                    put(record, field.field, NO_MATCH);
+                }
         }
     }
 

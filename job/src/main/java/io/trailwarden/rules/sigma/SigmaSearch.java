@@ -96,15 +96,18 @@ final class SigmaSearch {
         private final Map<String, List<List<SigmaField>>> identifiers;
         private final int variant;
         private final boolean upper;
+        /** Null, or a field of a satisfied identifier to violate afterwards. */
+        private final SigmaField broken;
 
         Example(String name, boolean expectMatch, Map<String, Boolean> truth,
-                Map<String, List<List<SigmaField>>> identifiers, int variant, boolean upper) {
+                Map<String, List<List<SigmaField>>> identifiers, int variant, boolean upper, SigmaField broken) {
             this.name = name;
             this.expectMatch = expectMatch;
             this.truth = truth;
             this.identifiers = identifiers;
             this.variant = variant;
             this.upper = upper;
+            this.broken = broken;
         }
 
         ObjectNode record(int serial) {
@@ -127,6 +130,9 @@ final class SigmaSearch {
                     }
                 }
             });
+            if (broken != null) {
+                SigmaRecords.violate(record, broken);
+            }
             return record;
         }
     }
@@ -159,15 +165,15 @@ final class SigmaSearch {
         }
         for (Map<String, Boolean> truth : satisfying.subList(0, Math.min(4, satisfying.size()))) {
             String selected = String.join(" and ", trueNames(truth));
-            examples.add(new Example("selection " + selected, true, truth, identifiers, 0, false));
-            examples.add(new Example("selection " + selected + ", values upper-cased", true, truth, identifiers, 0, true));
-            examples.add(new Example("selection " + selected + ", other values", true, truth, identifiers, 1, false));
+            examples.add(new Example("selection " + selected, true, truth, identifiers, 0, false, null));
+            examples.add(new Example("selection " + selected + ", values upper-cased", true, truth, identifiers, 0, true, null));
+            examples.add(new Example("selection " + selected + ", other values", true, truth, identifiers, 1, false, null));
             for (String filter : filters) {
                 Map<String, Boolean> filtered = new LinkedHashMap<>(truth);
                 filtered.put(filter, true);
                 if (!expression.holds(filtered)) {
                     examples.add(new Example("selection " + selected + " caught by filter " + filter, false, filtered,
-                            identifiers, 0, false));
+                            identifiers, 0, false, null));
                 }
             }
             for (String name : trueNames(truth)) {
@@ -175,9 +181,18 @@ final class SigmaSearch {
                 broken.put(name, false);
                 if (!expression.holds(broken)) {
                     examples.add(new Example("selection " + selected + " with " + name + " not met", false, broken,
-                            identifiers, 0, false));
+                            identifiers, 0, false, null));
+                }
+                for (SigmaField field : identifiers.get(name).get(0)) {
+                    examples.add(new Example("selection " + selected + " but " + field.field + " differs", false, truth,
+                            identifiers, 0, false, field));
                 }
             }
+        }
+        Map<String, Boolean> nothing = new LinkedHashMap<>();
+        names.forEach(name -> nothing.put(name, false));
+        if (!expression.holds(nothing)) {
+            examples.add(new Example("a call none of the selections mention", false, nothing, identifiers, 0, false, null));
         }
         return examples;
     }

@@ -55,23 +55,18 @@ final class Wildcards {
             parts.add("");
             cards.add('*');
         }
-        boolean starsOnlyAtEnds = !cards.contains('?') && parts.subList(1, parts.size() - 1).stream().allMatch(String::isEmpty);
-        if (starsOnlyAtEnds && cards.size() <= 2) {
-            String first = parts.get(0);
-            String last = parts.get(parts.size() - 1);
-            String middle = cards.isEmpty() ? first : cards.size() == 1 ? (first.isEmpty() ? last : first) : parts.get(1);
-            if (cards.isEmpty()) {
-                return spec(field, "equals", first, ignoreCase);
-            }
-            if (cards.size() == 1 && !first.isEmpty() && last.isEmpty()) {
-                return spec(field, "prefix", first, ignoreCase);
-            }
-            if (cards.size() == 1 && first.isEmpty() && !last.isEmpty()) {
-                return spec(field, "suffix", last, ignoreCase);
-            }
-            if (cards.size() == 2 && first.isEmpty() && last.isEmpty() && !middle.isEmpty()) {
-                return spec(field, "contains", middle, ignoreCase);
-            }
+        if (cards.isEmpty()) {
+            return spec(field, "equals", parts.get(0), ignoreCase);
+        }
+        if (!cards.contains('?') && cards.size() == 1 && parts.get(1).isEmpty() && !parts.get(0).isEmpty()) {
+            return spec(field, "prefix", parts.get(0), ignoreCase);
+        }
+        if (!cards.contains('?') && cards.size() == 1 && parts.get(0).isEmpty() && !parts.get(1).isEmpty()) {
+            return spec(field, "suffix", parts.get(1), ignoreCase);
+        }
+        if (!cards.contains('?') && cards.size() == 2 && parts.get(0).isEmpty() && parts.get(2).isEmpty()
+                && !parts.get(1).isEmpty()) {
+            return spec(field, "contains", parts.get(1), ignoreCase);
         }
         StringBuilder regex = new StringBuilder("^");
         for (int i = 0; i < parts.size(); i++) {

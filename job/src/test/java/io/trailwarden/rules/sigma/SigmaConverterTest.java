@@ -42,10 +42,15 @@ class SigmaConverterTest {
         return new RuleCompiler(ListsConfig.defaults().lists).compile(rule);
     }
 
+    /** A record of the given fields, completed with the ones a record needs where the fields do not set them. */
     private static boolean fires(CompiledRule rule, String fields) {
         String record = "{\"eventVersion\": \"1.09\", \"eventTime\": \"2026-01-01T00:00:00Z\", \"eventID\": \"e1\","
-                + " \"awsRegion\": \"us-east-1\", \"userIdentity\": {\"type\": \"IAMUser\", \"userName\": \"u\","
-                + " \"arn\": \"arn:aws:iam::111122223333:user/u\"}, " + fields + "}";
+                + " \"awsRegion\": \"us-east-1\", "
+                + (fields.contains("\"userIdentity\"") ? "" : "\"userIdentity\": {\"type\": \"IAMUser\", \"userName\": \"u\","
+                        + " \"arn\": \"arn:aws:iam::111122223333:user/u\"}, ")
+                + (fields.contains("\"eventName\"") ? "" : "\"eventName\": \"Unrelated\", ")
+                + (fields.contains("\"eventSource\"") ? "" : "\"eventSource\": \"unrelated.amazonaws.com\", ")
+                + fields + "}";
         List<CloudTrailEvent> events = new CloudTrailParser().parseAll(RawInput.of("t", record)).events;
         assertThat(events).hasSize(1);
         return rule.matchesSingle(events.get(0));
@@ -185,13 +190,13 @@ class SigmaConverterTest {
                 + "detection: {selection: {eventName: GetSecretValue}, condition: selection}\n---\n"
                 + "title: Other\nname: other\nlogsource: {product: aws, service: cloudtrail}\n"
                 + "detection: {selection: {eventName: DeleteSecret}, condition: selection}\n---\n";
-        SigmaConversion count = CONVERTER.convert("c.yml", base + "title: Many secrets\ncorrelation: {type: value_count,"
+        SigmaConversion count = CONVERTER.convert("c.yml", base + "title: Many secrets\ntags: [attack.t1555]\ncorrelation: {type: value_count,"
                 + " rules: [base], group-by: [userIdentity.arn], timespan: 10m, condition: {gte: 5, field: requestParameters.secretId}}\n"
                 + "level: high\n").stream().filter(c -> "Many secrets".equals(c.sigmaTitle)).findFirst().orElseThrow();
-        SigmaConversion ordered = CONVERTER.convert("o.yml", base + "title: Read then delete\ncorrelation: {type: temporal_ordered,"
+        SigmaConversion ordered = CONVERTER.convert("o.yml", base + "title: Read then delete\ntags: [attack.t1555]\ncorrelation: {type: temporal_ordered,"
                 + " rules: [base, other], group-by: [userIdentity.arn], timespan: 1h}\n").stream()
                 .filter(c -> "Read then delete".equals(c.sigmaTitle)).findFirst().orElseThrow();
-        SigmaConversion unordered = CONVERTER.convert("u.yml", base + "title: U\ncorrelation: {type: temporal,"
+        SigmaConversion unordered = CONVERTER.convert("u.yml", base + "title: U\ntags: [attack.t1555]\ncorrelation: {type: temporal,"
                 + " rules: [base, other], group-by: [userIdentity.arn], timespan: 1h}\n").stream()
                 .filter(c -> "U".equals(c.sigmaTitle)).findFirst().orElseThrow();
 
