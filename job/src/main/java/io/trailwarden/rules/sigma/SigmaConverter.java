@@ -1,7 +1,6 @@
 package io.trailwarden.rules.sigma;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.ParseResult;
 import io.trailwarden.rules.compile.CompiledRule;
@@ -205,8 +204,8 @@ public final class SigmaConverter {
             int serial = 0;
             for (SigmaSearch.Example example : search.examples()) {
                 ObjectNode record = example.record(++serial);
-                boolean fires = converter.fires(compiled, record);
-                if (fires == example.expectMatch) {
+                Boolean fires = converter.fires(compiled, record);
+                if (fires != null && fires == example.expectMatch) {
                     List<String> into = fires ? alerts : nones;
                     if (into.size() < 3 && into.stream().noneMatch(t -> t.contains("# " + example.name + "\n"))) {
                         into.add(testCase(example.name, fires, record));
@@ -252,14 +251,13 @@ public final class SigmaConverter {
         return new RuleCompiler(lists).compile(rules.get(0));
     }
 
-    boolean fires(CompiledRule rule, ObjectNode record) {
+    /** Whether the rule fires on the record; null when the record is not one the parser accepts. */
+    Boolean fires(CompiledRule rule, ObjectNode record) {
         ParseResult parsed = parser.parseAll(RawInput.of("generated", record.toString()));
-        for (CloudTrailEvent event : parsed.events) {
-            if (rule.matchesSingle(event)) {
-                return true;
-            }
+        if (!parsed.deadLetters.isEmpty() || parsed.events.size() != 1) {
+            return null;
         }
-        return false;
+        return rule.matchesSingle(parsed.events.get(0));
     }
 
     // ---- correlations ----
