@@ -9,6 +9,7 @@ import io.trailwarden.rules.compile.RulePrefilter;
 import io.trailwarden.rules.compile.StepCondition;
 import io.trailwarden.rules.compile.StepOrder;
 import io.trailwarden.rules.model.Rule;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,8 @@ public final class CompiledRules implements DetectionStage {
         List<DataStream<Finding>> findings = new ArrayList<>();
         for (CompiledRule rule : rules) {
             if (rule.kind == Rule.Kind.MATCH) {
-                findings.add(events.flatMap(new MatchRuleFunction(rule))
-                        .uid(rule.uid("match")).name("rule " + rule.id));
+                findings.add(suppressed(rule, events.flatMap(new MatchRuleFunction(rule))
+                        .uid(rule.uid("match")).name("rule " + rule.id), FindingSuppression.MATCH_PERIOD));
                 continue;
             }
             OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
@@ -77,7 +78,7 @@ public final class CompiledRules implements DetectionStage {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
             }
-            findings.add(rule.kind == Rule.Kind.THRESHOLD ? suppressed(rule, matched) : matched);
+            findings.add(rule.kind == Rule.Kind.THRESHOLD ? suppressed(rule, matched, FindingSuppression.BURST_PERIOD) : matched);
             matched.getSideOutput(lateTag)
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
                     .uid(rule.uid("late")).name("rule " + rule.id + " late events")
@@ -87,9 +88,9 @@ public final class CompiledRules implements DetectionStage {
         return union(findings);
     }
 
-    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings) {
+    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings, Duration period) {
         return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
-                .process(new FindingSuppression(FindingSuppression.BURST_PERIOD), TypeInformation.of(Finding.class))
+                .process(new FindingSuppression(period), TypeInformation.of(Finding.class))
                 .uid(rule.uid("suppression")).name("rule " + rule.id + " suppression");
     }
 

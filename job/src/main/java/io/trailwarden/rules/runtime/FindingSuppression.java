@@ -1,9 +1,11 @@
 package io.trailwarden.rules.runtime;
 
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.PrincipalKey;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
+import io.trailwarden.rules.model.Rule;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,11 +17,14 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * One finding per incident of a threshold rule: after a finding for a rule key, further findings of
- * the same key whose matches fall within the suppression period of the incident's last match are
- * part of that incident and not emitted again; each one extends the incident by the period. A
- * threshold re-fires every time its count is reached again, so without this a 30-call burst against a
- * 5-call threshold is six findings of one incident.
+ * One finding per incident: after a finding for a rule, key and target, further findings of the same
+ * rule, key and target whose matches fall within the suppression period of the incident's last match
+ * are part of that incident and not emitted again; each one extends the incident by the period. A
+ * threshold re-fires every time its count is reached again (a 30-call burst against a 5-call
+ * threshold was six findings of one incident), and a match rule fires on every matching call (five
+ * pages of one bulk secret read were five findings). The key is the rule's own key (the acting
+ * principal for match rules); the target keeps apart incidents against different users, each of
+ * which needs its own containment.
  *
  * <p>Suppressed findings are counted ({@code suppressedFindings}), never lost without a trace; the
  * first finding of the incident is emitted at once, so containment does not wait for the period.
@@ -30,6 +35,8 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     private static final long serialVersionUID = 1L;
     /** How long a burst stays one incident after its last match, while rules have no field for it. */
     public static final Duration BURST_PERIOD = Duration.ofHours(1);
+    /** The same for repeated single-event matches of one principal against one target. */
+    public static final Duration MATCH_PERIOD = Duration.ofMinutes(15);
 
     private final long periodMillis;
     private transient ValueState<Long> incidentEnd;
@@ -67,7 +74,7 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
         }
     }
 
-    /** The rule key of a finding: the key its last event had in the rule's pre-filter. */
+    /** The rule key of a finding (the key its last event had in the rule's pre-filter) and its target. */
     static final class IncidentKey implements KeySelector<Finding, String> {
         private static final long serialVersionUID = 1L;
         private final CompiledRule rule;
@@ -79,7 +86,14 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
         @Override
         public String getKey(Finding finding) {
             CloudTrailEvent last = finding.events.get(finding.events.size() - 1);
-            RuleEvent keyed = rule.prefilter(last);
+            String key = rule.keyedByPrincipal() || rule.kind == Rule.Kind.MATCH ? PrincipalKey.of(last) : keyOf(last);
+            String target = finding.target == null ? "" : finding.target.kind + ":" + finding.target.name;
+            // Length-prefixed: both parts come from the record, so no separator character is safe.
+            return key.length() + ":" + key + target;
+        }
+
+        private String keyOf(CloudTrailEvent event) {
+            RuleEvent keyed = rule.prefilter(event);
             return keyed == null ? "" : keyed.key;
         }
     }

@@ -100,4 +100,28 @@ class FindingSuppressionHarnessTest {
         feed(finding("b", "arn:r/1", "2026-01-01T01:00:01Z"));
         assertThat(emitted().stream().collect(Collectors.toList())).containsExactly("a", "b");
     }
+
+    @Test
+    void aMatchRuleKeepsIncidentsAgainstDifferentTargetsApart() throws Exception {
+        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("iam-access-key-created-for-other-user")).findFirst().orElseThrow();
+        CompiledRule keys = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(HOUR)),
+                new FindingSuppression.IncidentKey(keys), Types.STRING);
+        harness.open();
+        String[][] calls = {{"k1", "alice"}, {"k2", "bob"}, {"k3", "alice"}, {"k4", "alice:"}, {"k5", "bob"}};
+        for (String[] call : calls) {
+            String record = "{\"eventVersion\": \"1.09\", \"eventTime\": \"2026-01-01T00:00:0" + call[0].charAt(1) + "Z\","
+                    + " \"eventID\": \"" + call[0] + "\", \"eventSource\": \"iam.amazonaws.com\", \"eventName\": \"CreateAccessKey\","
+                    + " \"awsRegion\": \"us-east-1\", \"requestParameters\": {\"userName\": \"" + call[1] + "\"},"
+                    + " \"userIdentity\": {\"type\": \"IAMUser\", \"userName\": \"admin\", \"arn\": \"arn:aws:iam::1:user/admin\","
+                    + " \"principalId\": \"AIDAADMIN\"}}";
+            CloudTrailEvent event = new CloudTrailParser().parseAll(RawInput.of(call[0], record)).events.get(0);
+            assertThat(keys.matchesSingle(event)).isTrue();
+            Finding finding = keys.finding(List.of(event), null);
+            harness.processElement(new StreamRecord<>(finding, event.eventTimeMillis));
+        }
+
+        assertThat(emitted()).as("each user whose key was created is its own incident").containsExactly("k1", "k2", "k4");
+    }
 }
