@@ -31,6 +31,7 @@ class ArchitectureTest {
                 .layer("rules.model").definedBy("io.trailwarden.rules.model..")
                 .layer("rules.load").definedBy("io.trailwarden.rules.load..")
                 .layer("rules.compile").definedBy("io.trailwarden.rules.compile..")
+                .layer("rules.sigma").definedBy("io.trailwarden.rules.sigma..")
                 .layer("rules.runtime").definedBy("io.trailwarden.rules.runtime..")
                 .layer("respond").definedBy("io.trailwarden.respond..")
                 .layer("pipeline").definedBy("io.trailwarden.pipeline..")
@@ -39,18 +40,19 @@ class ArchitectureTest {
                 .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("respond").mayOnlyBeAccessedByLayers("pipeline", "cli")
                 .whereLayer("rules.runtime").mayOnlyBeAccessedByLayers("pipeline", "cli")
-                .whereLayer("rules.compile").mayOnlyBeAccessedByLayers("rules.runtime", "pipeline", "cli")
-                .whereLayer("rules.load").mayOnlyBeAccessedByLayers("rules.runtime", "pipeline", "cli")
+                .whereLayer("rules.sigma").mayOnlyBeAccessedByLayers("rules.runtime", "pipeline", "cli")
+                .whereLayer("rules.compile").mayOnlyBeAccessedByLayers("rules.sigma", "rules.runtime", "pipeline", "cli")
+                .whereLayer("rules.load").mayOnlyBeAccessedByLayers("rules.sigma", "rules.runtime", "pipeline", "cli")
                 .whereLayer("rules.model")
-                .mayOnlyBeAccessedByLayers("rules.load", "rules.compile", "rules.runtime", "pipeline", "cli")
+                .mayOnlyBeAccessedByLayers("rules.load", "rules.compile", "rules.sigma", "rules.runtime", "pipeline", "cli")
                 .whereLayer("finding")
                 .mayOnlyBeAccessedByLayers(
-                        "rules.model", "rules.load", "rules.compile", "rules.runtime", "respond", "pipeline", "cli")
+                        "rules.model", "rules.load", "rules.compile", "rules.sigma", "rules.runtime", "respond", "pipeline", "cli")
                 .whereLayer("event")
                 .mayOnlyBeAccessedByLayers("finding", "rules.model", "rules.load", "rules.compile",
-                        "rules.runtime", "respond", "pipeline", "cli")
+                        "rules.sigma", "rules.runtime", "respond", "pipeline", "cli")
                 .whereLayer("source")
-                .mayOnlyBeAccessedByLayers("event", "rules.runtime", "pipeline", "cli")
+                .mayOnlyBeAccessedByLayers("event", "rules.sigma", "rules.runtime", "pipeline", "cli")
                 .check(MAIN);
     }
 
@@ -64,7 +66,7 @@ class ArchitectureTest {
         classes()
                 .should().resideInAnyPackage("io.trailwarden.config..", "io.trailwarden.source..",
                         "io.trailwarden.event..", "io.trailwarden.finding..", "io.trailwarden.rules.model..",
-                        "io.trailwarden.rules.load..", "io.trailwarden.rules.compile..",
+                        "io.trailwarden.rules.load..", "io.trailwarden.rules.compile..", "io.trailwarden.rules.sigma..",
                         "io.trailwarden.rules.runtime..", "io.trailwarden.respond..", "io.trailwarden.pipeline..",
                         "io.trailwarden.cli..")
                 .check(MAIN);

@@ -8,8 +8,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "rules",
         mixinStandardHelpOptions = true,
-        description = "Check the rule catalogue: validate every file, run every rule's embedded tests.",
-        subcommands = {RulesValidateCommand.class, RulesTestCommand.class})
+        description = "Check the rule catalogue: validate every file, run every rule's embedded tests, measure attack coverage.",
+        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesCoverageCommand.class,
+                RulesImportSigmaCommand.class})
 final class RulesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

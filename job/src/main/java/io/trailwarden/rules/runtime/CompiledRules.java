@@ -9,6 +9,7 @@ import io.trailwarden.rules.compile.RulePrefilter;
 import io.trailwarden.rules.compile.StepCondition;
 import io.trailwarden.rules.compile.StepOrder;
 import io.trailwarden.rules.model.Rule;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,8 @@ public final class CompiledRules implements DetectionStage {
         List<DataStream<Finding>> findings = new ArrayList<>();
         for (CompiledRule rule : rules) {
             if (rule.kind == Rule.Kind.MATCH) {
-                findings.add(events.flatMap(new MatchRuleFunction(rule))
-                        .uid(rule.uid("match")).name("rule " + rule.id));
+                findings.add(suppressed(rule, events.flatMap(new MatchRuleFunction(rule))
+                        .uid(rule.uid("match")).name("rule " + rule.id), FindingSuppression.MATCH_PERIOD));
                 continue;
             }
             OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
@@ -80,7 +81,7 @@ public final class CompiledRules implements DetectionStage {
             } else {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
-                findings.add(matched);
+                findings.add(suppressed(rule, matched, FindingSuppression.BURST_PERIOD));
             }
             matched.getSideOutput(lateTag)
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
@@ -89,6 +90,12 @@ public final class CompiledRules implements DetectionStage {
                     .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
         }
         return union(findings);
+    }
+
+    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings, Duration period) {
+        return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
+                .process(new FindingSuppression(period), TypeInformation.of(Finding.class))
+                .uid(rule.uid("suppression")).name("rule " + rule.id + " suppression");
     }
 
     /** The rule's key, as its pre-filter computed it. */

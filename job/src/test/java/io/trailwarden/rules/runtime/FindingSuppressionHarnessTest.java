@@ -1,0 +1,127 @@
+package io.trailwarden.rules.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trailwarden.config.ListsConfig;
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.CloudTrailParser;
+import io.trailwarden.finding.Finding;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.compile.RuleCompiler;
+import io.trailwarden.rules.model.Rule;
+import io.trailwarden.source.RawInput;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Suppression of the real ec2-password-data-retrieval-burst's repeated findings, on its operator. */
+class FindingSuppressionHarnessTest {
+    private static final Duration HOUR = Duration.ofHours(1);
+    private CompiledRule rule;
+    private KeyedOneInputStreamOperatorTestHarness<String, Finding, Finding> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("ec2-password-data-retrieval-burst")).findFirst().orElseThrow();
+        rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(HOUR)),
+                new FindingSuppression.IncidentKey(rule), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private Finding finding(String id, String arn, String time) {
+        String record = "{\"eventVersion\": \"1.09\", \"eventTime\": \"" + time + "\", \"eventID\": \"" + id + "\","
+                + " \"eventSource\": \"ec2.amazonaws.com\", \"eventName\": \"GetPasswordData\", \"awsRegion\": \"us-east-1\","
+                + " \"userIdentity\": {\"type\": \"AssumedRole\", \"arn\": \"" + arn + "\", \"principalId\": \"AROA:" + arn + "\"}}";
+        CloudTrailEvent event = new CloudTrailParser().parseAll(RawInput.of(id, record)).events.get(0);
+        return rule.finding(List.of(event), null);
+    }
+
+    private void feed(Finding... findings) throws Exception {
+        for (Finding finding : findings) {
+            harness.processElement(new StreamRecord<>(finding, finding.lastEventTimeMillis()));
+        }
+    }
+
+    private List<String> emitted() {
+        List<String> ids = new ArrayList<>();
+        for (Object output : harness.getOutput()) {
+            if (output instanceof StreamRecord) {
+                ids.add(((Finding) ((StreamRecord<?>) output).getValue()).events.get(0).eventId);
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void refiringsWithinThePeriodAreOneIncidentAndEachExtendsIt() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"), finding("b", "arn:r/1", "2026-01-01T00:50:00Z"),
+                finding("c", "arn:r/1", "2026-01-01T01:40:00Z"));
+
+        assertThat(emitted()).as("c is 50 minutes after b, which extended the incident").containsExactly("a");
+    }
+
+    @Test
+    void aMatchAfterThePeriodIsANewIncident() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"), finding("b", "arn:r/1", "2026-01-01T01:00:00Z"));
+
+        assertThat(emitted()).containsExactly("a", "b");
+    }
+
+    @Test
+    void keysAreSuppressedSeparatelyAndCaseVariedArnsAreDifferentKeys() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"), finding("b", "arn:r/2", "2026-01-01T00:01:00Z"),
+                finding("c", "ARN:R/1", "2026-01-01T00:02:00Z"), finding("d", "arn:r/2", "2026-01-01T00:03:00Z"));
+
+        assertThat(emitted()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void stateIsClearedWhenThePeriodPasses() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.processWatermark(java.time.Instant.parse("2026-01-01T01:00:00Z").toEpochMilli());
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        feed(finding("b", "arn:r/1", "2026-01-01T01:00:01Z"));
+        assertThat(emitted().stream().collect(Collectors.toList())).containsExactly("a", "b");
+    }
+
+    @Test
+    void aMatchRuleKeepsIncidentsAgainstDifferentTargetsApart() throws Exception {
+        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("iam-access-key-created-for-other-user")).findFirst().orElseThrow();
+        CompiledRule keys = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(HOUR)),
+                new FindingSuppression.IncidentKey(keys), Types.STRING);
+        harness.open();
+        String[][] calls = {{"k1", "alice"}, {"k2", "bob"}, {"k3", "alice"}, {"k4", "alice:"}, {"k5", "bob"}};
+        for (String[] call : calls) {
+            String record = "{\"eventVersion\": \"1.09\", \"eventTime\": \"2026-01-01T00:00:0" + call[0].charAt(1) + "Z\","
+                    + " \"eventID\": \"" + call[0] + "\", \"eventSource\": \"iam.amazonaws.com\", \"eventName\": \"CreateAccessKey\","
+                    + " \"awsRegion\": \"us-east-1\", \"requestParameters\": {\"userName\": \"" + call[1] + "\"},"
+                    + " \"userIdentity\": {\"type\": \"IAMUser\", \"userName\": \"admin\", \"arn\": \"arn:aws:iam::1:user/admin\","
+                    + " \"principalId\": \"AIDAADMIN\"}}";
+            CloudTrailEvent event = new CloudTrailParser().parseAll(RawInput.of(call[0], record)).events.get(0);
+            assertThat(keys.matchesSingle(event)).isTrue();
+            Finding finding = keys.finding(List.of(event), null);
+            harness.processElement(new StreamRecord<>(finding, event.eventTimeMillis));
+        }
+
+        assertThat(emitted()).as("each user whose key was created is its own incident").containsExactly("k1", "k2", "k4");
+    }
+}
