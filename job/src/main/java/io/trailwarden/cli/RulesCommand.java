@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "rules",
         mixinStandardHelpOptions = true,
-        description = "Check the rule catalogue: validate every file, run every rule's embedded tests.",
-        subcommands = {RulesValidateCommand.class, RulesTestCommand.class})
+        description = "Check the rule catalogue: validate every file, run every rule's embedded tests, explain a rule on some events.",
+        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesExplainCommand.class})
 final class RulesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

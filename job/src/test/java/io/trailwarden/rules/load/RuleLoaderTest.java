@@ -28,7 +28,7 @@ class RuleLoaderTest {
                 "id: " + id,
                 "title: t",
                 "description: d",
-                "severity: High",
+                "severity: high",
                 "mitre: [T1098]",
                 "references: [r]",
                 "falsePositives: [f]",
@@ -58,7 +58,7 @@ class RuleLoaderTest {
         assertThat(rule.by).containsExactly("actor", "awsRegion");
         assertThat(rule.within).hasMinutes(15);
         assertThat(rule.atLeast).isEqualTo(3);
-        assertThat(rule.distinctField).isEqualTo("requestParameters.userName");
+        assertThat(rule.distinctFields).containsExactly("requestParameters.userName");
         assertThat(rule.response.contain).isEqualTo(ResponseSpec.Contain.ACTOR);
         assertThat(rule.tests).extracting(test -> test.name).containsExactly("p1", "p2", "n1", "n2");
         assertThat(rule.tests.get(1).expectTarget).isEqualTo("bob");
@@ -79,10 +79,10 @@ class RuleLoaderTest {
         String text = rule("many", "detection:\n  sequence:\n    by: actor\n    within: 2h\n    steps:\n"
                 + "      - name: a\n        where: {eventName: CreateUser, sourceIPAddress: {cidr: 300.1.1.1/8}}\n"
                 + "      - name: b\n        where:\n          any:\n            - requestParameters.userName: {equalsCapture: u}\n")
-                .replace("severity: High", "severity: urgent").replace("mitre: [T1098]", "mitre: [T98]");
+                .replace("severity: high", "severity: urgent").replace("mitre: [T1098]", "mitre: [T98]");
 
         assertThat(errors("rules/many.yaml", text)).extracting(RuleError::toString).containsExactlyInAnyOrder(
-                "rules/many.yaml:4: severity must be one of informational, low, medium, high, critical, not 'urgent'",
+                "rules/many.yaml:4: severity must be one of informational, low, medium, high, critical (lower case), not 'urgent'",
                 "rules/many.yaml:5: 'T98' is not a MITRE ATT&CK technique id such as T1098 or T1098.001",
                 "rules/many.yaml:15: bad CIDR '300.1.1.1/8' (expected e.g. 10.0.0.0/8 or 2001:db8::/32)",
                 "rules/many.yaml:19: capture 'u' is used before it is defined (captures come from earlier steps)");
