@@ -1,9 +1,10 @@
 package io.trailwarden.rules.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.Conditions;
-import io.trailwarden.rules.compile.EventCondition;
+import io.trailwarden.rules.compile.FieldRef;
 import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.model.ConditionSpec;
 import io.trailwarden.rules.model.Rule;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
 public final class RuleExplainer {
     /** Events listed per step before the rest are summarised. */
     private static final int MAX_EVENTS_SHOWN = 20;
+    /** List elements and values quoted per condition. */
+    private static final int MAX_ELEMENTS_SHOWN = 10;
     private final Map<String, List<String>> lists;
 
     public RuleExplainer(Map<String, List<String>> lists) {
@@ -45,7 +48,7 @@ public final class RuleExplainer {
                 if (failure == null) {
                     matching.add(i);
                 } else if (shown++ < MAX_EVENTS_SHOWN) {
-                    lines.add("step '" + step.name + "', event " + describe(i, events.get(i)) + ": " + failure);
+                    lines.add("step '" + step.name + "', event " + describe(i, events.get(i)) + ", " + failure);
                 }
             }
             if (shown > MAX_EVENTS_SHOWN) {
@@ -65,7 +68,7 @@ public final class RuleExplainer {
         return lines;
     }
 
-    /** Null when every conjunct of the step holds on the event, else the first that fails, by line. */
+    /** Null when every conjunct of the step holds on the event, else the first that fails, by line, and why. */
     private String firstFailure(Step step, CloudTrailEvent event) {
         List<ConditionSpec> conjuncts = new ArrayList<>(step.where.conjuncts());
         conjuncts.sort(Comparator.comparingInt(spec -> spec.line));
@@ -73,30 +76,66 @@ public final class RuleExplainer {
             if (conjunct.kind == ConditionSpec.Kind.FIELD && conjunct.operator == ConditionSpec.Operator.EQUALS_CAPTURE) {
                 continue;
             }
-            EventCondition condition = Conditions.compile(conjunct, lists);
-            if (!condition.test(event)) {
-                return "condition on line " + conjunct.line + " (" + summary(conjunct) + ") does not hold";
+            if (!holds(conjunct, event, null)) {
+                return "line " + conjunct.line + ": " + why(conjunct, event, null);
             }
         }
         return null;
     }
 
-    static String summary(ConditionSpec spec) {
+    private boolean holds(ConditionSpec spec, CloudTrailEvent event, JsonNode scope) {
+        return Conditions.compile(spec, lists).test(event, scope);
+    }
+
+    /** Why a condition that does not hold does not, down to the field values it saw. */
+    private String why(ConditionSpec spec, CloudTrailEvent event, JsonNode scope) {
         switch (spec.kind) {
             case ALL:
+                for (ConditionSpec child : spec.children) {
+                    if (!holds(child, event, scope)) {
+                        return why(child, event, scope);
+                    }
+                }
+                return "all holds";
             case ANY:
+                return "none of these holds: " + spec.children.stream().map(child -> "(line " + child.line + ": "
+                        + why(child, event, scope) + ")").collect(Collectors.joining(" "));
             case NOT:
-                return spec.kind.name().toLowerCase(java.util.Locale.ROOT) + " of " + spec.children.size()
-                        + " condition(s)";
-            case SAME_VALUE:
-                return spec.field + ": " + spec.children.stream().map(child -> child.operator.yamlName + " "
-                        + child.values).collect(Collectors.joining(", ")) + " on one value";
+                return "not: the negated condition holds";
             default:
-                String transform = spec.transform == io.trailwarden.rules.model.Transform.NONE ? ""
-                        : " after " + spec.transform.yamlName;
-                return spec.field + " " + spec.operator.yamlName
-                        + (spec.operator == ConditionSpec.Operator.ANY_ELEMENT ? "" : " " + spec.values) + transform;
+                if (spec.operator == ConditionSpec.Operator.ANY_ELEMENT) {
+                    List<JsonNode> elements = new ArrayList<>();
+                    new FieldRef(spec.field, spec.relative).anyNode(event, scope, element -> {
+                        elements.add(element);
+                        return elements.size() >= MAX_ELEMENTS_SHOWN;
+                    });
+                    if (elements.isEmpty()) {
+                        return spec.field + " is absent (or is a string that is not JSON)";
+                    }
+                    List<String> reasons = new ArrayList<>();
+                    for (int i = 0; i < elements.size(); i++) {
+                        reasons.add("element " + (i + 1) + ": " + why(spec.children.get(0), event, elements.get(i)));
+                    }
+                    return "no element of " + spec.field + " satisfies anyElement (" + String.join("; ", reasons) + ")";
+                }
+                List<String> seen = new ArrayList<>();
+                new FieldRef(spec.field, spec.relative).anyValue(event, scope, (value, unused) -> {
+                    seen.add(value);
+                    return seen.size() >= MAX_ELEMENTS_SHOWN;
+                });
+                return summary(spec) + " does not hold; " + spec.field + (seen.isEmpty() ? " has no value" : " is "
+                        + seen);
         }
+    }
+
+    /** The condition as the author wrote it, in short: field, operators, operands. */
+    private static String summary(ConditionSpec spec) {
+        List<ConditionSpec> tests = spec.kind == ConditionSpec.Kind.SAME_VALUE ? spec.children : List.of(spec);
+        String transform = spec.kind == ConditionSpec.Kind.SAME_VALUE ? spec.children.get(0).transform.yamlName
+                : spec.transform.yamlName;
+        return spec.field + " " + tests.stream().map(test -> test.operator.yamlName + " " + test.values)
+                .collect(Collectors.joining(", ")) + ("none".equals(transform) ? "" : " (after " + transform + ")")
+                + (tests.size() > 1 ? " on one value" : "");
     }
 
     /** Greedy, in time order: the furthest step reached, ignoring captures; then whether the window held. */
@@ -163,8 +202,14 @@ public final class RuleExplainer {
         String what = compiled.countsDistinct() ? "distinct" : "events";
         return "threshold: " + what + " " + best + (best >= rule.atLeast ? " >= " : " < ") + rule.atLeast
                 + " within " + rule.within.getSeconds() + "s"
-                + (compiled.countsDistinct() && !bestValues.isEmpty() ? " (values: " + String.join(", ",
-                        new java.util.TreeSet<>(bestValues)) + ")" : "");
+                + (compiled.countsDistinct() && !bestValues.isEmpty() ? " (values: " + shown(bestValues) + ")" : "");
+    }
+
+    private static String shown(Set<String> values) {
+        List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(values));
+        String shown = String.join(", ", sorted.subList(0, Math.min(MAX_ELEMENTS_SHOWN, sorted.size())));
+        return sorted.size() > MAX_ELEMENTS_SHOWN ? shown + ", ... " + (sorted.size() - MAX_ELEMENTS_SHOWN) + " more"
+                : shown;
     }
 
     private static String describe(int index, CloudTrailEvent event) {
