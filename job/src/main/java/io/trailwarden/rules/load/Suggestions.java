@@ -3,7 +3,7 @@ package io.trailwarden.rules.load;
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean" for misspelt keys: the same word in another case, or one or two letters off. */
+/** "Did you mean" for misspelt keys: the same word in another case, or a letter or two off (one for short words). */
 final class Suggestions {
     private static final int MAX_DISTANCE = 2;
 
@@ -21,7 +21,8 @@ final class Suggestions {
                 bestDistance = distance;
             }
         }
-        boolean close = best != null && (bestDistance == 0 || (bestDistance <= MAX_DISTANCE && written.length() > 3));
+        int allowed = written.length() <= 4 ? 1 : MAX_DISTANCE;
+        boolean close = best != null && bestDistance <= allowed && bestDistance < written.length();
         return close ? " (did you mean '" + best + "'?)" : "";
     }
 

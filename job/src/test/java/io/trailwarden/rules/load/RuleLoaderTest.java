@@ -109,4 +109,59 @@ class RuleLoaderTest {
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
                 .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
     }
+
+    private static List<String> messages(String detection) {
+        return errors("rules/x.yaml", rule("x", detection)).stream().map(error -> error.message)
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    /** Checks that validate but can never match are errors, with a way out in the message. */
+    @Test
+    void checksThatCanNeverMatchAreErrors() {
+        assertThat(messages("detection:\n  match:\n    where: {requestParameters.roleName.Statement: x}"))
+                .containsExactly("'requestParameters.roleName' holds a string (a name, ARN or id), so 'Statement' below it"
+                        + " can never match; paths may enter only the JSON documents CloudTrail writes as strings"
+                        + " (policies, see rules/README.md)");
+        assertThat(messages("detection:\n  match:\n    where: {requestParameters.policyDocument.Statement.Effect: Allow}"))
+                .isEmpty();
+        assertThat(messages("detection:\n  threshold:\n    where: {eventName: GetSecretValue}\n    by: actor\n"
+                + "    within: 5m\n    atLeast: 5\n    distinct: requestParameters")).containsExactly("distinct:"
+                + " 'requestParameters' is an object in every record, so it has no values to count; name the field inside"
+                + " it that names the counted thing");
+        assertThat(messages("detection:\n  match:\n    where:\n      resources[1].ARN: x")).singleElement().asString()
+                .contains("resources.1.ARN");
+    }
+
+    @Test
+    void misspeltKeysGetADidYouMean() {
+        assertThat(messages("detection:\n  match:\n    where:\n      Any: [{eventName: A}, {eventName: B}]"))
+                .containsExactly("unknown condition key 'Any' (did you mean 'any'?)");
+        assertThat(messages("detection:\n  match:\n    where: {eventName: {equals: A, transform: accountof}}"))
+                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf) (did you mean"
+                        + " 'accountOf'?)");
+        assertThat(messages("detection:\n  match:\n    whre: {eventName: A}")).contains(
+                "unknown key 'whre' in match (did you mean 'where'?)");
+    }
+
+    @Test
+    void anyElementStandsAloneAndTestsFieldsOfTheElement() {
+        assertThat(messages("detection:\n  match:\n    where:\n      requestParameters.policyDocument.Statement:\n"
+                + "        anyElement: {Effect: Allow, Principal.AWS: {transform: accountOf, notInList: trustedAccounts}}"))
+                .isEmpty();
+        assertThat(messages("detection:\n  match:\n    where:\n      requestParameters.policyDocument.Statement:\n"
+                + "        anyElement: {Effect: Allow}\n        exists: true")).containsExactly(
+                "anyElement stands alone on its field: its conditions go inside it");
+        assertThat(messages("detection:\n  match:\n    where: {errorCode: {exists: false, equals: x}}")).containsExactly(
+                "exists tests the field, not each value: it cannot share a field with other operators (write the field"
+                        + " twice under all)");
+    }
+
+    @Test
+    void titlePlaceholdersNameContextLabels() {
+        String text = rule("ctx", "detection:\n  match:\n    where: {eventName: CreateRole}\ncontext:\n"
+                + "  role: requestParameters.roleName\ntarget: {kind: role, name: requestParameters.roleName}")
+                .replace("title: t", "title: Role {role} by {rol}");
+        assertThat(errors("rules/ctx.yaml", text)).extracting(error -> error.message).containsExactly(
+                "title placeholder {rol} names no context label (labels: role) (did you mean 'role'?)");
+    }
 }
