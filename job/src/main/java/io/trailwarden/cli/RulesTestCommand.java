@@ -65,7 +65,7 @@ final class RulesTestCommand implements Callable<Integer> {
             return TrailWardenCli.FAILED;
         }
         if (ruleId != null && catalogue.files == 0) {
-            throw new ParameterException(spec.commandLine(), "--rule: no rule file '" + ruleId + ".yaml' in "
+            throw new ParameterException(spec.commandLine(), "--rule: no rule '" + ruleId + "' (no file " + ruleId + ".yaml) in "
                     + RuleDirectory.describe(directory, loaded));
         }
         List<Rule> rules = catalogue.rules;
