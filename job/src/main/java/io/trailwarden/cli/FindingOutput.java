@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.ContextValue;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Target;
@@ -45,6 +46,11 @@ interface FindingOutput {
             json.put("principalType", actor == null ? null : actor.type.cloudTrailName());
             json.put("account", actor == null ? null : actor.accountId);
             json.set("target", target(finding.target));
+            ObjectNode context = json.putObject("context");
+            for (ContextValue entry : finding.context) {
+                ArrayNode values = context.putArray(entry.label);
+                entry.values.forEach(values::add);
+            }
             ArrayNode events = json.putArray("events");
             for (CloudTrailEvent event : finding.events) {
                 ObjectNode item = events.addObject();

@@ -4,6 +4,7 @@ import static io.trailwarden.cli.TerminalText.safe;
 
 import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.finding.ContextValue;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Target;
@@ -30,6 +31,9 @@ public final class FindingPrinter {
         }
         out.println("  actor     " + actor(finding.actor));
         out.println("  target    " + target(finding.target));
+        for (ContextValue entry : finding.context) {
+            out.println("  " + safe(entry.label) + ": " + safe(String.join(", ", entry.values), 1000));
+        }
         out.println("  events");
         for (CloudTrailEvent event : finding.events) {
             out.println("    " + event(event));

@@ -2,7 +2,6 @@ package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.rules.load.RuleLoader;
-import io.trailwarden.rules.model.InvalidRulesException;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.RuleError;
 import io.trailwarden.rules.runtime.RuleCatalogue;
@@ -10,7 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Loads the catalogue a command names (a directory, else the configured location) and reports its errors. */
 final class RuleDirectory {
@@ -23,6 +25,30 @@ final class RuleDirectory {
 
     /** The loaded rules, or null after printing every error (or the reason nothing could be read). */
     static List<Rule> load(Path directory, TrailWardenConfig config, PrintWriter err) throws IOException {
+        Loaded loaded = loadValid(directory, config, null, err);
+        return loaded == null || !loaded.errors.isEmpty() ? null : loaded.rules;
+    }
+
+    /** What a directory held: the valid rules, and the errors (already printed) of the others. */
+    static final class Loaded {
+        final List<Rule> rules;
+        final List<RuleError> errors;
+        final int files;
+
+        Loaded(List<Rule> rules, List<RuleError> errors, int files) {
+            this.rules = rules;
+            this.errors = errors;
+            this.files = files;
+        }
+    }
+
+    /**
+     * Every valid rule (only the file of {@code ruleId} when given, so another author's broken draft
+     * does not get in the way), after printing the errors of the invalid ones; null when nothing could
+     * be read.
+     */
+    static Loaded loadValid(Path directory, TrailWardenConfig config, String ruleId, PrintWriter err)
+            throws IOException {
         List<RuleLoader.Source> sources;
         if (directory != null) {
             if (!Files.isDirectory(directory)) {
@@ -40,16 +66,21 @@ final class RuleDirectory {
                 return null;
             }
         }
-        try {
-            return RuleCatalogue.loader(config.lists.lists, config.detection).load(sources);
-        } catch (InvalidRulesException e) {
-            for (RuleError error : e.errors()) {
-                err.println(TerminalText.safe(error.toString(), 1000));
-            }
-            err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in "
-                    + sources.size() + " rule file(s)");
-            err.flush();
-            return null;
+        if (ruleId != null) {
+            sources = sources.stream().filter(source -> ruleId.equals(RuleLoader.baseName(source.name)))
+                    .collect(Collectors.toList());
         }
+        List<RuleError> errors = new ArrayList<>();
+        List<Rule> rules = RuleCatalogue.loader(config.lists.lists, config.detection).load(sources, errors);
+        Collections.sort(errors);
+        for (RuleError error : errors) {
+            err.println(TerminalText.safeSource(error.toString(), 1000));
+        }
+        if (!errors.isEmpty()) {
+            err.println(errors.size() + (errors.size() == 1 ? " error" : " errors") + " in " + sources.size()
+                    + " rule file(s)");
+        }
+        err.flush();
+        return new Loaded(rules, errors, sources.size());
     }
 }

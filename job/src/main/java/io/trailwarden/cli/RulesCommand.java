@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "rules",
         mixinStandardHelpOptions = true,
-        description = "Check the rule catalogue: validate every file, run every rule's embedded tests, measure attack coverage.",
-        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesCoverageCommand.class,
-                RulesImportSigmaCommand.class})
+        description = "Check the rule catalogue: validate every file, run every rule's embedded tests, explain a rule"
+                + " on some events, measure attack coverage, import Sigma rules.",
+        subcommands = {RulesValidateCommand.class, RulesTestCommand.class, RulesExplainCommand.class,
+                RulesCoverageCommand.class, RulesImportSigmaCommand.class})
 final class RulesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

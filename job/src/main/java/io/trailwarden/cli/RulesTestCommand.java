@@ -3,11 +3,11 @@ package io.trailwarden.cli;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.RuleTestRunner;
+import io.trailwarden.rules.runtime.TestCorpus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +39,12 @@ final class RulesTestCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "ID", description = "Test only this rule.")
     String ruleId;
 
+    @Option(names = "--corpus", paramLabel = "FILE",
+            description = "CloudTrail files whose records tests may name by eventID ({corpus: ID, set: {...}}); default:"
+                    + " the repository's " + TestCorpus.REPOSITORY_CORPUS + ", found from DIR's parent or the working"
+                    + " directory.")
+    List<Path> corpusFiles;
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "Parallelism of the test job (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -54,25 +60,40 @@ final class RulesTestCommand implements Callable<Integer> {
         if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
-        List<Rule> rules = RuleDirectory.load(directory, loaded, err);
-        if (rules == null) {
+        RuleDirectory.Loaded catalogue = RuleDirectory.loadValid(directory, loaded, ruleId, err);
+        if (catalogue == null) {
             return TrailWardenCli.FAILED;
         }
-        if (ruleId != null) {
-            rules = rules.stream().filter(rule -> rule.id.equals(ruleId)).collect(Collectors.toList());
-            if (rules.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--rule: no rule '" + ruleId + "' in "
-                        + RuleDirectory.describe(directory, loaded));
-            }
+        if (ruleId != null && catalogue.files == 0) {
+            throw new ParameterException(spec.commandLine(), "--rule: no rule '" + ruleId + "' (no file " + ruleId + ".yaml) in "
+                    + RuleDirectory.describe(directory, loaded));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
-        List<RuleTestRunner.CaseResult> results = new RuleTestRunner().run(rules, loaded.lists.lists, env);
+        List<Rule> rules = catalogue.rules;
+        TestCorpus corpus = corpus(corpusFiles, directory, err);
+        List<RuleTestRunner.CaseResult> results = rules.isEmpty() ? List.of()
+                : new RuleTestRunner(corpus).run(rules, loaded.lists.lists,
+                        StreamExecutionEnvironment.createLocalEnvironment(parallelism));
         printTable(results, out);
         long failed = results.stream().filter(result -> !result.passed()).count();
         out.println();
-        out.println((results.size() - failed) + " passed, " + failed + " failed (" + rules.size() + " rules)");
+        out.println((results.size() - failed) + " passed, " + failed + " failed (" + rules.size() + " rules"
+                + (catalogue.errors.isEmpty() ? ")" : "; invalid rule files not tested, see the errors above)"));
         out.flush();
-        return failed == 0 ? TrailWardenCli.OK : TrailWardenCli.FAILED;
+        return failed == 0 && catalogue.errors.isEmpty() ? TrailWardenCli.OK : TrailWardenCli.FAILED;
+    }
+
+    /** The given corpus files, else the repository's corpus when it can be found, else none. */
+    static TestCorpus corpus(List<Path> files, Path rulesDirectory, PrintWriter err) throws java.io.IOException {
+        if (files != null && !files.isEmpty()) {
+            return TestCorpus.load(files);
+        }
+        for (Path root : new Path[] {rulesDirectory == null ? null : rulesDirectory.toAbsolutePath().getParent(),
+                Path.of("").toAbsolutePath()}) {
+            if (root != null && java.nio.file.Files.isRegularFile(root.resolve(TestCorpus.REPOSITORY_CORPUS))) {
+                return TestCorpus.load(List.of(root.resolve(TestCorpus.REPOSITORY_CORPUS)));
+            }
+        }
+        return TestCorpus.empty();
     }
 
     private static void printTable(List<RuleTestRunner.CaseResult> results, PrintWriter out) {
@@ -88,8 +109,20 @@ final class RulesTestCommand implements Callable<Integer> {
             String got = result.problem != null ? "error" : result.alerted() ? "alert" : "none";
             out.printf(format, TerminalText.safe(result.ruleId), TerminalText.safe(result.testCase.name, 100),
                     result.testCase.expectAlert ? "alert" : "none", got,
-                    result.passed() ? "pass" : "FAIL  " + TerminalText.safe(result.file + ":" + result.testCase.line
-                            + " " + result.explanation(), 300));
+                    result.passed() ? "pass" : "FAIL  " + safeLines(result.file + ":" + result.testCase.line + " "
+                            + result.explanation()));
         }
+    }
+
+    /** Each line escaped on its own, so the explanation keeps its line breaks and nothing else gets through. */
+    static String safeLines(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (out.length() > 0) {
+                out.append(System.lineSeparator());
+            }
+            out.append(TerminalText.safeSource(line, 1000));
+        }
+        return out.toString();
     }
 }

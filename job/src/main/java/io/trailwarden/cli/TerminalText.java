@@ -37,6 +37,15 @@ public final class TerminalText {
         return out.toString();
     }
 
+    /**
+     * For text the user wrote (rule files, their errors): control characters and overrides are escaped
+     * as in {@link #safe}, but backslashes are kept as written, so a regex reads as in the rule file.
+     */
+    public static String safeSource(String text, int maxChars) {
+        String escaped = safe(text, maxChars);
+        return escaped.replace("\\\\", "\\");
+    }
+
     private static void appendSafe(StringBuilder out, int codePoint) {
         if (codePoint == '\\') {
             out.append("\\\\");

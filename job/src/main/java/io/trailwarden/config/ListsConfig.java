@@ -16,7 +16,8 @@ public final class ListsConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String GROUP = "TrailWarden.Lists";
     /** Lists the shipped catalogue references; they exist (empty) even when not configured. */
-    public static final List<String> STANDARD_LISTS = List.of("allowedProvisioners", "sensitiveBuckets", "adminGroups");
+    public static final List<String> STANDARD_LISTS = List.of("allowedProvisioners", "sensitiveBuckets", "adminGroups",
+            "trustedAccounts");
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
     public final Map<String, List<String>> lists;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
@@ -42,6 +45,8 @@ public class CloudTrailEvent {
 
     private transient JsonNode tree;
     private transient String rawJsonText;
+    /** JSON documents held as strings in the record (policies), parsed on first use; keyed by their text node. */
+    private transient Map<JsonNode, JsonNode> embeddedDocuments;
 
     public CloudTrailEvent() {}
 
@@ -70,11 +75,23 @@ public class CloudTrailEvent {
         return tree;
     }
 
+    /**
+     * The document a string of this record's tree holds, parsed by {@code parser} at most once per
+     * instance however many rules look into it.
+     */
+    public JsonNode embeddedDocument(JsonNode textNode, Function<String, JsonNode> parser) {
+        if (embeddedDocuments == null) {
+            embeddedDocuments = new IdentityHashMap<>(4);
+        }
+        return embeddedDocuments.computeIfAbsent(textNode, node -> parser.apply(node.asText()));
+    }
+
     /** Takes over another event's record, with whatever of it was already decoded or parsed. */
     void shareRecord(CloudTrailEvent other) {
         rawJsonUtf8 = other.rawJsonUtf8;
         rawJsonText = other.rawJsonText;
         tree = other.tree;
+        embeddedDocuments = other.embeddedDocuments;
     }
 
     /**

@@ -28,6 +28,9 @@ public class Finding {
     public List<CloudTrailEvent> events = new ArrayList<>();
     @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedAction> response = new ArrayList<>();
+    /** The labelled values the rule names (an ordered map of label -> values), in the rule's order. */
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<ContextValue> context = new ArrayList<>();
 
     public Finding() {}
 
@@ -50,6 +53,16 @@ public class Finding {
         }
     }
 
+    /** The values under a context label; empty when the finding has no such label. */
+    public List<String> context(String label) {
+        for (ContextValue entry : context) {
+            if (entry.label.equals(label)) {
+                return entry.values;
+            }
+        }
+        return List.of();
+    }
+
     /** Event time of the last matched event: when the incident became a finding. */
     public long lastEventTimeMillis() {
         return events.isEmpty() ? 0L : events.get(events.size() - 1).eventTimeMillis;
@@ -70,7 +83,8 @@ public class Finding {
                 && Objects.equals(actor, other.actor)
                 && Objects.equals(target, other.target)
                 && Objects.equals(events, other.events)
-                && Objects.equals(response, other.response);
+                && Objects.equals(response, other.response)
+                && Objects.equals(context, other.context);
     }
 
     @Override

@@ -42,4 +42,54 @@ class RulesTestCommandITCase {
         assertThat(run.exitCode).isEqualTo(TrailWardenCli.USAGE);
         assertThat(run.err).contains("no rule 'no-such-rule'");
     }
+
+    /** One author's broken draft neither blocks testing a rule by name nor the other rules of the folder. */
+    @Test
+    void anInvalidFileDoesNotBlockTestingTheOthers(@TempDir Path dir) throws Exception {
+        Files.copy(RULES.resolve("iam-user-created.yaml"), dir.resolve("iam-user-created.yaml"));
+        Files.writeString(dir.resolve("draft.yaml"), "id: draft\nseverity: High\n");
+
+        CliRun one = CliRun.of("rules", "test", dir.toString(), "--rule", "iam-user-created");
+        assertThat(one.exitCode).as(one.toString()).isZero();
+        assertThat(one.err).doesNotContain("draft.yaml");
+
+        CliRun all = CliRun.of("rules", "test", dir.toString());
+        assertThat(all.exitCode).as(all.toString()).isEqualTo(TrailWardenCli.FAILED);
+        assertThat(all.err).contains("draft.yaml:2: severity must be one of");
+        assertThat(all.out).contains("5 passed, 0 failed (1 rules; invalid rule files not tested");
+    }
+
+    /** A case that goes the wrong way says which condition failed on which event, and what a threshold counted. */
+    @Test
+    void aFailingCaseIsExplained(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("secrets-retrieval-burst.yaml"), Files.readString(
+                RULES.resolve("secrets-retrieval-burst.yaml")).replace("atLeast: 15", "atLeast: 21"));
+        Files.writeString(dir.resolve("iam-user-created.yaml"), Files.readString(RULES.resolve("iam-user-created.yaml"))
+                .replaceFirst("eventName: CreateUser", "eventName: CreateUsers"));
+
+        CliRun run = CliRun.of("rules", "test", dir.toString(), "--corpus",
+                RulesValidateCommandTest.repoRoot().resolve("job/src/test/resources/corpus/stratus-detonations.cloudtrail.json")
+                        .toString());
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(TrailWardenCli.FAILED);
+        assertThat(run.out).contains("threshold: distinct 20 < 21 within 600s")
+                .contains("1 findings, expected 2")
+                .containsPattern("step 'match', event 1 \\(CreateUser [0-9a-f-]+\\), line \\d+: eventName equals"
+                        + " \\[CreateUsers\\] does not hold; eventName is \\[CreateUser\\]");
+    }
+
+    @Test
+    void explainNamesTheFindingsContext() throws Exception {
+        Path input = RulesValidateCommandTest.repoRoot().resolve(
+                "job/src/test/resources/corpus/stratus-detonations.cloudtrail.json");
+        CliRun run = CliRun.of("rules", "explain", "iam-role-trust-opened-to-outside-account", "--rules", RULES.toString(),
+                "--input", input.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).contains("312 events")
+                .contains("FINDING Role stratus-red-team-backdoor-r-role trusts outside account 193672423079")
+                .contains("FINDING Role stratus-red-team-malicious-iam-role trusts outside account 193672423079")
+                .contains("outside account: 193672423079")
+                .contains("step 'match' (line 32): 2 of 312 events satisfy its conditions");
+    }
 }

@@ -4,17 +4,25 @@ import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.IdentityType;
 import io.trailwarden.event.PrincipalKey;
+import io.trailwarden.finding.ContextValue;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Severity;
 import io.trailwarden.finding.Target;
+import io.trailwarden.rules.model.ContextField;
 import io.trailwarden.rules.model.ResponseSpec;
 import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.model.TargetSpec;
+import io.trailwarden.rules.model.Transform;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One rule, compiled: the conditions of each step, the key, the value slots captures need, and how a
@@ -50,6 +58,27 @@ public final class CompiledRule implements Serializable {
         }
     }
 
+    /** A context entry, compiled. */
+    static final class Context implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String label;
+        final FieldRef[] fields;
+        final Transform transform;
+        /** Null: every value is reported. */
+        final Conditions.ValueTest filter;
+
+        Context(String label, FieldRef[] fields, Transform transform, Conditions.ValueTest filter) {
+            this.label = label;
+            this.fields = fields;
+            this.transform = transform;
+            this.filter = filter;
+        }
+    }
+
+    /** At most this many values per context label: a finding stays small whatever an event lists. */
+    static final int MAX_CONTEXT_VALUES = 50;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)\\}");
+
     public final String id;
     public final String title;
     public final Severity severity;
@@ -67,12 +96,17 @@ public final class CompiledRule implements Serializable {
     final FieldRef[] slotFields;
     /** Capture name -> [defining step index, slot]. */
     private final Map<String, int[]> captures;
-    public final FieldRef distinctField;
+    /** Threshold aliases of one counted thing; empty when the rule counts events. */
+    private final FieldRef[] distinctFields;
     private final ResponseSpec response;
     private final FieldRef responseField;
+    private final List<Context> context;
+    private final TargetSpec targetSpec;
+    private final FieldRef targetName;
+    private final FieldRef targetArn;
 
     CompiledRule(Rule rule, EventCondition[] stepConditions, List<List<CaptureCheck>> captureChecks,
-            FieldRef[] slotFields, Map<String, int[]> captures) {
+            FieldRef[] slotFields, Map<String, int[]> captures, List<Context> context) {
         this.id = rule.id;
         this.title = rule.title;
         this.severity = rule.severity;
@@ -89,10 +123,32 @@ public final class CompiledRule implements Serializable {
                 .toArray(FieldRef[]::new);
         this.slotFields = slotFields;
         this.captures = captures;
-        this.distinctField = rule.distinctField == null ? null : new FieldRef(rule.distinctField);
+        this.distinctFields = rule.distinctFields.stream().map(FieldRef::new).toArray(FieldRef[]::new);
         this.response = rule.response;
         this.responseField = rule.response.contain == ResponseSpec.Contain.USER_FROM_FIELD
                 ? new FieldRef(rule.response.reference) : null;
+        this.context = List.copyOf(context);
+        this.targetSpec = rule.target;
+        this.targetName = rule.target == null || rule.target.name == null ? null : new FieldRef(rule.target.name);
+        this.targetArn = rule.target == null || rule.target.arn == null ? null : new FieldRef(rule.target.arn);
+    }
+
+    public boolean countsDistinct() {
+        return distinctFields.length > 0;
+    }
+
+    /**
+     * What the event adds to a distinct count: every value (all list elements) of the first alias the
+     * event has, without repeats; empty when it has none of them.
+     */
+    public String[] distinctValues(CloudTrailEvent event) {
+        for (FieldRef alias : distinctFields) {
+            List<String> values = alias.values(event);
+            if (!values.isEmpty()) {
+                return new LinkedHashSet<>(values).toArray(new String[0]);
+            }
+        }
+        return new String[0];
     }
 
     /** Operator uids: stable per rule id, so a restart with a changed catalogue keeps the other rules' state. */
@@ -129,6 +185,9 @@ public final class CompiledRule implements Serializable {
         for (int slot = 0; slot < slotFields.length; slot++) {
             ruleEvent.values[slot] = slotFields[slot].first(event);
         }
+        if (countsDistinct()) {
+            ruleEvent.distinct = distinctValues(event);
+        }
         return ruleEvent;
     }
 
@@ -164,22 +223,98 @@ public final class CompiledRule implements Serializable {
     public Finding finding(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
         Finding finding = new Finding();
         finding.ruleId = id;
-        finding.title = title;
         finding.severity = severity;
         finding.mitre = new ArrayList<>(mitre);
         finding.events = new ArrayList<>(events);
         finding.findingId = Finding.findingId(id, events);
         finding.actor = events.get(0).actor;
-        Target target = target(events, eventsByStep);
+        for (Context entry : context) {
+            finding.context.add(ContextValue.of(entry.label, contextValues(entry, events)));
+        }
+        finding.title = title(finding);
+        Target contained = containTarget(events, eventsByStep);
+        Target target = targetSpec == null ? contained : declaredTarget(events);
         finding.target = target;
-        if (response.contain != ResponseSpec.Contain.NONE && target != null) {
-            finding.response.add(PlannedAction.of(PlannedAction.Type.CONTAIN, target, false, "rule " + id));
+        if (response.contain != ResponseSpec.Contain.NONE && contained != null) {
+            finding.response.add(PlannedAction.of(PlannedAction.Type.CONTAIN, contained, false, "rule " + id));
         }
         finding.response.add(PlannedAction.of(PlannedAction.Type.ALERT, target, false, "rule " + id));
         return finding;
     }
 
-    private Target target(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
+    /** Every value of the entry's fields across the events, in order, without repeats, at most a bounded number. */
+    private static List<String> contextValues(Context entry, List<CloudTrailEvent> events) {
+        Set<String> values = new LinkedHashSet<>();
+        int more = 0;
+        for (CloudTrailEvent event : events) {
+            for (FieldRef field : entry.fields) {
+                for (String value : field.values(event)) {
+                    if (entry.filter != null && !entry.filter.visit(value, event)) {
+                        continue;
+                    }
+                    String reported = entry.transform.apply(value);
+                    if (values.size() < MAX_CONTEXT_VALUES) {
+                        values.add(reported);
+                    } else if (!values.contains(reported)) {
+                        more++;
+                    }
+                }
+            }
+        }
+        List<String> list = new ArrayList<>(values);
+        if (more > 0) {
+            list.add("(+" + more + " more)");
+        }
+        return list;
+    }
+
+    /** The title with each {label} replaced by that context entry's values. */
+    private String title(Finding finding) {
+        if (title.indexOf('{') < 0) {
+            return title;
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(title);
+        StringBuilder text = new StringBuilder();
+        while (placeholder.find()) {
+            List<String> values = finding.context(placeholder.group(1));
+            placeholder.appendReplacement(text, Matcher.quoteReplacement(
+                    values.isEmpty() ? "(none)" : String.join(", ", values)));
+        }
+        placeholder.appendTail(text);
+        return text.toString();
+    }
+
+    /** The target the rule declares, named by the last matched event that has the name (or ARN). */
+    private Target declaredTarget(List<CloudTrailEvent> events) {
+        if (targetSpec.kind == TargetSpec.Kind.ACTOR) {
+            return actorTarget(events.get(0).actor);
+        }
+        for (int i = events.size() - 1; i >= 0; i--) {
+            CloudTrailEvent event = events.get(i);
+            String name = targetName == null ? null : targetName.first(event);
+            String arn = targetArn == null ? null : targetArn.first(event);
+            if (name == null && arn == null) {
+                continue;
+            }
+            if (name == null) {
+                name = Transform.NAME_OF.apply(arn);
+            }
+            if (targetSpec.kind == TargetSpec.Kind.USER && arn == null) {
+                return userTarget(name, event);
+            }
+            Target.Kind kind = targetSpec.kind == TargetSpec.Kind.USER ? Target.Kind.IAM_USER
+                    : targetSpec.kind == TargetSpec.Kind.ROLE ? Target.Kind.IAM_ROLE : Target.Kind.OTHER;
+            return Target.of(kind, name, arn, accountOf(event));
+        }
+        return null;
+    }
+
+    private static String accountOf(CloudTrailEvent event) {
+        return event.recipientAccountId != null ? event.recipientAccountId
+                : event.actor == null ? null : event.actor.accountId;
+    }
+
+    private Target containTarget(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
         CloudTrailEvent first = events.get(0);
         switch (response.contain) {
             case ACTOR:
@@ -209,11 +344,9 @@ public final class CompiledRule implements Serializable {
      * the user's path, which the name alone does not give. Responders act by name.
      */
     private static Target userTarget(String userName, CloudTrailEvent event) {
-        String account = event.recipientAccountId != null ? event.recipientAccountId
-                : event.actor == null ? null : event.actor.accountId;
         String arn = CREATED_USER_ARN.first(event);
         boolean arnOfThisUser = arn != null && arn.endsWith("/" + userName);
-        return Target.of(Target.Kind.IAM_USER, userName, arnOfThisUser ? arn : null, account);
+        return Target.of(Target.Kind.IAM_USER, userName, arnOfThisUser ? arn : null, accountOf(event));
     }
 
     static Target actorTarget(Actor actor) {

@@ -1,8 +1,11 @@
 package io.trailwarden.rules.compile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.rules.model.Cidr;
 import io.trailwarden.rules.model.ConditionSpec;
+import io.trailwarden.rules.model.ConditionSpec.Operator;
+import io.trailwarden.rules.model.Transform;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Compiles {@link ConditionSpec}s into {@link EventCondition}s. Everything that can be prepared is
- * prepared here (regexes compiled, CIDRs parsed, case folded, named lists resolved), so evaluating a
- * condition is string comparisons only.
+ * prepared here (regexes compiled, CIDRs parsed, case folded, named lists resolved and transformed), so
+ * evaluating a condition is string comparisons only.
  */
 public final class Conditions {
     private Conditions() {}
@@ -31,6 +34,8 @@ public final class Conditions {
                 return new Any(compileAll(spec.children, lists));
             case NOT:
                 return new Not(compile(spec.children.get(0), lists));
+            case SAME_VALUE:
+                return new Values(new FieldRef(spec.field, spec.relative), valueTest(spec, lists));
             default:
                 return field(spec, lists);
         }
@@ -50,47 +55,98 @@ public final class Conditions {
     }
 
     private static EventCondition field(ConditionSpec spec, Map<String, List<String>> lists) {
-        FieldRef field = new FieldRef(spec.field);
+        FieldRef field = new FieldRef(spec.field, spec.relative);
+        switch (spec.operator) {
+            case EXISTS:
+                return new Exists(field, Boolean.parseBoolean(spec.values.get(0)));
+            case ANY_ELEMENT:
+                return new AnyElement(field, compile(spec.children.get(0), lists));
+            case EQUALS_CAPTURE:
+                throw new IllegalArgumentException(spec.operator + " compares with a capture and is compiled by the"
+                        + " sequence compiler, not here");
+            default:
+                ValueTest test = valueTest(spec, lists);
+                return test == ALWAYS ? new Constant(true) : new Values(field, test);
+        }
+    }
+
+    /**
+     * The test of one value of the field, after the spec's transform. Named lists and literal operands of
+     * the equality operators go through the same transform, so {@code accountOf} compares a list of
+     * account ids with principals written as ARNs.
+     */
+    static ValueTest valueTest(ConditionSpec spec, Map<String, List<String>> lists) {
+        if (spec.kind == ConditionSpec.Kind.SAME_VALUE) {
+            List<ValueTest> tests = new ArrayList<>();
+            for (ConditionSpec child : spec.children) {
+                tests.add(valueTest(child, lists));
+            }
+            return new AllTests(tests);
+        }
+        Transform transform = spec.transform;
         boolean ignoreCase = spec.ignoreCase;
+        ValueTest test;
         switch (spec.operator) {
             case EQUALS:
             case ONE_OF:
-                return new Values(field, new OneOf(spec.values, ignoreCase));
+                test = new OneOf(transformAll(spec.values, transform), ignoreCase, true);
+                break;
+            case NOT_EQUALS:
+                test = new OneOf(transformAll(spec.values, transform), ignoreCase, false);
+                break;
             case IN_LIST:
+            case NOT_IN_LIST:
                 List<String> list = lists.getOrDefault(spec.values.get(0), List.of());
                 if (list.isEmpty() && spec.matchWhenListEmpty) {
-                    return new Constant(true);
+                    return ALWAYS;
                 }
-                return new Values(field, new OneOf(list, ignoreCase));
+                test = new OneOf(transformAll(list, transform), ignoreCase, spec.operator == Operator.IN_LIST);
+                break;
             case PREFIX:
-                return new Values(field, new Affix(spec.values, ignoreCase, Affix.PREFIX));
+                test = new Affix(spec.values, ignoreCase, Affix.PREFIX);
+                break;
             case SUFFIX:
-                return new Values(field, new Affix(spec.values, ignoreCase, Affix.SUFFIX));
+                test = new Affix(spec.values, ignoreCase, Affix.SUFFIX);
+                break;
             case CONTAINS:
-                return new Values(field, new Affix(spec.values, ignoreCase, Affix.CONTAINS));
+                test = new Affix(spec.values, ignoreCase, Affix.CONTAINS);
+                break;
             case REGEX:
-                return new Values(field, new Regex(spec.values, ignoreCase));
+                test = new Regex(spec.values, ignoreCase);
+                break;
             case CIDR:
-                return new Values(field, new InCidr(spec.values));
-            case EXISTS:
-                return new Exists(field, Boolean.parseBoolean(spec.values.get(0)));
+                test = new InCidr(spec.values);
+                break;
             case GT:
             case GTE:
             case LT:
             case LTE:
-                return new Values(field, new Compare(spec.operator, ConditionSpec.parseNumber(spec.values.get(0))));
+                test = new Compare(spec.operator, ConditionSpec.parseNumber(spec.values.get(0)));
+                break;
             case EQUALS_FIELD:
-                return new FieldPair(field, new FieldRef(spec.values.get(0)), true, ignoreCase);
             case NOT_EQUALS_FIELD:
-                return new FieldPair(field, new FieldRef(spec.values.get(0)), false, ignoreCase);
+                test = new OtherField(new FieldRef(spec.values.get(0)), spec.operator == Operator.EQUALS_FIELD,
+                        ignoreCase, transform);
+                break;
             default:
-                throw new IllegalArgumentException(spec.operator + " compares with a capture and is compiled by the"
-                        + " sequence compiler, not here");
+                throw new IllegalArgumentException(spec.operator + " does not test single values");
         }
+        return transform == Transform.NONE ? test : new Transformed(transform, test);
+    }
+
+    private static List<String> transformAll(List<String> values, Transform transform) {
+        List<String> transformed = new ArrayList<>(values.size());
+        for (String value : values) {
+            transformed.add(transform.apply(value));
+        }
+        return transformed;
     }
 
     /** A test of one scalar value; it is the visitor {@link FieldRef} feeds each value to. */
     interface ValueTest extends FieldRef.Visitor, java.io.Serializable {}
+
+    /** Stands for "every value passes" (an empty list that matches when empty); compiled to a constant. */
+    private static final ValueTest ALWAYS = (value, event) -> true;
 
     static final class All implements EventCondition {
         private static final long serialVersionUID = 1L;
@@ -102,9 +158,9 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
             for (EventCondition part : parts) {
-                if (!part.test(event)) {
+                if (!part.test(event, scope)) {
                     return false;
                 }
             }
@@ -127,9 +183,9 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
             for (EventCondition part : parts) {
-                if (part.test(event)) {
+                if (part.test(event, scope)) {
                     return true;
                 }
             }
@@ -151,8 +207,8 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
-            return !negated.test(event);
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
+            return !negated.test(event, scope);
         }
 
         @Override
@@ -170,7 +226,7 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
             return value;
         }
 
@@ -191,8 +247,8 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
-            return field.anyValue(event, test);
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
+            return field.anyValue(event, scope, test);
         }
 
         @Override
@@ -212,8 +268,8 @@ public final class Conditions {
         }
 
         @Override
-        public boolean test(CloudTrailEvent event) {
-            return field.exists(event) == expected;
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
+            return field.exists(event, scope) == expected;
         }
 
         @Override
@@ -222,56 +278,24 @@ public final class Conditions {
         }
     }
 
-    /**
-     * Compares two fields of one event. Both must be present: "the key's user is not the actor" says
-     * nothing about a record that names no key user (a key created for oneself leaves it out).
-     */
-    static final class FieldPair implements EventCondition {
-        private static final long serialVersionUID = 1L;
-        private final FieldRef left;
-        private final FieldRef right;
-        private final boolean equal;
-        private final boolean ignoreCase;
-
-        FieldPair(FieldRef left, FieldRef right, boolean equal, boolean ignoreCase) {
-            this.left = left;
-            this.right = right;
-            this.equal = equal;
-            this.ignoreCase = ignoreCase;
-        }
-
-        @Override
-        public boolean test(CloudTrailEvent event) {
-            String a = left.first(event);
-            String b = right.first(event);
-            if (a == null || b == null) {
-                return false;
-            }
-            boolean same = ignoreCase ? a.equalsIgnoreCase(b) : a.equals(b);
-            return same == equal;
-        }
-
-        @Override
-        public int cost() {
-            return 3;
-        }
-    }
-
+    /** In (or, with {@code member} false, not in) a set of values. */
     static final class OneOf implements ValueTest {
         private static final long serialVersionUID = 1L;
         private final Set<String> values = new HashSet<>();
         private final boolean ignoreCase;
+        private final boolean member;
 
-        OneOf(List<String> values, boolean ignoreCase) {
+        OneOf(List<String> values, boolean ignoreCase, boolean member) {
             this.ignoreCase = ignoreCase;
+            this.member = member;
             for (String value : values) {
                 this.values.add(ignoreCase ? value.toLowerCase(Locale.ROOT) : value);
             }
         }
 
         @Override
-        public boolean visit(String value) {
-            return values.contains(ignoreCase ? value.toLowerCase(Locale.ROOT) : value);
+        public boolean visit(String value, CloudTrailEvent event) {
+            return values.contains(ignoreCase ? value.toLowerCase(Locale.ROOT) : value) == member;
         }
     }
 
@@ -291,7 +315,7 @@ public final class Conditions {
         }
 
         @Override
-        public boolean visit(String value) {
+        public boolean visit(String value, CloudTrailEvent event) {
             String haystack = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
             for (String needle : needles) {
                 boolean hit = mode == PREFIX ? haystack.startsWith(needle)
@@ -314,7 +338,7 @@ public final class Conditions {
         }
 
         @Override
-        public boolean visit(String value) {
+        public boolean visit(String value, CloudTrailEvent event) {
             for (Pattern pattern : patterns) {
                 if (pattern.matcher(value).find()) {
                     return true;
@@ -333,7 +357,7 @@ public final class Conditions {
         }
 
         @Override
-        public boolean visit(String value) {
+        public boolean visit(String value, CloudTrailEvent event) {
             for (Cidr network : networks) {
                 if (network.contains(value)) {
                     return true;
@@ -354,7 +378,7 @@ public final class Conditions {
         }
 
         @Override
-        public boolean visit(String value) {
+        public boolean visit(String value, CloudTrailEvent event) {
             BigDecimal number = ConditionSpec.parseNumber(value);
             if (number == null) {
                 return false;
@@ -370,6 +394,95 @@ public final class Conditions {
                 default:
                     return order <= 0;
             }
+        }
+    }
+
+    /** All tests hold for the same value. */
+    static final class AllTests implements ValueTest {
+        private static final long serialVersionUID = 1L;
+        private final ValueTest[] tests;
+
+        AllTests(List<ValueTest> tests) {
+            this.tests = tests.toArray(new ValueTest[0]);
+        }
+
+        @Override
+        public boolean visit(String value, CloudTrailEvent event) {
+            for (ValueTest test : tests) {
+                if (!test.visit(value, event)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    static final class Transformed implements ValueTest {
+        private static final long serialVersionUID = 1L;
+        private final Transform transform;
+        private final ValueTest test;
+
+        Transformed(Transform transform, ValueTest test) {
+            this.transform = transform;
+            this.test = test;
+        }
+
+        @Override
+        public boolean visit(String value, CloudTrailEvent event) {
+            return test.visit(transform.apply(value), event);
+        }
+    }
+
+    /**
+     * Compares the value with another field of the same record (after the same transform). Both must be
+     * present: "the key's user is not the actor" says nothing about a record that names no key user. Equal:
+     * some value of the other field is the same; not equal: the other field has values and none is.
+     */
+    static final class OtherField implements ValueTest {
+        private static final long serialVersionUID = 1L;
+        private final FieldRef other;
+        private final boolean equal;
+        private final boolean ignoreCase;
+        private final Transform transform;
+
+        OtherField(FieldRef other, boolean equal, boolean ignoreCase, Transform transform) {
+            this.other = other;
+            this.equal = equal;
+            this.ignoreCase = ignoreCase;
+            this.transform = transform;
+        }
+
+        @Override
+        public boolean visit(String value, CloudTrailEvent event) {
+            boolean[] present = new boolean[1];
+            boolean same = other.anyValue(event, null, (otherValue, unused) -> {
+                present[0] = true;
+                String compared = transform.apply(otherValue);
+                return ignoreCase ? value.equalsIgnoreCase(compared) : value.equals(compared);
+            });
+            return present[0] && same == equal;
+        }
+    }
+
+    /** Some element of a list (a single object counts as a list of one) satisfies the inner condition. */
+    static final class AnyElement implements EventCondition {
+        private static final long serialVersionUID = 1L;
+        private final FieldRef list;
+        private final EventCondition inner;
+
+        AnyElement(FieldRef list, EventCondition inner) {
+            this.list = list;
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
+            return list.anyNode(event, scope, element -> inner.test(event, element));
+        }
+
+        @Override
+        public int cost() {
+            return 4;
         }
     }
 }

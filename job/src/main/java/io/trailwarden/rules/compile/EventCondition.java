@@ -1,11 +1,17 @@
 package io.trailwarden.rules.compile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
 import java.io.Serializable;
 
 /** A compiled field condition: built once per rule, evaluated per event without reflection or re-parsing. */
 public interface EventCondition extends Serializable {
-    boolean test(CloudTrailEvent event);
+    /** @param scope the list element relative paths start at (inside {@code anyElement}); null at the top */
+    boolean test(CloudTrailEvent event, JsonNode scope);
+
+    default boolean test(CloudTrailEvent event) {
+        return test(event, null);
+    }
 
     /** Relative cost, so conjunctions evaluate typed-field checks before JSON-tree walks and regexes. */
     int cost();

@@ -3,14 +3,19 @@ package io.trailwarden.rules.compile;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.IdentityType;
+import io.trailwarden.rules.model.EmbeddedJson;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A compiled dotted path. Top-level strings the parser already copied into typed fields are read from
  * there, so the common conditions (eventName, eventSource, errorCode) never touch the JSON tree; other
  * paths walk the tree. A path that crosses an array without an index applies to every element
  * ({@code requestParameters.eventSelectors.includeManagementEvents}), and a condition holds when any
- * reached value satisfies it.
+ * reached value satisfies it. A path continues into the JSON documents CloudTrail writes as strings
+ * ({@link EmbeddedJson}), parsed once per event. A relative path starts at a list element an
+ * enclosing {@code anyElement} hands it, never at a typed field.
  */
 public final class FieldRef implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,17 +37,28 @@ public final class FieldRef implements Serializable {
 
     /** Receives each scalar value a path reaches; returns true to stop early. */
     public interface Visitor {
-        boolean visit(String value);
+        boolean visit(String value, CloudTrailEvent event);
+    }
+
+    /** Receives each node (list element, or the node itself when it is no list) a path reaches. */
+    public interface NodeVisitor {
+        boolean visit(JsonNode node);
     }
 
     public final String path;
     private final String[] parts;
     private final Typed typed;
+    private final boolean relative;
 
     public FieldRef(String path) {
+        this(path, false);
+    }
+
+    public FieldRef(String path, boolean relative) {
         this.path = path;
         this.parts = path.split("\\.");
-        this.typed = typedFor(path);
+        this.relative = relative;
+        this.typed = relative ? null : typedFor(path);
     }
 
     private static Typed typedFor(String path) {
@@ -108,47 +124,70 @@ public final class FieldRef implements Serializable {
         return typed == Typed.IDENTITY_TYPE && (event.actor == null || event.actor.type == IdentityType.UNKNOWN);
     }
 
-    /** True when the visitor accepted any scalar value the path reaches. */
-    public boolean anyValue(CloudTrailEvent event, Visitor visitor) {
+    /**
+     * True when the visitor accepted any scalar value the path reaches.
+     *
+     * @param scope the list element relative paths start at; ignored by record paths
+     */
+    public boolean anyValue(CloudTrailEvent event, JsonNode scope, Visitor visitor) {
         if (typed != null && !typedNeedsTree(event)) {
             String value = typedValue(event);
-            return value != null && visitor.visit(value);
+            return value != null && visitor.visit(value, event);
         }
-        return walk(event.tree(), 0, visitor);
+        return walk(event, start(event, scope), 0, visitor, null, false);
     }
 
-    private boolean walk(JsonNode node, int index, Visitor visitor) {
+    public boolean anyValue(CloudTrailEvent event, Visitor visitor) {
+        return anyValue(event, null, visitor);
+    }
+
+    /** True when the visitor accepted any element of the list at the path (a single node is a list of one). */
+    public boolean anyNode(CloudTrailEvent event, JsonNode scope, NodeVisitor visitor) {
+        return walk(event, start(event, scope), 0, null, visitor, false);
+    }
+
+    private JsonNode start(CloudTrailEvent event, JsonNode scope) {
+        return relative ? scope : event.tree();
+    }
+
+    /** @param whole hand a list at the end of the path to {@code nodes} as one node, not element by element */
+    private boolean walk(CloudTrailEvent event, JsonNode node, int index, Visitor visitor, NodeVisitor nodes,
+            boolean whole) {
         if (node == null || node.isMissingNode() || node.isNull()) {
             return false;
         }
         if (index == parts.length) {
-            if (node.isArray()) {
+            if (node.isArray() && !whole) {
                 for (JsonNode element : node) {
-                    if (element.isValueNode() && !element.isNull() && visitor.visit(element.asText())) {
+                    if (nodes != null ? nodes.visit(element)
+                            : element.isValueNode() && !element.isNull() && visitor.visit(element.asText(), event)) {
                         return true;
                     }
                 }
                 return false;
             }
-            return node.isValueNode() && visitor.visit(node.asText());
+            return nodes != null ? nodes.visit(node) : node.isValueNode() && visitor.visit(node.asText(), event);
         }
         if (node.isArray()) {
             String part = parts[index];
             if (!part.isEmpty() && Character.isDigit(part.charAt(0))) {
                 try {
-                    return walk(node.get(Integer.parseInt(part)), index + 1, visitor);
+                    return walk(event, node.get(Integer.parseInt(part)), index + 1, visitor, nodes, whole);
                 } catch (NumberFormatException e) {
                     return false;
                 }
             }
             for (JsonNode element : node) {
-                if (walk(element, index, visitor)) {
+                if (walk(event, element, index, visitor, nodes, whole)) {
                     return true;
                 }
             }
             return false;
         }
-        return walk(node.get(parts[index]), index + 1, visitor);
+        if (node.isTextual() && index > 0 && EmbeddedJson.isDeclared(parts[index - 1])) {
+            return walk(event, event.embeddedDocument(node, EmbeddedJson::parse), index, visitor, nodes, whole);
+        }
+        return walk(event, node.get(parts[index]), index + 1, visitor, nodes, whole);
     }
 
     /** The first scalar value, or null: what captures, keys and targets use. */
@@ -157,36 +196,29 @@ public final class FieldRef implements Serializable {
             return typedValue(event);
         }
         String[] found = new String[1];
-        walk(event.tree(), 0, value -> {
+        walk(event, event.tree(), 0, (value, unused) -> {
             found[0] = value;
             return true;
-        });
+        }, null, false);
         return found[0];
     }
 
+    /** Every scalar value, in record order (repeats kept). */
+    public List<String> values(CloudTrailEvent event) {
+        List<String> found = new ArrayList<>();
+        anyValue(event, null, (value, unused) -> {
+            found.add(value);
+            return false;
+        });
+        return found;
+    }
+
     /** Present with a non-null value (objects and arrays count as present). */
-    public boolean exists(CloudTrailEvent event) {
+    public boolean exists(CloudTrailEvent event, JsonNode scope) {
         if (typed != null && !typedNeedsTree(event)) {
             return typedValue(event) != null;
         }
-        JsonNode node = event.tree();
-        for (String part : parts) {
-            if (node == null || node.isNull() || node.isMissingNode()) {
-                return false;
-            }
-            node = node.isArray() ? firstPresent(node, part) : node.get(part);
-        }
-        return node != null && !node.isNull() && !node.isMissingNode();
-    }
-
-    private static JsonNode firstPresent(JsonNode array, String part) {
-        for (JsonNode element : array) {
-            JsonNode child = element.get(part);
-            if (child != null && !child.isNull()) {
-                return child;
-            }
-        }
-        return null;
+        return walk(event, start(event, scope), 0, null, node -> true, true);
     }
 
     @Override

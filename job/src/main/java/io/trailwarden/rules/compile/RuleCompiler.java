@@ -1,6 +1,7 @@
 package io.trailwarden.rules.compile;
 
 import io.trailwarden.rules.model.ConditionSpec;
+import io.trailwarden.rules.model.ContextField;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.Step;
 import java.util.ArrayList;
@@ -54,7 +55,13 @@ public final class RuleCompiler {
             }
         }
         FieldRef[] slotFields = slots.keySet().stream().map(FieldRef::new).toArray(FieldRef[]::new);
-        return new CompiledRule(rule, conditions, checks, slotFields, captures);
+        List<CompiledRule.Context> context = new ArrayList<>();
+        for (ContextField field : rule.context) {
+            context.add(new CompiledRule.Context(field.label,
+                    field.fields.stream().map(FieldRef::new).toArray(FieldRef[]::new), field.transform,
+                    field.filter == null ? null : Conditions.valueTest(field.filter, lists)));
+        }
+        return new CompiledRule(rule, conditions, checks, slotFields, captures, context);
     }
 
     private static int slot(Map<String, Integer> slots, String path) {

@@ -17,6 +17,8 @@ public class RuleEvent {
     public int firstStep;
     /** Values of the rule's value slots (see {@link CompiledRule#slotFields}); null where absent. */
     public String[] values;
+    /** Threshold rules with {@code distinct}: every value this event contributes to the count; else null. */
+    public String[] distinct;
 
     public RuleEvent() {}
 

@@ -15,6 +15,9 @@ import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.RuleError;
 import io.trailwarden.rules.model.RuleTestCase;
 import io.trailwarden.rules.model.Step;
+import io.trailwarden.rules.model.TargetSpec;
+import io.trailwarden.rules.model.Transform;
+import io.trailwarden.rules.model.ContextField;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -57,7 +60,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class RuleLoader {
     /** Keys accepted at each level; the JSON Schema in rules/schema lists the same ones (checked by a test). */
     public static final List<String> RULE_KEYS = List.of("id", "title", "description", "severity", "mitre",
-            "references", "falsePositives", "runbook", "detection", "response", "tests");
+            "references", "falsePositives", "runbook", "detection", "context", "target", "response", "tests");
     public static final List<String> DETECTION_KEYS = List.of("match", "threshold", "sequence");
     public static final List<String> MATCH_KEYS = List.of("where");
     public static final List<String> THRESHOLD_KEYS = List.of("where", "by", "within", "atLeast", "distinct");
@@ -66,13 +69,19 @@ public final class RuleLoader {
     public static final List<String> ABSENT_KEYS = List.of("name", "where", "within");
     public static final List<String> RESPONSE_KEYS = List.of("contain");
     public static final List<String> CONTAIN_KEYS = List.of("userFromField", "userFromCapture");
-    public static final List<String> TEST_KEYS = List.of("name", "expect", "target", "events");
-    public static final List<String> CONDITION_OPTION_KEYS = List.of("ignoreCase", "matchWhenListEmpty");
+    public static final List<String> TEST_KEYS = List.of("name", "expect", "target", "findings", "context", "events");
+    public static final List<String> CORPUS_RECORD_KEYS = List.of("corpus", "set");
+    public static final List<String> CONTEXT_KEYS = List.of("fields", "transform");
+    public static final List<String> TARGET_KEYS = List.of("kind", "name", "arn");
+    public static final List<String> SEVERITIES = List.of("informational", "low", "medium", "high", "critical");
+    public static final List<String> CONDITION_OPTION_KEYS = List.of("ignoreCase", "matchWhenListEmpty", "transform");
     public static final List<String> CONDITION_GROUP_KEYS = List.of("all", "any", "not");
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern MITRE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z][A-Za-z0-9 _-]*");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)\\}");
     private static final int MIN_TESTS_EACH_WAY = 2;
 
     /** One rule file's text and the name errors should carry. */
@@ -205,11 +214,12 @@ public final class RuleLoader {
         rule.runbook = requiredString(top, "runbook", root, context);
         String severity = requiredString(top, "severity", root, context);
         if (severity != null) {
-            try {
+            if (SEVERITIES.contains(severity)) {
                 rule.severity = Severity.parse(severity);
-            } catch (IllegalArgumentException e) {
-                context.error(top.get("severity").getValueNode(), "severity must be one of informational, low, medium,"
-                        + " high, critical, not '" + severity + "'");
+            } else {
+                context.error(top.get("severity").getValueNode(), "severity must be one of "
+                        + String.join(", ", SEVERITIES) + " (lower case), not '" + severity + "'"
+                        + Suggestions.didYouMean(severity, SEVERITIES));
             }
         }
         rule.mitre = stringList(top, "mitre", root, context, true);
@@ -228,6 +238,15 @@ public final class RuleLoader {
         } else {
             readDetection(detection.getValueNode(), rule, context);
         }
+        NodeTuple contextNode = top.get("context");
+        if (contextNode != null) {
+            readContext(contextNode.getValueNode(), rule, context);
+        }
+        checkTitle(rule, top.get("title"), context);
+        NodeTuple target = top.get("target");
+        if (target != null) {
+            readTarget(target.getValueNode(), rule, context);
+        }
         NodeTuple response = top.get("response");
         if (response == null) {
             context.error(root, "missing required key 'response'");
@@ -244,7 +263,8 @@ public final class RuleLoader {
         return rule;
     }
 
-    private static String baseName(String name) {
+    /** The file name without its extension: the id the rule in it must have. */
+    public static String baseName(String name) {
         String fileName = Path.of(name.replace("classpath:", "")).getFileName().toString();
         int dot = fileName.lastIndexOf('.');
         return dot < 0 ? fileName : fileName.substring(0, dot);
@@ -321,8 +341,17 @@ public final class RuleLoader {
         }
         NodeTuple distinct = threshold.get("distinct");
         if (distinct != null) {
-            rule.distinctField = scalar(distinct.getValueNode(), "distinct", context);
-            checkField(rule.distinctField, distinct.getValueNode(), context);
+            rule.distinctFields = scalarOrList(distinct.getValueNode(), "distinct", context);
+            if (rule.distinctFields.isEmpty()) {
+                context.error(distinct.getValueNode(), "distinct needs at least one field");
+            }
+            for (String field : rule.distinctFields) {
+                checkField(field, distinct.getValueNode(), context);
+                if (CloudTrailFields.isObject(field)) {
+                    context.error(distinct.getValueNode(), "distinct: '" + field + "' is an object in every record,"
+                            + " so it has no values to count; name the field inside it that names the counted thing");
+                }
+            }
         }
     }
 
@@ -486,7 +515,7 @@ public final class RuleLoader {
     public ConditionSpec condition(String yaml, List<RuleError> errors) {
         FileContext context = new FileContext("condition", errors);
         Node node = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
-        return condition(node, context, Set.of(), true);
+        return condition(node, context, Set.of(), true, false);
     }
 
     private ConditionSpec requiredCondition(Map<String, NodeTuple> fields, Node owner, FileContext context,
@@ -496,7 +525,7 @@ public final class RuleLoader {
             context.error(owner, "missing required key 'where' (the field conditions)");
             return null;
         }
-        return condition(where.getValueNode(), context, captures, true);
+        return condition(where.getValueNode(), context, captures, true, false);
     }
 
     /**
@@ -504,7 +533,8 @@ public final class RuleLoader {
      * @param topLevel capture comparisons are allowed only among a step's top-level conjuncts, where the
      *     compiled pattern can check them as plain equalities
      */
-    private ConditionSpec condition(Node node, FileContext context, Set<String> captures, boolean topLevel) {
+    private ConditionSpec condition(Node node, FileContext context, Set<String> captures, boolean topLevel,
+            boolean relative) {
         if (!(node instanceof MappingNode)) {
             context.error(node, "a condition is a mapping of field paths (or all/any/not) to expected values");
             return null;
@@ -525,7 +555,8 @@ public final class RuleLoader {
                     }
                     List<ConditionSpec> children = new ArrayList<>();
                     for (Node child : ((SequenceNode) value).getValue()) {
-                        ConditionSpec spec = condition(child, context, captures, topLevel && key.equals("all"));
+                        ConditionSpec spec = condition(child, context, captures, topLevel && key.equals("all"),
+                                relative);
                         if (spec != null) {
                             children.add(spec);
                         }
@@ -534,13 +565,19 @@ public final class RuleLoader {
                             line(entry.getKeyNode()), children));
                     break;
                 case "not":
-                    ConditionSpec negated = condition(value, context, captures, false);
+                    ConditionSpec negated = condition(value, context, captures, false, relative);
                     if (negated != null) {
                         parts.add(ConditionSpec.group(ConditionSpec.Kind.NOT, line(entry.getKeyNode()), List.of(negated)));
                     }
                     break;
                 default:
-                    fieldConditions(key, entry, context, captures, topLevel, parts);
+                    String group = CONDITION_GROUP_KEYS.stream().filter(key::equalsIgnoreCase).findFirst().orElse(null);
+                    if (group != null) {
+                        context.error(entry.getKeyNode(), "unknown condition key '" + key + "' (did you mean '"
+                                + group + "'?)");
+                        continue;
+                    }
+                    fieldConditions(key, entry, context, captures, topLevel, relative, parts);
                     break;
             }
         }
@@ -550,20 +587,50 @@ public final class RuleLoader {
         return ConditionSpec.group(ConditionSpec.Kind.ALL, line(node), parts);
     }
 
+    /**
+     * @param relative the field path starts at the list element of an enclosing {@code anyElement}: any
+     *     field names are accepted there (the element's shape is the service's)
+     */
     private void fieldConditions(String field, NodeTuple entry, FileContext context, Set<String> captures,
-            boolean topLevel, List<ConditionSpec> into) {
+            boolean topLevel, boolean relative, List<ConditionSpec> into) {
         Node keyNode = entry.getKeyNode();
         Node value = entry.getValueNode();
-        checkField(field, keyNode, context);
+        if (relative) {
+            String problem = CloudTrailFields.syntaxProblem(field);
+            if (problem != null) {
+                context.error(keyNode, problem);
+            }
+        } else {
+            checkField(field, keyNode, context);
+        }
         int line = line(keyNode);
         if (value instanceof ScalarNode) {
-            into.add(ConditionSpec.field(field, ConditionSpec.Operator.EQUALS, List.of(scalarText(value)), line));
+            ConditionSpec spec = ConditionSpec.field(field, ConditionSpec.Operator.EQUALS, List.of(scalarText(value)), line);
+            spec.relative = relative;
+            into.add(spec);
             return;
         }
         if (value instanceof SequenceNode) {
-            into.add(ConditionSpec.field(field, ConditionSpec.Operator.ONE_OF, scalarList(value, field, context), line));
+            ConditionSpec spec = ConditionSpec.field(field, ConditionSpec.Operator.ONE_OF, scalarList(value, field, context),
+                    line);
+            spec.relative = relative;
+            into.add(spec);
             return;
         }
+        ConditionSpec operators = fieldOperators(field, (MappingNode) value, context, captures, topLevel, relative);
+        if (operators != null) {
+            into.add(operators);
+        }
+    }
+
+    /**
+     * The operators of one field, from {@code {op: operand, ...}}; several operators must hold for one and
+     * the same value of the field (a SAME_VALUE group). Also reads context filters, where {@code field}
+     * is the context's first field.
+     */
+    private ConditionSpec fieldOperators(String field, MappingNode value, FileContext context, Set<String> captures,
+            boolean topLevel, boolean relative) {
+        int line = line(value);
         Map<String, NodeTuple> operators = new LinkedHashMap<>();
         for (NodeTuple tuple : ((MappingNode) value).getValue()) {
             String name = scalar(tuple.getKeyNode(), "operator", context);
@@ -573,27 +640,80 @@ public final class RuleLoader {
         }
         boolean ignoreCase = flag(operators.remove("ignoreCase"), context);
         boolean matchWhenListEmpty = flag(operators.remove("matchWhenListEmpty"), context);
+        Transform transform = transform(operators.remove("transform"), context);
         if (operators.isEmpty()) {
             context.error(value, "no operator for '" + field + "' (one of " + operatorNames() + ")");
+            return null;
         }
+        List<ConditionSpec> specs = new ArrayList<>();
         for (Map.Entry<String, NodeTuple> operatorEntry : operators.entrySet()) {
             ConditionSpec.Operator operator = ConditionSpec.Operator.fromYaml(operatorEntry.getKey());
             Node operand = operatorEntry.getValue().getValueNode();
             int operatorLine = line(operatorEntry.getValue().getKeyNode());
             if (operator == null) {
+                List<String> known = new ArrayList<>(CONDITION_OPTION_KEYS);
+                Stream.of(ConditionSpec.Operator.values()).forEach(o -> known.add(o.yamlName));
+                String suggestion = Suggestions.didYouMean(operatorEntry.getKey(), known);
                 context.error(operatorLine, "unknown key '" + operatorEntry.getKey() + "' in the condition on '" + field
-                        + "' (operators: " + operatorNames() + "; options: " + String.join(", ", CONDITION_OPTION_KEYS)
-                        + ")");
+                        + "'" + (suggestion.isEmpty() ? " (operators: " + operatorNames() + "; options: "
+                                + String.join(", ", CONDITION_OPTION_KEYS) + ")" : suggestion));
+                continue;
+            }
+            if (operator == ConditionSpec.Operator.ANY_ELEMENT) {
+                if (operators.size() > 1 || transform != Transform.NONE || ignoreCase) {
+                    context.error(operatorLine, "anyElement stands alone on its field: its conditions go inside it");
+                    continue;
+                }
+                ConditionSpec inner = condition(operand, context, Set.of(), false, true);
+                if (inner != null) {
+                    ConditionSpec spec = ConditionSpec.field(field, operator, new ArrayList<>(), operatorLine);
+                    spec.relative = relative;
+                    spec.children = List.of(inner);
+                    specs.add(spec);
+                }
                 continue;
             }
             ConditionSpec spec = ConditionSpec.field(field, operator, scalarOrList(operand, operator.yamlName, context),
                     operatorLine);
             spec.ignoreCase = ignoreCase;
             spec.matchWhenListEmpty = matchWhenListEmpty;
+            spec.transform = transform;
+            spec.relative = relative;
             if (checkOperand(spec, operand, context, captures, topLevel)) {
-                into.add(spec);
+                specs.add(spec);
             }
         }
+        if (specs.size() <= 1) {
+            return specs.isEmpty() ? null : specs.get(0);
+        }
+        for (ConditionSpec spec : specs) {
+            if (spec.operator == ConditionSpec.Operator.EXISTS || spec.operator == ConditionSpec.Operator.EQUALS_CAPTURE
+                    || spec.operator == ConditionSpec.Operator.ANY_ELEMENT) {
+                context.error(spec.line, spec.operator.yamlName + " tests the field, not each value: it cannot share"
+                        + " a field with other operators (write the field twice under all)");
+                return null;
+            }
+        }
+        ConditionSpec group = ConditionSpec.group(ConditionSpec.Kind.SAME_VALUE, line, specs);
+        group.field = field;
+        group.relative = relative;
+        return group;
+    }
+
+    private static Transform transform(NodeTuple tuple, FileContext context) {
+        if (tuple == null) {
+            return Transform.NONE;
+        }
+        String name = scalar(tuple.getValueNode(), "transform", context);
+        Transform transform = name == null ? null : Transform.fromYaml(name);
+        if (transform == null) {
+            List<String> names = Stream.of(Transform.values()).filter(t -> t != Transform.NONE).map(t -> t.yamlName)
+                    .collect(Collectors.toList());
+            context.error(tuple.getValueNode(), "unknown transform '" + name + "' (one of " + String.join(", ", names)
+                    + ")" + (name == null ? "" : Suggestions.didYouMean(name, names)));
+            return Transform.NONE;
+        }
+        return transform;
     }
 
     private boolean checkOperand(ConditionSpec spec, Node operand, FileContext context, Set<String> captures,
@@ -606,7 +726,9 @@ public final class RuleLoader {
                     try {
                         Pattern.compile(regex);
                     } catch (PatternSyntaxException e) {
-                        context.error(operand, "bad regex '" + regex + "': " + e.getDescription());
+                        context.error(operand, "bad regex " + regex + " : " + e.getDescription()
+                                + (e.getIndex() < 0 ? "" : " at position " + e.getIndex() + " (counted from 0, in the"
+                                        + " pattern as YAML reads it)"));
                     }
                 }
                 break;
@@ -640,8 +762,9 @@ public final class RuleLoader {
                 }
                 break;
             case IN_LIST:
+            case NOT_IN_LIST:
                 if (!single) {
-                    context.error(operand, "inList takes one list name");
+                    context.error(operand, spec.operator.yamlName + " takes one list name");
                 } else if (!listNames.contains(spec.values.get(0))) {
                     context.error(operand, "unknown named list '" + spec.values.get(0) + "' (configured in"
                             + " TrailWarden.Lists: " + String.join(", ", new java.util.TreeSet<>(listNames)) + ")");
@@ -679,6 +802,124 @@ public final class RuleLoader {
         if (problem != null) {
             context.error(node, problem);
         }
+    }
+
+    // ---- context and target ----
+
+    /**
+     * {@code context: {LABEL: PATH | [PATH, ...] | {fields: PATH | [...], transform: T, OPERATOR: ...}}}:
+     * the values a finding carries under each label; operators keep only the values that satisfy them.
+     */
+    private void readContext(Node node, Rule rule, FileContext context) {
+        if (!(node instanceof MappingNode)) {
+            context.error(node, "context maps labels to field paths: {role: requestParameters.roleName}");
+            return;
+        }
+        Set<String> labels = new HashSet<>();
+        for (NodeTuple entry : ((MappingNode) node).getValue()) {
+            String label = scalar(entry.getKeyNode(), "context label", context);
+            if (label == null) {
+                continue;
+            }
+            if (!LABEL.matcher(label).matches()) {
+                context.error(entry.getKeyNode(), "context label '" + label + "' must start with a letter and hold only"
+                        + " letters, digits, spaces, '-' and '_'");
+            }
+            if (!labels.add(label)) {
+                context.error(entry.getKeyNode(), "duplicate context label '" + label + "'");
+            }
+            ContextField field = new ContextField();
+            field.label = label;
+            field.line = line(entry.getKeyNode());
+            Node value = entry.getValueNode();
+            if (value instanceof MappingNode) {
+                Map<String, NodeTuple> options = new LinkedHashMap<>();
+                List<NodeTuple> operators = new ArrayList<>();
+                for (NodeTuple tuple : ((MappingNode) value).getValue()) {
+                    String key = scalar(tuple.getKeyNode(), "context key", context);
+                    if (CONTEXT_KEYS.contains(key)) {
+                        options.put(key, tuple);
+                    } else if (key != null) {
+                        operators.add(tuple);
+                    }
+                }
+                NodeTuple fields = options.get("fields");
+                if (fields == null) {
+                    context.error(value, "context '" + label + "' needs 'fields': the paths whose values it carries");
+                    continue;
+                }
+                field.fields = scalarOrList(fields.getValueNode(), "fields", context);
+                field.transform = transform(options.get("transform"), context);
+                if (!operators.isEmpty() && !field.fields.isEmpty()) {
+                    List<NodeTuple> filterEntries = new ArrayList<>(operators);
+                    if (options.containsKey("transform")) {
+                        filterEntries.add(options.get("transform"));
+                    }
+                    MappingNode filter = new MappingNode(Tag.MAP, true, filterEntries, value.getStartMark(),
+                            value.getEndMark(), ((MappingNode) value).getFlowStyle());
+                    field.filter = fieldOperators(field.fields.get(0), filter, context, Set.of(), false, false);
+                }
+            } else {
+                field.fields = scalarOrList(value, "context fields", context);
+            }
+            for (String path : field.fields) {
+                checkField(path, value, context);
+            }
+            rule.context.add(field);
+        }
+    }
+
+    /** Every {placeholder} of the title names a context label. */
+    private static void checkTitle(Rule rule, NodeTuple title, FileContext context) {
+        if (rule.title == null) {
+            return;
+        }
+        Set<String> labels = rule.context.stream().map(field -> field.label).collect(Collectors.toSet());
+        java.util.regex.Matcher placeholder = PLACEHOLDER.matcher(rule.title);
+        while (placeholder.find()) {
+            if (!labels.contains(placeholder.group(1))) {
+                context.error(title.getValueNode(), "title placeholder {" + placeholder.group(1) + "} names no context"
+                        + " label (labels: " + String.join(", ", new java.util.TreeSet<>(labels)) + ")"
+                        + Suggestions.didYouMean(placeholder.group(1), labels));
+            }
+        }
+    }
+
+    /** {@code target: actor | {kind: user|role|resource, name: PATH, arn: PATH}}. */
+    private void readTarget(Node node, Rule rule, FileContext context) {
+        TargetSpec target = new TargetSpec();
+        if (node instanceof ScalarNode && "actor".equals(scalarText(node))) {
+            target.kind = TargetSpec.Kind.ACTOR;
+            rule.target = target;
+            return;
+        }
+        if (!(node instanceof MappingNode)) {
+            context.error(node, "target is actor or {kind: user | role | resource, name: PATH, arn: PATH}");
+            return;
+        }
+        Map<String, NodeTuple> fields = mapping((MappingNode) node, TARGET_KEYS, "target", context);
+        String kind = requiredString(fields, "kind", node, context);
+        for (TargetSpec.Kind candidate : TargetSpec.Kind.values()) {
+            if (candidate.yamlName.equals(kind) && candidate != TargetSpec.Kind.ACTOR) {
+                target.kind = candidate;
+            }
+        }
+        if (kind != null && target.kind == null) {
+            context.error(fields.get("kind").getValueNode(), "target kind must be user, role or resource, not '" + kind
+                    + "' (for the acting identity write target: actor)");
+        }
+        if (fields.containsKey("name")) {
+            target.name = scalar(fields.get("name").getValueNode(), "name", context);
+            checkField(target.name, fields.get("name").getValueNode(), context);
+        }
+        if (fields.containsKey("arn")) {
+            target.arn = scalar(fields.get("arn").getValueNode(), "arn", context);
+            checkField(target.arn, fields.get("arn").getValueNode(), context);
+        }
+        if (target.name == null && target.arn == null) {
+            context.error(node, "target needs 'name' or 'arn' (field paths)");
+        }
+        rule.target = target;
     }
 
     // ---- response and tests ----
@@ -771,15 +1012,38 @@ public final class RuleLoader {
             if (target != null) {
                 test.expectTarget = scalar(target.getValueNode(), "target", context);
             }
+            NodeTuple findings = fields.get("findings");
+            if (findings != null) {
+                String text = scalar(findings.getValueNode(), "findings", context);
+                try {
+                    test.expectFindings = text == null ? null : Integer.parseInt(text);
+                } catch (NumberFormatException e) {
+                    context.error(findings.getValueNode(), "findings must be a whole number, not '" + text + "'");
+                }
+                if (test.expectFindings != null && (test.expectFindings < 0
+                        || (test.expectFindings > 0) != test.expectAlert)) {
+                    context.error(findings.getValueNode(), "findings: " + test.expectFindings + " contradicts expect: "
+                            + expect);
+                }
+            }
+            NodeTuple expectedContext = fields.get("context");
+            if (expectedContext != null) {
+                readExpectedContext(expectedContext.getValueNode(), rule, test, context);
+            }
             NodeTuple events = fields.get("events");
             if (events == null || !(events.getValueNode() instanceof SequenceNode)
                     || ((SequenceNode) events.getValueNode()).getValue().isEmpty()) {
                 context.error(events == null ? caseNode : events.getValueNode(),
-                        "a test needs 'events': a non-empty list of CloudTrail records (any input shape)");
+                        "a test needs 'events': a non-empty list of CloudTrail records (any input shape)"
+                                + " or {corpus: EVENT_ID, set: {PATH: VALUE}}");
             } else {
                 for (Node event : ((SequenceNode) events.getValueNode()).getValue()) {
-                    test.inputs.add(event instanceof ScalarNode ? ((ScalarNode) event).getValue()
-                            : EventJson.MAPPER.valueToTree(toJson(event)).toString());
+                    if (event instanceof MappingNode && isCorpusReference((MappingNode) event)) {
+                        readCorpusRecord((MappingNode) event, test, context);
+                    } else {
+                        test.inputs.add(event instanceof ScalarNode ? ((ScalarNode) event).getValue()
+                                : EventJson.MAPPER.valueToTree(toJson(event)).toString());
+                    }
                 }
             }
             rule.tests.add(test);
@@ -787,6 +1051,58 @@ public final class RuleLoader {
         if (alerts < MIN_TESTS_EACH_WAY || nones < MIN_TESTS_EACH_WAY) {
             context.error(node, "rule needs at least " + MIN_TESTS_EACH_WAY + " tests expecting an alert and "
                     + MIN_TESTS_EACH_WAY + " expecting none (has " + alerts + " and " + nones + ")");
+        }
+    }
+
+    private static boolean isCorpusReference(MappingNode event) {
+        return event.getValue().stream().anyMatch(tuple -> tuple.getKeyNode() instanceof ScalarNode
+                && "corpus".equals(scalarText(tuple.getKeyNode())));
+    }
+
+    /** {@code {corpus: EVENT_ID, set: {PATH: VALUE, ...}}}: a corpus record with fields replaced. */
+    private static void readCorpusRecord(MappingNode event, RuleTestCase test, FileContext context) {
+        Map<String, NodeTuple> fields = mapping(event, CORPUS_RECORD_KEYS, "corpus record", context);
+        RuleTestCase.CorpusRecord record = new RuleTestCase.CorpusRecord();
+        record.line = line(event);
+        record.eventId = requiredString(fields, "corpus", event, context);
+        NodeTuple set = fields.get("set");
+        if (set != null) {
+            if (!(set.getValueNode() instanceof MappingNode)) {
+                context.error(set.getValueNode(), "set maps field paths to values: {requestParameters.roleName: x}");
+            } else {
+                for (NodeTuple entry : ((MappingNode) set.getValueNode()).getValue()) {
+                    String path = scalar(entry.getKeyNode(), "set path", context);
+                    if (path == null) {
+                        continue;
+                    }
+                    String problem = CloudTrailFields.problemWith(path);
+                    if (problem != null) {
+                        context.error(entry.getKeyNode(), problem);
+                    }
+                    record.set.put(path, toJson(entry.getValueNode()).toString());
+                }
+            }
+        }
+        test.corpusRecords.add(record);
+    }
+
+    /** {@code context: {LABEL: VALUE | [VALUE, ...]}}: what some finding of the case must carry. */
+    private static void readExpectedContext(Node node, Rule rule, RuleTestCase test, FileContext context) {
+        if (!(node instanceof MappingNode)) {
+            context.error(node, "a test's context maps context labels to the values expected under them");
+            return;
+        }
+        Set<String> labels = rule.context.stream().map(field -> field.label).collect(Collectors.toSet());
+        for (NodeTuple entry : ((MappingNode) node).getValue()) {
+            String label = scalar(entry.getKeyNode(), "context label", context);
+            if (label == null) {
+                continue;
+            }
+            if (!labels.contains(label)) {
+                context.error(entry.getKeyNode(), "the rule has no context label '" + label + "'"
+                        + Suggestions.didYouMean(label, labels));
+            }
+            test.expectContext.put(label, scalarOrList(entry.getValueNode(), label, context));
         }
     }
 
@@ -852,8 +1168,9 @@ public final class RuleLoader {
             }
             if (!allowed.contains(key)) {
                 if (what != null) {
-                    context.error(tuple.getKeyNode(), "unknown key '" + key + "' in " + what + " (allowed: "
-                            + String.join(", ", allowed) + ")");
+                    String suggestion = Suggestions.didYouMean(key, allowed);
+                    context.error(tuple.getKeyNode(), "unknown key '" + key + "' in " + what + (suggestion.isEmpty()
+                            ? " (allowed: " + String.join(", ", allowed) + ")" : suggestion));
                 }
                 continue;
             }

@@ -13,11 +13,14 @@ public final class ConditionSpec implements Serializable {
         ALL,
         ANY,
         NOT,
-        FIELD
+        FIELD,
+        /** Several operators on one field: they must all hold for one and the same value ({@code children}). */
+        SAME_VALUE
     }
 
     public enum Operator {
         EQUALS("equals"),
+        NOT_EQUALS("notEquals"),
         ONE_OF("oneOf"),
         PREFIX("prefix"),
         SUFFIX("suffix"),
@@ -32,7 +35,10 @@ public final class ConditionSpec implements Serializable {
         EQUALS_FIELD("equalsField"),
         NOT_EQUALS_FIELD("notEqualsField"),
         IN_LIST("inList"),
-        EQUALS_CAPTURE("equalsCapture");
+        NOT_IN_LIST("notInList"),
+        EQUALS_CAPTURE("equalsCapture"),
+        /** Some element of the list at the field satisfies {@code children.get(0)}, whose paths start at the element. */
+        ANY_ELEMENT("anyElement");
 
         public final String yamlName;
 
@@ -58,6 +64,10 @@ public final class ConditionSpec implements Serializable {
     /** Operand(s) as text; for EQUALS_FIELD the other path, for IN_LIST the list name, for EQUALS_CAPTURE the capture. */
     public List<String> values = new ArrayList<>();
     public boolean ignoreCase;
+    /** Applied to each value of the field (and to the operands it is compared with) before the operator. */
+    public Transform transform = Transform.NONE;
+    /** The path starts at the list element an enclosing {@code anyElement} is looking at, not at the record. */
+    public boolean relative;
     /** For IN_LIST: an empty or unconfigured list matches every value instead of none. */
     public boolean matchWhenListEmpty;
 
@@ -77,6 +87,11 @@ public final class ConditionSpec implements Serializable {
         spec.values = values;
         spec.line = line;
         return spec;
+    }
+
+    /** Operators whose operands are field paths of the record. */
+    public boolean comparesFields() {
+        return operator == Operator.EQUALS_FIELD || operator == Operator.NOT_EQUALS_FIELD;
     }
 
     /** The conjuncts a step requires: the children of a top-level {@code all}, or the condition itself. */

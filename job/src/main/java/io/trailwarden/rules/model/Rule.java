@@ -36,8 +36,16 @@ public final class Rule implements Serializable {
     public Duration within;
     public Duration absentWithin;
     public int atLeast;
-    /** THRESHOLD: count distinct values of this field instead of events. */
-    public String distinctField;
+    /**
+     * THRESHOLD: count distinct values instead of events. Fields that name one thing in different APIs
+     * (aliases); each event contributes every value (all list elements) of the first of them it has.
+     */
+    public List<String> distinctFields = new ArrayList<>();
+
+    /** What findings and alerts carry besides the events, in the rule's order. */
+    public List<ContextField> context = new ArrayList<>();
+    /** What the finding is about; null: the containment target (or none). */
+    public TargetSpec target;
 
     public ResponseSpec response = new ResponseSpec();
     public List<RuleTestCase> tests = new ArrayList<>();

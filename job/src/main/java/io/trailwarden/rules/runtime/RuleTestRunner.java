@@ -12,7 +12,9 @@ import io.trailwarden.source.RawInput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -48,13 +50,17 @@ public final class RuleTestRunner {
         public final List<Finding> findings;
         /** Why the case could not run (an input that did not parse), or null. */
         public final String problem;
+        /** For a case that went the wrong way: what each step, sequence or threshold made of its events. */
+        public final List<String> trace;
 
-        CaseResult(String ruleId, String file, RuleTestCase testCase, List<Finding> findings, String problem) {
+        CaseResult(String ruleId, String file, RuleTestCase testCase, List<Finding> findings, String problem,
+                List<String> trace) {
             this.ruleId = ruleId;
             this.file = file;
             this.testCase = testCase;
             this.findings = findings;
             this.problem = problem;
+            this.trace = trace;
         }
 
         public boolean alerted() {
@@ -66,37 +72,70 @@ public final class RuleTestRunner {
         }
 
         public boolean passed() {
-            if (problem != null || alerted() != testCase.expectAlert) {
-                return false;
-            }
-            return testCase.expectTarget == null || targets().contains(testCase.expectTarget);
+            return verdict(testCase, findings, problem) == null;
         }
 
-        /** What went wrong, for the table and for assertion messages. */
+        /** What went wrong (and why, from the trace), for the table and for assertion messages. */
         public String explanation() {
-            if (problem != null) {
-                return problem;
+            String verdict = verdict(testCase, findings, problem);
+            if (verdict == null) {
+                return "ok";
             }
-            if (alerted() != testCase.expectAlert) {
-                return testCase.expectAlert ? "no finding" : findings.size() + " finding(s): " + findings;
-            }
-            if (testCase.expectTarget != null && !targets().contains(testCase.expectTarget)) {
-                return "target " + targets() + ", expected " + testCase.expectTarget;
-            }
-            return "ok";
+            return trace.isEmpty() ? verdict : verdict + "\n    " + String.join("\n    ", trace);
         }
     }
 
+    /** Null when the findings are what the case expects, else the first difference. */
+    static String verdict(RuleTestCase testCase, List<Finding> findings, String problem) {
+        if (problem != null) {
+            return problem;
+        }
+        if (findings.isEmpty() == testCase.expectAlert) {
+            return testCase.expectAlert ? "no finding" : findings.size() + " finding(s): " + findings;
+        }
+        if (testCase.expectFindings != null && findings.size() != testCase.expectFindings) {
+            return findings.size() + " findings, expected " + testCase.expectFindings;
+        }
+        List<String> targets = findings.stream().map(f -> f.target == null ? null : f.target.name)
+                .collect(Collectors.toList());
+        if (testCase.expectTarget != null && !targets.contains(testCase.expectTarget)) {
+            return "target " + targets + ", expected " + testCase.expectTarget;
+        }
+        for (Map.Entry<String, List<String>> expected : testCase.expectContext.entrySet()) {
+            Set<String> wanted = new HashSet<>(expected.getValue());
+            boolean found = findings.stream().anyMatch(f -> new HashSet<>(f.context(expected.getKey())).equals(wanted));
+            if (!found) {
+                return "context '" + expected.getKey() + "' is " + findings.stream()
+                        .map(f -> f.context(expected.getKey()).toString()).collect(Collectors.joining(" / "))
+                        + ", expected " + expected.getValue();
+            }
+        }
+        return null;
+    }
+
     private final CloudTrailParser parser = new CloudTrailParser();
+    private final TestCorpus corpus;
+
+    public RuleTestRunner(TestCorpus corpus) {
+        this.corpus = corpus;
+    }
+
+    public RuleTestRunner() {
+        this(TestCorpus.empty());
+    }
 
     public List<CaseResult> run(List<Rule> rules, Map<String, List<String>> lists, StreamExecutionEnvironment env)
             throws Exception {
         List<CloudTrailEvent> events = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<List<CloudTrailEvent>> eventsByCase = new ArrayList<>();
         int caseNumber = 0;
         for (Rule rule : rules) {
             for (RuleTestCase testCase : rule.tests) {
-                problems.add(prepare(testCase, caseNumber, events));
+                List<CloudTrailEvent> own = new ArrayList<>();
+                problems.add(prepare(testCase, caseNumber, own));
+                events.addAll(own);
+                eventsByCase.add(own);
                 caseNumber++;
             }
         }
@@ -120,25 +159,45 @@ public final class RuleTestRunner {
             }
         }
         List<CaseResult> results = new ArrayList<>();
+        RuleExplainer explainer = new RuleExplainer(lists);
         caseNumber = 0;
         for (Rule rule : rules) {
             for (RuleTestCase testCase : rule.tests) {
                 String ruleId = rule.id;
                 List<Finding> own = findingsByCase.get(caseNumber).stream()
                         .filter(finding -> ruleId.equals(finding.ruleId)).collect(Collectors.toList());
-                results.add(new CaseResult(rule.id, rule.file, testCase, own, problems.get(caseNumber)));
+                String problem = problems.get(caseNumber);
+                List<String> trace = problem == null && verdict(testCase, own, null) != null
+                        ? explainer.explain(rule, eventsByCase.get(caseNumber)) : List.of();
+                results.add(new CaseResult(rule.id, rule.file, testCase, own, problem, trace));
                 caseNumber++;
             }
         }
         return results;
     }
 
+    /** The event id as the test case wrote it, without the case prefix the runner adds. */
+    static String originalEventId(String eventId) {
+        if (eventId != null && eventId.startsWith(CASE_PREFIX) && eventId.indexOf('/') > 0) {
+            return eventId.substring(eventId.indexOf('/') + 1);
+        }
+        return eventId;
+    }
+
     /** Parses the case's inputs into {@code events}; returns why it cannot run, or null. */
     private String prepare(RuleTestCase testCase, int caseNumber, List<CloudTrailEvent> events) {
         List<CloudTrailEvent> parsed = new ArrayList<>();
-        for (int i = 0; i < testCase.inputs.size(); i++) {
+        List<String> inputs = new ArrayList<>(testCase.inputs);
+        for (RuleTestCase.CorpusRecord reference : testCase.corpusRecords) {
+            try {
+                inputs.add(corpus.record(reference));
+            } catch (IllegalArgumentException e) {
+                return "line " + reference.line + ": " + e.getMessage();
+            }
+        }
+        for (int i = 0; i < inputs.size(); i++) {
             ParseResult result = parser.parseAll(RawInput.of("test '" + testCase.name + "' event " + (i + 1),
-                    testCase.inputs.get(i)));
+                    inputs.get(i)));
             if (!result.deadLetters.isEmpty()) {
                 DeadLetter first = result.deadLetters.get(0);
                 return "event " + (i + 1) + " did not parse: " + first.reason;

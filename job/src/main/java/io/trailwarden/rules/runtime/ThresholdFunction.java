@@ -5,10 +5,13 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -154,7 +157,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
         due.sort(BY_EVENT_ID);
         for (RuleEvent event : due) {
-            if (add(current, event) && current.size() >= rule.atLeast) {
+            if (add(current, event) && count(current) >= rule.atLeast) {
                 List<CloudTrailEvent> events = new ArrayList<>();
                 for (RuleEvent entry : current) {
                     events.add(entry.event);
@@ -174,22 +177,44 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         return newest;
     }
 
-    /** False when the event does not count (a distinct count over a field the event lacks). */
+    /**
+     * Adds the event to the window; false when it does not count (a distinct count over fields the event
+     * lacks). For distinct counts, an older entry all of whose values newer entries also hold is dropped:
+     * every entry kept names a value no newer one does, so the window holds fewer entries than the
+     * distinct count, and each value is kept with its latest event (the one that stays longest).
+     */
     private boolean add(List<RuleEvent> current, RuleEvent event) {
-        if (rule.distinctField == null) {
+        if (!rule.countsDistinct()) {
             current.add(event);
             return true;
         }
-        String value = rule.distinctField.first(event.event);
-        if (value == null) {
+        if (event.distinct == null || event.distinct.length == 0) {
             return false;
         }
-        for (Iterator<RuleEvent> it = current.iterator(); it.hasNext(); ) {
-            if (value.equals(rule.distinctField.first(it.next().event))) {
+        current.add(event);
+        Set<String> newer = new HashSet<>();
+        for (ListIterator<RuleEvent> it = current.listIterator(current.size()); it.hasPrevious(); ) {
+            RuleEvent entry = it.previous();
+            boolean contributes = false;
+            for (String value : entry.distinct) {
+                contributes |= newer.add(value);
+            }
+            if (!contributes) {
                 it.remove();
             }
         }
-        current.add(event);
         return true;
+    }
+
+    /** What the window counts: its events, or the distinct values they hold. */
+    private int count(List<RuleEvent> current) {
+        if (!rule.countsDistinct()) {
+            return current.size();
+        }
+        Set<String> values = new HashSet<>();
+        for (RuleEvent entry : current) {
+            values.addAll(Arrays.asList(entry.distinct));
+        }
+        return values.size();
     }
 }

@@ -40,7 +40,12 @@ class BrokenRulesTest {
         assertThat(errors).anyMatch(e -> e.startsWith("unknown-key.yaml:15: unknown key 'equal' in the condition on 'eventName'"));
         assertThat(errors).anyMatch(e -> e.startsWith("unknown-field.yaml:15: unknown CloudTrail field 'requestParameter'"));
         assertThat(errors).anyMatch(e -> e.startsWith("unknown-field.yaml:16: unknown CloudTrail field 'userIdentity.sessionContext.mfa'"));
-        assertThat(errors).anyMatch(e -> e.startsWith("bad-regex.yaml:15: bad regex 'aws-cli/(['"));
+        assertThat(errors).contains("bad-regex.yaml:15: bad regex aws-cli/([ : Unclosed character class at position 9"
+                + " (counted from 0, in the pattern as YAML reads it)");
+        assertThat(errors).contains("unknown-key.yaml:15: unknown key 'equal' in the condition on 'eventName' (did you mean"
+                + " 'equals'?)");
+        assertThat(errors).contains("unknown-field.yaml:15: unknown CloudTrail field 'requestParameter' (did you mean"
+                + " 'requestParameters'?)");
         assertThat(errors).anyMatch(e -> e.startsWith("bad-cidr.yaml:15: bad CIDR '10.0.0.0/33'"));
         assertThat(errors).anyMatch(e -> e.startsWith("unreachable-step.yaml:22: step 'deleted' is unreachable"));
         assertThat(errors).anyMatch(e -> e.startsWith("duplicate-step.yaml:17: duplicate step name 'created' (first used on line 15)"));

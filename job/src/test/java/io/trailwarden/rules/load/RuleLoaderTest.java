@@ -28,7 +28,7 @@ class RuleLoaderTest {
                 "id: " + id,
                 "title: t",
                 "description: d",
-                "severity: High",
+                "severity: high",
                 "mitre: [T1098]",
                 "references: [r]",
                 "falsePositives: [f]",
@@ -58,7 +58,7 @@ class RuleLoaderTest {
         assertThat(rule.by).containsExactly("actor", "awsRegion");
         assertThat(rule.within).hasMinutes(15);
         assertThat(rule.atLeast).isEqualTo(3);
-        assertThat(rule.distinctField).isEqualTo("requestParameters.userName");
+        assertThat(rule.distinctFields).containsExactly("requestParameters.userName");
         assertThat(rule.response.contain).isEqualTo(ResponseSpec.Contain.ACTOR);
         assertThat(rule.tests).extracting(test -> test.name).containsExactly("p1", "p2", "n1", "n2");
         assertThat(rule.tests.get(1).expectTarget).isEqualTo("bob");
@@ -79,10 +79,10 @@ class RuleLoaderTest {
         String text = rule("many", "detection:\n  sequence:\n    by: actor\n    within: 2h\n    steps:\n"
                 + "      - name: a\n        where: {eventName: CreateUser, sourceIPAddress: {cidr: 300.1.1.1/8}}\n"
                 + "      - name: b\n        where:\n          any:\n            - requestParameters.userName: {equalsCapture: u}\n")
-                .replace("severity: High", "severity: urgent").replace("mitre: [T1098]", "mitre: [T98]");
+                .replace("severity: high", "severity: urgent").replace("mitre: [T1098]", "mitre: [T98]");
 
         assertThat(errors("rules/many.yaml", text)).extracting(RuleError::toString).containsExactlyInAnyOrder(
-                "rules/many.yaml:4: severity must be one of informational, low, medium, high, critical, not 'urgent'",
+                "rules/many.yaml:4: severity must be one of informational, low, medium, high, critical (lower case), not 'urgent'",
                 "rules/many.yaml:5: 'T98' is not a MITRE ATT&CK technique id such as T1098 or T1098.001",
                 "rules/many.yaml:15: bad CIDR '300.1.1.1/8' (expected e.g. 10.0.0.0/8 or 2001:db8::/32)",
                 "rules/many.yaml:19: capture 'u' is used before it is defined (captures come from earlier steps)");
@@ -108,5 +108,60 @@ class RuleLoaderTest {
         String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
                 .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
+    }
+
+    private static List<String> messages(String detection) {
+        return errors("rules/x.yaml", rule("x", detection)).stream().map(error -> error.message)
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    /** Checks that validate but can never match are errors, with a way out in the message. */
+    @Test
+    void checksThatCanNeverMatchAreErrors() {
+        assertThat(messages("detection:\n  match:\n    where: {requestParameters.roleName.Statement: x}"))
+                .containsExactly("'requestParameters.roleName' holds a string (a name, ARN or id), so 'Statement' below it"
+                        + " can never match; paths may enter only the JSON documents CloudTrail writes as strings"
+                        + " (policies, see rules/README.md)");
+        assertThat(messages("detection:\n  match:\n    where: {requestParameters.policyDocument.Statement.Effect: Allow}"))
+                .isEmpty();
+        assertThat(messages("detection:\n  threshold:\n    where: {eventName: GetSecretValue}\n    by: actor\n"
+                + "    within: 5m\n    atLeast: 5\n    distinct: requestParameters")).containsExactly("distinct:"
+                + " 'requestParameters' is an object in every record, so it has no values to count; name the field inside"
+                + " it that names the counted thing");
+        assertThat(messages("detection:\n  match:\n    where:\n      resources[1].ARN: x")).singleElement().asString()
+                .contains("resources.1.ARN");
+    }
+
+    @Test
+    void misspeltKeysGetADidYouMean() {
+        assertThat(messages("detection:\n  match:\n    where:\n      Any: [{eventName: A}, {eventName: B}]"))
+                .containsExactly("unknown condition key 'Any' (did you mean 'any'?)");
+        assertThat(messages("detection:\n  match:\n    where: {eventName: {equals: A, transform: accountof}}"))
+                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf) (did you mean"
+                        + " 'accountOf'?)");
+        assertThat(messages("detection:\n  match:\n    whre: {eventName: A}")).contains(
+                "unknown key 'whre' in match (did you mean 'where'?)");
+    }
+
+    @Test
+    void anyElementStandsAloneAndTestsFieldsOfTheElement() {
+        assertThat(messages("detection:\n  match:\n    where:\n      requestParameters.policyDocument.Statement:\n"
+                + "        anyElement: {Effect: Allow, Principal.AWS: {transform: accountOf, notInList: trustedAccounts}}"))
+                .isEmpty();
+        assertThat(messages("detection:\n  match:\n    where:\n      requestParameters.policyDocument.Statement:\n"
+                + "        anyElement: {Effect: Allow}\n        exists: true")).containsExactly(
+                "anyElement stands alone on its field: its conditions go inside it");
+        assertThat(messages("detection:\n  match:\n    where: {errorCode: {exists: false, equals: x}}")).containsExactly(
+                "exists tests the field, not each value: it cannot share a field with other operators (write the field"
+                        + " twice under all)");
+    }
+
+    @Test
+    void titlePlaceholdersNameContextLabels() {
+        String text = rule("ctx", "detection:\n  match:\n    where: {eventName: CreateRole}\ncontext:\n"
+                + "  role: requestParameters.roleName\ntarget: {kind: role, name: requestParameters.roleName}")
+                .replace("title: t", "title: Role {role} by {rol}");
+        assertThat(errors("rules/ctx.yaml", text)).extracting(error -> error.message).containsExactly(
+                "title placeholder {rol} names no context label (labels: role) (did you mean 'role'?)");
     }
 }

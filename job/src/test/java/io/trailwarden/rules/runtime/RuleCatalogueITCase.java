@@ -31,7 +31,8 @@ class RuleCatalogueITCase {
     static void runAllCases() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        results = new RuleTestRunner().run(RepoRules.load(), ListsConfig.defaults().lists, env);
+        results = new RuleTestRunner(TestCorpus.load(List.of(RepoRules.repoRoot().resolve(TestCorpus.REPOSITORY_CORPUS))))
+                .run(RepoRules.load(), ListsConfig.defaults().lists, env);
     }
 
     static Stream<Arguments> cases() throws InvalidRulesException {
@@ -48,10 +49,13 @@ class RuleCatalogueITCase {
         assertThat(result.passed()).as(result.file + ":" + result.testCase.line + " " + result.explanation()).isTrue();
     }
 
+    /** Unless a case says how many findings it expects (a threshold that fires again after it resets). */
     @Test
     void oneIncidentIsOneFinding() {
         for (RuleTestRunner.CaseResult result : results) {
-            assertThat(result.findings).as(result.ruleId + ": " + result.testCase.name).hasSizeLessThanOrEqualTo(1);
+            if (result.testCase.expectFindings == null) {
+                assertThat(result.findings).as(result.ruleId + ": " + result.testCase.name).hasSizeLessThanOrEqualTo(1);
+            }
         }
     }
 
@@ -61,6 +65,7 @@ class RuleCatalogueITCase {
                 "iam-user-created", "iam-access-key-created-for-other-user", "iam-login-profile-for-other-user",
                 "iam-admin-policy-attached", "backdoor-admin-user", "console-login-then-s3-enumeration",
                 "s3-enumeration-then-object-access", "cloudtrail-logging-tampered", "guardduty-disabled",
-                "console-login-without-mfa", "root-account-usage", "console-login-failure-burst", "discovery-burst");
+                "console-login-without-mfa", "root-account-usage", "console-login-failure-burst", "discovery-burst",
+                "iam-role-trust-opened-to-outside-account", "secrets-retrieval-burst");
     }
 }

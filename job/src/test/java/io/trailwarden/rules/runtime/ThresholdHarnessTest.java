@@ -5,11 +5,15 @@ import static io.trailwarden.rules.runtime.Records.failedConsoleLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.ListsConfig;
+import io.trailwarden.event.CloudTrailEvent;
+import io.trailwarden.event.CloudTrailParser;
+import io.trailwarden.event.Corpus;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
+import io.trailwarden.source.RawInput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +24,7 @@ import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
@@ -181,5 +186,47 @@ class ThresholdHarnessTest {
         harness.processWatermark(minute(10).toEpochMilli());
         assertThat(findings()).as("f9 alone after the burst").hasSize(1);
         assertNoStateLeftAfter(minute(9));
+    }
+
+    private void feedCorpus(String... eventIds) throws Exception {
+        for (String eventId : eventIds) {
+            String record = Corpus.records().stream().filter(r -> r.contains(eventId)).findFirst()
+                    .orElseThrow();
+            CloudTrailEvent event = new CloudTrailParser().parseAll(RawInput.of("corpus", record)).events.get(0);
+            harness.processElement(new StreamRecord<>(rule.prefilter(event), event.eventTimeMillis));
+        }
+    }
+
+    /**
+     * The real ssm-retrieve-securestring-parameters detonation: 42 parameters in 5 GetParameters calls.
+     * Every name of a call counts (before, only the first of each list did: 5), so the first two calls
+     * (20 parameters) reach 15, and after the reset the next two do again.
+     */
+    @Test
+    void distinctCountsEveryElementOfAList() throws Exception {
+        open("secrets-retrieval-burst");
+        feedCorpus("7fbcfbae-35c6-4c93-88bf-741fe4c4ada3", "d487c732-d152-48b1-9897-90b3a037040d",
+                "a4663305-e887-42ac-94e6-d04685e59899", "f7fd8826-9ac0-46a5-b7d5-55c269f59541",
+                "fb5e100b-273f-4cef-98e4-efc3a52a15e9");
+        harness.processWatermark(Instant.parse("2024-08-01T15:27:00Z").toEpochMilli());
+
+        List<Finding> found = RuleHarnesses.findings(harness);
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0).context("secrets")).hasSize(20).contains("/credentials/stratus-red-team/credentials-0");
+        assertThat(found.get(1).context("secrets")).hasSize(20).doesNotContainAnyElementsOf(found.get(0).context("secrets"));
+        assertNoStateLeftAfter(Instant.parse("2024-08-01T15:26:58Z"));
+    }
+
+    /** One secret read over and over counts once, and keeps one window entry, not one per read. */
+    @Test
+    void aSecretReadAgainCountsOnceAndHoldsOneEntry() throws Exception {
+        open("secrets-retrieval-burst");
+        for (int i = 0; i < 200; i++) {
+            feedCorpus("99207de2-f8ea-4160-bbe8-22cb14da3a26");
+        }
+        harness.processWatermark(Instant.parse("2024-07-31T12:36:49Z").toEpochMilli());
+        assertThat(RuleHarnesses.findings(harness)).isEmpty();
+        // pending emptied into the window: one entry left in the window's list state
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
 }
