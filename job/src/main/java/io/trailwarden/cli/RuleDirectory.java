@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.load.RuleLoader;
 import io.trailwarden.rules.model.InvalidRulesException;
 import io.trailwarden.rules.model.Rule;
@@ -26,7 +27,7 @@ final class RuleDirectory {
         List<RuleLoader.Source> sources;
         if (directory != null) {
             if (!Files.isDirectory(directory)) {
-                err.println(TerminalText.safe(directory.toString()) + " is not a directory");
+                err.println(SafeText.safe(directory.toString()) + " is not a directory");
                 err.flush();
                 return null;
             }
@@ -35,7 +36,7 @@ final class RuleDirectory {
             try {
                 sources = RuleCatalogue.sources(config.rules.location, config.aws);
             } catch (IOException e) {
-                err.println(TerminalText.safe(e.getMessage(), 1000));
+                err.println(SafeText.safe(e.getMessage(), 1000));
                 err.flush();
                 return null;
             }
@@ -44,7 +45,7 @@ final class RuleDirectory {
             return RuleCatalogue.loader(config.lists.lists, config.detection).load(sources);
         } catch (InvalidRulesException e) {
             for (RuleError error : e.errors()) {
-                err.println(TerminalText.safe(error.toString(), 1000));
+                err.println(SafeText.safe(error.toString(), 1000));
             }
             err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors") + " in "
                     + sources.size() + " rule file(s)");

@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.RuleTestRunner;
 import java.io.PrintWriter;
@@ -86,9 +87,9 @@ final class RulesTestCommand implements Callable<Integer> {
         out.printf(format, "RULE", "CASE", "EXPECTED", "GOT", "RESULT");
         for (RuleTestRunner.CaseResult result : results) {
             String got = result.problem != null ? "error" : result.alerted() ? "alert" : "none";
-            out.printf(format, TerminalText.safe(result.ruleId), TerminalText.safe(result.testCase.name, 100),
+            out.printf(format, SafeText.safe(result.ruleId), SafeText.safe(result.testCase.name, 100),
                     result.testCase.expectAlert ? "alert" : "none", got,
-                    result.passed() ? "pass" : "FAIL  " + TerminalText.safe(result.file + ":" + result.testCase.line
+                    result.passed() ? "pass" : "FAIL  " + SafeText.safe(result.file + ":" + result.testCase.line
                             + " " + result.explanation(), 300));
         }
     }
