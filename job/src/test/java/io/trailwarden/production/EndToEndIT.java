@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.EventJson;
 import io.trailwarden.finding.FindingSchema;
 import io.trailwarden.pipeline.StreamingJob;
 import io.trailwarden.respond.AlertFormatter;
