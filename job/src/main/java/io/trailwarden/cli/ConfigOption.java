@@ -3,6 +3,7 @@ package io.trailwarden.cli;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ public final class ConfigOption {
             return load();
         } catch (ConfigException e) {
             err.println("configuration " + source() + " is invalid:");
-            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
+            e.errors().forEach(error -> err.println("  " + SafeText.safe(error)));
             err.flush();
             return null;
         }

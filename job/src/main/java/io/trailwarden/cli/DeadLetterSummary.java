@@ -1,8 +1,9 @@
 package io.trailwarden.cli;
 
-import static io.trailwarden.cli.TerminalText.safe;
+import static io.trailwarden.finding.SafeText.safe;
 
 import io.trailwarden.event.DeadLetter;
+import io.trailwarden.finding.SafeText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
 /**
  * Counts dead letters by stage and keeps the first few as examples, so a run over a file with a
  * million bad lines prints a summary rather than a million lines. Reasons and origins are printed
- * through {@link TerminalText#safe}: parser messages quote the bad input.
+ * through {@link SafeText#safe}: parser messages quote the bad input.
  */
 public final class DeadLetterSummary {
     static final int EXAMPLES = 20;

@@ -1,15 +1,10 @@
 package io.trailwarden.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.trailwarden.event.Actor;
 import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.EventJson;
-import io.trailwarden.finding.ContextValue;
 import io.trailwarden.finding.Finding;
-import io.trailwarden.finding.PlannedAction;
-import io.trailwarden.finding.Target;
+import io.trailwarden.finding.FindingDocument;
+import io.trailwarden.finding.FindingJson;
+import io.trailwarden.finding.SafeText;
 import java.io.PrintWriter;
 import java.time.Instant;
 
@@ -17,7 +12,7 @@ import java.time.Instant;
 interface FindingOutput {
     void write(Finding finding);
 
-    /** One JSON object per finding. JSON escaping keeps attacker-chosen strings inert. */
+    /** One finding document (finding.schema.json) per line. */
     final class JsonLines implements FindingOutput {
         private final PrintWriter out;
 
@@ -27,67 +22,11 @@ interface FindingOutput {
 
         @Override
         public void write(Finding finding) {
-            try {
-                out.println(EventJson.MAPPER.writeValueAsString(toJson(finding)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a finding is plain data and always serialises", e);
-            }
-        }
-
-        static ObjectNode toJson(Finding finding) {
-            ObjectNode json = EventJson.MAPPER.createObjectNode();
-            json.put("findingId", finding.findingId);
-            json.put("ruleId", finding.ruleId);
-            json.put("title", finding.title);
-            json.put("severity", finding.severity == null ? null : finding.severity.name().toLowerCase(java.util.Locale.ROOT));
-            json.putPOJO("mitre", finding.mitre);
-            Actor actor = finding.actor;
-            json.put("principal", actor == null ? null : actor.arn);
-            json.put("principalType", actor == null ? null : actor.type.cloudTrailName());
-            json.put("account", actor == null ? null : actor.accountId);
-            json.set("target", target(finding.target));
-            ObjectNode context = json.putObject("context");
-            for (ContextValue entry : finding.context) {
-                ArrayNode values = context.putArray(entry.label);
-                entry.values.forEach(values::add);
-            }
-            ArrayNode events = json.putArray("events");
-            for (CloudTrailEvent event : finding.events) {
-                ObjectNode item = events.addObject();
-                item.put("eventId", event.eventId);
-                item.put("eventTime", Instant.ofEpochMilli(event.eventTimeMillis).toString());
-                item.put("eventName", event.eventName);
-                item.put("eventSource", event.eventSource);
-                item.put("sourceIPAddress", event.sourceIpAddress);
-                item.put("userAgent", event.userAgent);
-                item.put("awsRegion", event.awsRegion);
-                item.put("accessKeyId", event.actor == null ? null : event.actor.accessKeyId);
-            }
-            ArrayNode actions = json.putArray("actions");
-            for (PlannedAction action : finding.response) {
-                ObjectNode item = actions.addObject();
-                item.put("type", action.type.name());
-                item.set("target", target(action.target));
-                item.put("dryRun", action.dryRun);
-                item.put("note", action.note);
-            }
-            return json;
-        }
-
-        private static ObjectNode target(Target target) {
-            if (target == null) {
-                return null;
-            }
-            ObjectNode json = EventJson.MAPPER.createObjectNode();
-            json.put("type", target.kind.name());
-            json.put("name", target.name);
-            json.put("arn", target.arn);
-            json.put("account", target.accountId);
-            return json;
+            out.println(FindingJson.line(FindingDocument.of(finding, FindingDocument.Limits.TOOLS)));
         }
     }
 
-    /** One line per finding; every value from a record goes through {@link TerminalText#safe}. */
+    /** One line per finding; every value from a record goes through {@link SafeText#safe}. */
     final class Table implements FindingOutput {
         private final PrintWriter out;
         private boolean headerWritten;
@@ -111,10 +50,10 @@ interface FindingOutput {
             out.printf("%-20s  %-8s  %-38s  %-50s  %-30s  %s%n",
                     Instant.ofEpochMilli(first.eventTimeMillis),
                     finding.severity,
-                    TerminalText.safe(finding.ruleId),
-                    TerminalText.safe(finding.actor == null ? "-" : finding.actor.principalKey(), 120),
-                    finding.target == null ? "-" : TerminalText.safe(finding.target.kind + " " + finding.target.name, 120),
-                    TerminalText.safe(events.toString(), 200));
+                    SafeText.safe(finding.ruleId),
+                    SafeText.safe(finding.actor == null ? "-" : finding.actor.principalKey(), 120),
+                    finding.target == null ? "-" : SafeText.safe(finding.target.kind + " " + finding.target.name, 120),
+                    SafeText.safe(events.toString(), 200));
             out.flush();
         }
     }

@@ -3,6 +3,9 @@ package io.trailwarden.cli;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingDocument;
+import io.trailwarden.finding.FindingText;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.TrailWardenTopology;
 import io.trailwarden.rules.model.InvalidRulesException;
 import io.trailwarden.rules.runtime.CompiledRules;
@@ -57,13 +60,13 @@ final class LocalRun {
         try {
             rules = RuleCatalogue.compile(config);
         } catch (InvalidRulesException e) {
-            err.println("the rule catalogue (" + TerminalText.safe(config.rules.location) + ") is invalid; not starting:");
-            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error.toString(), 1000)));
+            err.println("the rule catalogue (" + SafeText.safe(config.rules.location) + ") is invalid; not starting:");
+            e.errors().forEach(error -> err.println("  " + SafeText.safe(error.toString(), 1000)));
             err.flush();
             return TrailWardenCli.FAILED;
         } catch (IOException e) {
-            err.println("the rule catalogue (" + TerminalText.safe(config.rules.location) + ") cannot be read; not starting: "
-                    + TerminalText.safe(e.getMessage(), 1000));
+            err.println("the rule catalogue (" + SafeText.safe(config.rules.location) + ") cannot be read; not starting: "
+                    + SafeText.safe(e.getMessage(), 1000));
             err.flush();
             return TrailWardenCli.FAILED;
         }
@@ -101,17 +104,17 @@ final class LocalRun {
         // Both collect sinks must be drained at once: a full, unread one would stall the whole job.
         CompletableFuture<Void> drained = CompletableFuture.runAsync(
                 () -> deadLetters.forEachRemaining(summary::add), drainer);
-        FindingPrinter printer = new FindingPrinter(out);
-        long findingCount = 0;
+                long findingCount = 0;
         try (findings; deadLetters) {
             while (findings.hasNext()) {
-                printer.print(findings.next());
+                out.println(FindingText.render(FindingDocument.of(findings.next(), FindingDocument.Limits.TERMINAL)));
+                out.flush();
                 findingCount++;
             }
             drained.get();
             job.getJobExecutionResult().get();
         } catch (ExecutionException | RuntimeException e) {
-            err.println("the job failed: " + TerminalText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
+            err.println("the job failed: " + SafeText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
             err.flush();
             return TrailWardenCli.FAILED;
         } finally {

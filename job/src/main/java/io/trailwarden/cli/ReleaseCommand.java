@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.respond.AwsClients;
 import io.trailwarden.respond.Release;
 import java.io.PrintWriter;
@@ -60,11 +61,11 @@ final class ReleaseCommand implements Callable<Integer> {
             List<String> report = identity.user != null
                     ? release.releaseUser(account, identity.user)
                     : release.releaseRole(account, identity.role);
-            report.forEach(line -> out.println("- " + TerminalText.safe(line)));
+            report.forEach(line -> out.println("- " + SafeText.safe(line)));
             out.flush();
             return TrailWardenCli.OK;
         } catch (SdkException e) {
-            err.println("release failed: " + TerminalText.safe(e.getMessage()));
+            err.println("release failed: " + SafeText.safe(e.getMessage()));
             err.flush();
             return TrailWardenCli.FAILED;
         }

@@ -7,6 +7,7 @@ import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.ParseFunction;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.EventDeduplicator;
 import io.trailwarden.pipeline.LateEventTagger;
 import io.trailwarden.pipeline.TrailWardenTopology;
@@ -185,7 +186,7 @@ final class ReplayCommand implements Callable<Integer> {
             job.getJobExecutionResult().get();
         } catch (ExecutionException | RuntimeException e) {
             err.println();
-            err.println("the replay failed: " + TerminalText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
+            err.println("the replay failed: " + SafeText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
             err.flush();
             return TrailWardenCli.FAILED;
         } finally {
@@ -227,7 +228,7 @@ final class ReplayCommand implements Callable<Integer> {
         err.printf("  events/s        %,.0f (%.1f s, mini-cluster start included)%n", events / seconds, seconds);
         long total = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  findings        %,d%n", total);
-        findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", TerminalText.safe(rule), count));
+        findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", SafeText.safe(rule), count));
         if (deadLetters.count(CloudTrailParser.STAGE) > 0) {
             deadLetters.print(err);
         }

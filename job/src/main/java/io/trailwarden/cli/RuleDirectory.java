@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.load.RuleLoader;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.RuleError;
@@ -52,7 +53,7 @@ final class RuleDirectory {
         List<RuleLoader.Source> sources;
         if (directory != null) {
             if (!Files.isDirectory(directory)) {
-                err.println(TerminalText.safe(directory.toString()) + " is not a directory");
+                err.println(SafeText.safe(directory.toString()) + " is not a directory");
                 err.flush();
                 return null;
             }
@@ -61,7 +62,7 @@ final class RuleDirectory {
             try {
                 sources = RuleCatalogue.sources(config.rules.location, config.aws);
             } catch (IOException e) {
-                err.println(TerminalText.safe(e.getMessage(), 1000));
+                err.println(SafeText.safe(e.getMessage(), 1000));
                 err.flush();
                 return null;
             }
@@ -74,7 +75,7 @@ final class RuleDirectory {
         List<Rule> rules = RuleCatalogue.loader(config.lists.lists, config.detection).load(sources, errors);
         Collections.sort(errors);
         for (RuleError error : errors) {
-            err.println(TerminalText.safeSource(error.toString(), 1000));
+            err.println(SafeText.safeSource(error.toString(), 1000));
         }
         if (!errors.isEmpty()) {
             err.println(errors.size() + (errors.size() == 1 ? " error" : " errors") + " in " + sources.size()

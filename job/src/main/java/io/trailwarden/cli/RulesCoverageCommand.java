@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.TechniqueCorpus;
 import io.trailwarden.rules.runtime.TechniqueCoverage;
@@ -52,7 +53,7 @@ final class RulesCoverageCommand implements Callable<Integer> {
             return TrailWardenCli.USAGE;
         }
         if (!Files.isRegularFile(corpusFile)) {
-            err.println(TerminalText.safe(corpusFile.toString()) + " is not a file (give the corpus with --corpus FILE)");
+            err.println(SafeText.safe(corpusFile.toString()) + " is not a file (give the corpus with --corpus FILE)");
             err.flush();
             return TrailWardenCli.USAGE;
         }
@@ -62,7 +63,7 @@ final class RulesCoverageCommand implements Callable<Integer> {
         }
         TechniqueCorpus corpus = TechniqueCorpus.read(corpusFile);
         for (String problem : corpus.problems) {
-            err.println(TerminalText.safe(corpusFile + ":" + problem, 300));
+            err.println(SafeText.safe(corpusFile + ":" + problem, 300));
         }
         Map<String, SortedSet<String>> coverage = TechniqueCoverage.of(rules, loaded.lists.lists, corpus,
                 StreamExecutionEnvironment.createLocalEnvironment(2));
@@ -73,8 +74,8 @@ final class RulesCoverageCommand implements Callable<Integer> {
         long found = 0;
         for (Map.Entry<String, SortedSet<String>> row : coverage.entrySet()) {
             found += row.getValue().isEmpty() ? 0 : 1;
-            out.printf(format, TerminalText.safe(row.getKey(), 200), corpus.recordsByTechnique.get(row.getKey()).size(),
-                    row.getValue().isEmpty() ? "NOT DETECTED" : TerminalText.safe(String.join(", ", row.getValue()), 2000));
+            out.printf(format, SafeText.safe(row.getKey(), 200), corpus.recordsByTechnique.get(row.getKey()).size(),
+                    row.getValue().isEmpty() ? "NOT DETECTED" : SafeText.safe(String.join(", ", row.getValue()), 2000));
         }
         out.println();
         out.println(found + " of " + coverage.size() + " techniques detected by " + rules.size() + " rules");

@@ -6,6 +6,7 @@ import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.ParseResult;
 import io.trailwarden.finding.ContextValue;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.RuleTestCase;
 import io.trailwarden.rules.runtime.RuleExplainer;
@@ -64,8 +65,8 @@ final class RulesExplainCommand implements Callable<Integer> {
         RuleDirectory.Loaded catalogue = RuleDirectory.loadValid(directory, loaded, ruleId, err);
         if (catalogue == null || catalogue.rules.isEmpty()) {
             if (catalogue != null && catalogue.files == 0) {
-                err.println("no rule file '" + TerminalText.safe(ruleId) + ".yaml' in "
-                        + TerminalText.safe(RuleDirectory.describe(directory, loaded)));
+                err.println("no rule file '" + SafeText.safe(ruleId) + ".yaml' in "
+                        + SafeText.safe(RuleDirectory.describe(directory, loaded)));
                 err.flush();
             }
             return TrailWardenCli.FAILED;
@@ -78,7 +79,7 @@ final class RulesExplainCommand implements Callable<Integer> {
         asCase.expectAlert = true;
         for (Path input : inputs) {
             ParseResult parsed = parser.parseAll(RawInput.of(input.toString(), Files.readAllBytes(input)));
-            parsed.deadLetters.forEach(dead -> err.println("not used: " + TerminalText.safe(dead.reason, 300)));
+            parsed.deadLetters.forEach(dead -> err.println("not used: " + SafeText.safe(dead.reason, 300)));
             events.addAll(parsed.events);
             parsed.events.forEach(event -> asCase.inputs.add(event.rawJson()));
         }
@@ -89,9 +90,9 @@ final class RulesExplainCommand implements Callable<Integer> {
                 loaded.lists.lists, StreamExecutionEnvironment.createLocalEnvironment(2));
         List<Finding> findings = results.get(0).findings;
         for (Finding finding : findings) {
-            out.println("FINDING " + TerminalText.safe(finding.title, 300) + "  (" + finding.events.size() + " events)");
+            out.println("FINDING " + SafeText.safe(finding.title, 300) + "  (" + finding.events.size() + " events)");
             for (ContextValue entry : finding.context) {
-                out.println("  " + TerminalText.safe(entry.label) + ": " + TerminalText.safe(String.join(", ",
+                out.println("  " + SafeText.safe(entry.label) + ": " + SafeText.safe(String.join(", ",
                         entry.values), 1000));
             }
         }
@@ -99,7 +100,7 @@ final class RulesExplainCommand implements Callable<Integer> {
             out.println("no finding");
         }
         for (String line : new RuleExplainer(loaded.lists.lists).explain(rule, events)) {
-            out.println("  " + TerminalText.safe(line, 1000));
+            out.println("  " + SafeText.safe(line, 1000));
         }
         out.flush();
         return findings.isEmpty() ? TrailWardenCli.FAILED : TrailWardenCli.OK;

@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.rules.sigma.SigmaConversion;
 import io.trailwarden.rules.sigma.SigmaConverter;
@@ -69,7 +70,7 @@ final class RulesImportSigmaCommand implements Callable<Integer> {
         List<SigmaConversion> results = new ArrayList<>();
         for (Path file : files(err)) {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                err.println(TerminalText.safe(file.toString()) + ": larger than " + MAX_FILE_BYTES + " bytes, not read");
+                err.println(SafeText.safe(file.toString()) + ": larger than " + MAX_FILE_BYTES + " bytes, not read");
                 continue;
             }
             results.addAll(converter.convert(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
@@ -87,10 +88,10 @@ final class RulesImportSigmaCommand implements Callable<Integer> {
             } else {
                 line = "NOT CONVERTED  " + result.reason;
             }
-            stdout.println(TerminalText.safe(result.source, 300) + "  " + TerminalText.safe(line, 1000));
+            stdout.println(SafeText.safe(result.source, 300) + "  " + SafeText.safe(line, 1000));
         }
         stdout.println();
-        stdout.println(converted + " of " + results.size() + " Sigma rules converted into " + TerminalText.safe(out.toString()));
+        stdout.println(converted + " of " + results.size() + " Sigma rules converted into " + SafeText.safe(out.toString()));
         stdout.flush();
         err.flush();
         return converted == results.size() ? TrailWardenCli.OK : TrailWardenCli.FAILED;
@@ -108,7 +109,7 @@ final class RulesImportSigmaCommand implements Callable<Integer> {
             } else if (Files.isRegularFile(input)) {
                 files.add(input);
             } else {
-                err.println(TerminalText.safe(input.toString()) + ": no such file or directory");
+                err.println(SafeText.safe(input.toString()) + ": no such file or directory");
             }
         }
         return files;

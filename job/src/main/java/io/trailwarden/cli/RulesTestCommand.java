@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.RuleTestRunner;
 import io.trailwarden.rules.runtime.TestCorpus;
@@ -107,7 +108,7 @@ final class RulesTestCommand implements Callable<Integer> {
         out.printf(format, "RULE", "CASE", "EXPECTED", "GOT", "RESULT");
         for (RuleTestRunner.CaseResult result : results) {
             String got = result.problem != null ? "error" : result.alerted() ? "alert" : "none";
-            out.printf(format, TerminalText.safe(result.ruleId), TerminalText.safe(result.testCase.name, 100),
+            out.printf(format, SafeText.safe(result.ruleId), SafeText.safe(result.testCase.name, 100),
                     result.testCase.expectAlert ? "alert" : "none", got,
                     result.passed() ? "pass" : "FAIL  " + safeLines(result.file + ":" + result.testCase.line + " "
                             + result.explanation()));
@@ -121,7 +122,7 @@ final class RulesTestCommand implements Callable<Integer> {
             if (out.length() > 0) {
                 out.append(System.lineSeparator());
             }
-            out.append(TerminalText.safeSource(line, 1000));
+            out.append(SafeText.safeSource(line, 1000));
         }
         return out.toString();
     }

@@ -1,6 +1,7 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.rules.model.Rule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class RulesValidateCommand implements Callable<Integer> {
         if (rules == null) {
             return TrailWardenCli.FAILED;
         }
-        out.println(rules.size() + " rules valid in " + TerminalText.safe(RuleDirectory.describe(directory, loaded)));
+        out.println(rules.size() + " rules valid in " + SafeText.safe(RuleDirectory.describe(directory, loaded)));
         out.flush();
         return TrailWardenCli.OK;
     }

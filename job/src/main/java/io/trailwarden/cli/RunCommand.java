@@ -2,6 +2,7 @@ package io.trailwarden.cli;
 
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.StreamingJob;
 import io.trailwarden.source.CloudTrailInputs;
 import java.io.PrintWriter;
@@ -110,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             return TrailWardenCli.OK;
         } catch (ConfigException e) {
             err.println("configuration " + config.source() + " is invalid:");
-            e.errors().forEach(error -> err.println("  " + TerminalText.safe(error)));
+            e.errors().forEach(error -> err.println("  " + SafeText.safe(error)));
             err.flush();
             return TrailWardenCli.USAGE;
         }

@@ -23,6 +23,7 @@ public final class TrailWardenConfig implements Serializable {
     public final SourceConfig source;
     public final RulesConfig rules;
     public final ListsConfig lists;
+    public final AuditConfig audit;
 
     private TrailWardenConfig(PropertyGroups groups, List<String> errors) {
         detection = DetectionConfig.read(groups, errors);
@@ -32,6 +33,7 @@ public final class TrailWardenConfig implements Serializable {
         source = SourceConfig.read(groups, errors);
         rules = RulesConfig.read(groups, errors);
         lists = ListsConfig.read(groups, errors);
+        audit = AuditConfig.read(groups, errors);
     }
 
     public static TrailWardenConfig defaults() {

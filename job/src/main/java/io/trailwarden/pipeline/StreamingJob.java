@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamingJob {
     public static final String JOB_NAME = "TrailWarden";
-    public static final String AUDIT_SINK_UID = "audit-log";
-    public static final String DEAD_LETTER_SINK_UID = "dead-letter-log";
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
 
     private StreamingJob() {}
@@ -83,12 +81,7 @@ public final class StreamingJob {
         config.describe().forEach(line -> LOG.info("configuration {}", line));
         CompiledRules detection = RuleCatalogue.compile(config);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
-        outputs.audit.sinkTo(new JsonLogSink<>("audit"))
-                .uid(AUDIT_SINK_UID)
-                .name("Response audit log");
-        outputs.deadLetters.sinkTo(new JsonLogSink<>("dead-letter"))
-                .uid(DEAD_LETTER_SINK_UID)
-                .name("Dead-letter log");
+        AuditStore.attach(outputs.audit, outputs.deadLetters, config.audit, config.aws);
     }
 
     /** What the production graph hands its sinks. */
@@ -104,7 +97,7 @@ public final class StreamingJob {
         }
     }
 
-    /** Input -> detection -> response, without sinks: production logs both outputs, the benchmark measures them. */
+    /** Input -> detection -> response, without sinks: production writes both to the audit store, the benchmark measures them. */
     public static Outputs graph(DataStream<RawInput> input, TrailWardenConfig config, CompiledRules detection) {
         TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection,
                 AdmissionPolicy.eventBridgeStream(config.detection, config.source.acceptBareRecords), detection);

@@ -1,5 +1,6 @@
 package io.trailwarden.respond;
 
+import io.trailwarden.finding.AuditRecord;
 import io.trailwarden.finding.PlannedAction;
 import java.util.Objects;
 
@@ -32,6 +33,12 @@ public class ActionResult {
         result.startedAtMillis = startedAtMillis;
         result.durationMillis = durationMillis;
         return result;
+    }
+
+    /** This result as the audit record of finding.schema.json. */
+    public AuditRecord toRecord() {
+        return AuditRecord.of(findingId, ruleId, String.valueOf(action), target, targetAccount, String.valueOf(outcome),
+                detail, startedAtMillis, durationMillis);
     }
 
     @Override

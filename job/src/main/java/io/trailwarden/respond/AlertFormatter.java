@@ -1,28 +1,25 @@
 package io.trailwarden.respond;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.config.AlertConfig;
-import io.trailwarden.event.Actor;
-import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.AuditRecord;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingDocument;
+import io.trailwarden.finding.FindingJson;
+import io.trailwarden.finding.FindingText;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Target;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Renders one finding's alert. Everything a caller of AWS chose (user names, user agents, request
- * parameters) is data: in the text part control and format characters are shown as {@code \\uXXXX}
- * escapes, so a user agent holding a newline cannot forge a line of the alert, and every such value
- * is cut to {@code maxFieldChars}. The JSON part carries the same (cut) values, escaped by Jackson.
+ * Renders one finding's alert: the finding document ({@link FindingDocument}) with the response's audit
+ * records and release commands, as text ({@link FindingText}) then JSON ({@link FindingJson}), cut to
+ * SNS's limits. Values are cut to {@code maxFieldChars}, and an incident too large for one message lists
+ * fewer events and says how many it left out.
  */
 public final class AlertFormatter implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,7 +28,7 @@ public final class AlertFormatter implements Serializable {
     public static final int MAX_SUBJECT_CHARS = 99;
     /** SNS's limit is 256 KiB for message and attributes together; the rest is headroom for attributes. */
     public static final int MAX_MESSAGE_BYTES = 256 * 1024 - 8 * 1024;
-    static final String JSON_SEPARATOR = "\n\n----- JSON -----\n";
+    public static final String JSON_SEPARATOR = "\n\n----- JSON -----\n";
 
     private final AlertConfig config;
 
@@ -43,17 +40,17 @@ public final class AlertFormatter implements Serializable {
      * @param results the outcome of every action other than the alert itself, in plan order
      */
     public Alert format(Finding finding, List<ActionResult> results) {
-        int shown = Math.min(finding.events.size(), config.maxEvents);
-        String message = render(finding, results, shown);
-        while (utf8Length(message) > MAX_MESSAGE_BYTES && shown > 0) {
-            shown = shown - Math.max(1, shown / 4);
-            message = render(finding, results, shown);
-        }
+        List<AuditRecord> records = new ArrayList<>();
+        results.forEach(result -> records.add(result.toRecord()));
+        List<String> release = releaseCommands(finding, results);
+        FindingDocument document = FindingDocument.fitting(finding,
+                new FindingDocument.Limits(config.maxEvents, config.maxFieldChars),
+                shown -> utf8Length(message(shown.withResults(records, release))), MAX_MESSAGE_BYTES);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("severity", String.valueOf(finding.severity));
         attributes.put("ruleId", subjectSafe(String.valueOf(finding.ruleId), 256));
-        attributes.put("account", subjectSafe(account(finding), 64));
-        return new Alert(subject(finding), message, attributes);
+        attributes.put("account", subjectSafe(document.account, 64));
+        return new Alert(subject(finding), message(document), attributes);
     }
 
     public String subject(Finding finding) {
@@ -61,112 +58,8 @@ public final class AlertFormatter implements Serializable {
                 MAX_SUBJECT_CHARS);
     }
 
-    private String render(Finding finding, List<ActionResult> results, int shownEvents) {
-        StringBuilder text = new StringBuilder();
-        Actor actor = finding.actor;
-        text.append("TrailWarden finding ").append(clean(finding.findingId)).append('\n');
-        line(text, "Rule", clean(finding.ruleId) + " - " + clean(finding.title));
-        line(text, "Severity", String.valueOf(finding.severity));
-        line(text, "MITRE", finding.mitre.isEmpty() ? "-" : clean(String.join(", ", finding.mitre)));
-        line(text, "Principal", actor == null ? "-" : actor.type.cloudTrailName() + " " + clean(actor.principalKey()));
-        line(text, "Target", finding.target == null ? "-" : describe(finding.target));
-        line(text, "Account", clean(account(finding)));
-
-        int total = finding.events.size();
-        text.append("\nMatched events, in order (").append(total).append("):\n");
-        for (int i = 0; i < shownEvents; i++) {
-            CloudTrailEvent event = finding.events.get(i);
-            text.append("  ").append(i + 1).append(". ").append(Instant.ofEpochMilli(event.eventTimeMillis))
-                    .append(' ').append(clean(event.eventName)).append('\n');
-            text.append("     principal: ").append(event.actor == null ? "-" : clean(event.actor.principalKey()))
-                    .append("\n     source IP: ").append(clean(event.sourceIpAddress))
-                    .append("\n     user agent: ").append(clean(event.userAgent))
-                    .append("\n     access key: ").append(event.actor == null ? "-" : clean(event.actor.accessKeyId))
-                    .append("\n     region: ").append(clean(event.awsRegion))
-                    .append("\n     event id: ").append(clean(event.eventId));
-            if (event.errorCode != null) {
-                text.append("\n     error: ").append(clean(event.errorCode)).append(' ').append(clean(event.errorMessage));
-            }
-            text.append('\n');
-        }
-        if (shownEvents < total) {
-            text.append("  ... ").append(total - shownEvents).append(" more events not shown (alert size limit)\n");
-        }
-
-        text.append("\nActions:\n");
-        for (ActionResult result : results) {
-            text.append("  - ").append(result.action).append(' ').append(clean(result.target)).append(": ")
-                    .append(result.outcome).append(" - ").append(clean(result.detail)).append('\n');
-        }
-        text.append("  - ALERT: this message\n");
-
-        List<String> releases = releaseCommands(finding, results);
-        text.append("\nHow to release:\n");
-        if (releases.isEmpty()) {
-            text.append("  nothing was contained, nothing to release\n");
-        }
-        for (String command : releases) {
-            text.append("  ").append(command).append('\n');
-        }
-        return text + JSON_SEPARATOR + json(finding, results, shownEvents, releases);
-    }
-
-    private String json(Finding finding, List<ActionResult> results, int shownEvents, List<String> releases) {
-        ObjectNode root = EventJson.MAPPER.createObjectNode();
-        root.put("findingId", finding.findingId);
-        root.put("ruleId", finding.ruleId);
-        root.put("title", cut(finding.title));
-        root.put("severity", String.valueOf(finding.severity));
-        ArrayNode mitre = root.putArray("mitre");
-        finding.mitre.forEach(mitre::add);
-        if (finding.actor != null) {
-            ObjectNode principal = root.putObject("principal");
-            principal.put("type", finding.actor.type.cloudTrailName());
-            principal.put("arn", cut(finding.actor.principalKey()));
-            principal.put("accountId", finding.actor.accountId);
-            principal.put("userName", cut(finding.actor.userName));
-        }
-        if (finding.target != null) {
-            ObjectNode target = root.putObject("target");
-            target.put("kind", finding.target.kind.name());
-            target.put("name", cut(finding.target.name));
-            target.put("arn", cut(finding.target.arn));
-            target.put("accountId", finding.target.accountId);
-        }
-        root.put("account", account(finding));
-        root.put("eventCount", finding.events.size());
-        root.put("eventsOmitted", finding.events.size() - shownEvents);
-        ArrayNode events = root.putArray("events");
-        for (int i = 0; i < shownEvents; i++) {
-            CloudTrailEvent event = finding.events.get(i);
-            ObjectNode node = events.addObject();
-            node.put("time", Instant.ofEpochMilli(event.eventTimeMillis).toString());
-            node.put("eventName", cut(event.eventName));
-            node.put("principal", event.actor == null ? null : cut(event.actor.principalKey()));
-            node.put("sourceIp", cut(event.sourceIpAddress));
-            node.put("userAgent", cut(event.userAgent));
-            node.put("accessKeyId", event.actor == null ? null : cut(event.actor.accessKeyId));
-            node.put("region", cut(event.awsRegion));
-            node.put("eventId", cut(event.eventId));
-            if (event.errorCode != null) {
-                node.put("errorCode", cut(event.errorCode));
-            }
-        }
-        ArrayNode actions = root.putArray("actions");
-        for (ActionResult result : results) {
-            ObjectNode node = actions.addObject();
-            node.put("action", result.action.name());
-            node.put("target", cut(result.target));
-            node.put("outcome", result.outcome.name());
-            node.put("detail", cut(result.detail));
-        }
-        ArrayNode release = root.putArray("release");
-        releases.forEach(release::add);
-        try {
-            return EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serialises", e);
-        }
+    private static String message(FindingDocument document) {
+        return FindingText.render(document) + JSON_SEPARATOR + FindingJson.indented(document);
     }
 
     private List<String> releaseCommands(Finding finding, List<ActionResult> results) {
@@ -180,9 +73,10 @@ public final class AlertFormatter implements Serializable {
             if (target == null) {
                 continue;
             }
+            // Only a name IAM accepted reaches DONE, so it holds IAM's name characters and no shell syntax.
             String flag = target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ";
-            commands.add("trailwarden release " + flag + clean(target.name)
-                    + (target.accountId == null ? "" : " --account " + clean(target.accountId)));
+            commands.add("trailwarden release " + flag + target.name
+                    + (target.accountId == null ? "" : " --account " + target.accountId));
         }
         return commands;
     }
@@ -195,61 +89,6 @@ public final class AlertFormatter implements Serializable {
             }
         }
         return null;
-    }
-
-    private String describe(Target target) {
-        return target.kind + " " + clean(target.arn != null ? target.arn : target.name);
-    }
-
-    private static String account(Finding finding) {
-        if (finding.target != null && finding.target.accountId != null) {
-            return finding.target.accountId;
-        }
-        if (finding.actor != null && finding.actor.accountId != null) {
-            return finding.actor.accountId;
-        }
-        return "unknown";
-    }
-
-    private static void line(StringBuilder text, String label, String value) {
-        text.append(label).append(": ").append(value).append('\n');
-    }
-
-    /** Cut to the configured length, saying how much was cut. */
-    String cut(String value) {
-        if (value == null || value.length() <= config.maxFieldChars) {
-            return value;
-        }
-        int end = config.maxFieldChars;
-        if (Character.isHighSurrogate(value.charAt(end - 1))) {
-            // Never split a surrogate pair: half of one is not a character and not valid UTF-8.
-            end--;
-        }
-        return value.substring(0, end) + "...[" + (value.length() - end) + " more chars]";
-    }
-
-    /** Cut, then every control, format or line-separator character shown as an escape: one value, one line. */
-    String clean(String value) {
-        if (value == null) {
-            return "-";
-        }
-        String cut = cut(value);
-        StringBuilder out = new StringBuilder(cut.length());
-        cut.codePoints().forEach(cp -> {
-            int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED
-                    || type == Character.SURROGATE || type == Character.PRIVATE_USE) {
-                if (cp > 0xFFFF) {
-                    out.append(String.format("\\U%08X", cp));
-                } else {
-                    out.append(String.format("\\u%04X", cp));
-                }
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.toString();
     }
 
     /** Printable ASCII only (anything else becomes '?'), cut to {@code max} characters. */

@@ -2,6 +2,7 @@ package io.trailwarden.respond;
 
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingDocument;
 import io.trailwarden.finding.FindingJson;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Target;
@@ -17,6 +18,11 @@ import java.util.function.Supplier;
  */
 public final class ResponseExecutor {
     public static final String DEAD_LETTER_STAGE = "response";
+    /**
+     * A failed action's dead letter carries the finding document, with as many events as fit in the
+     * dead letter's raw field: enough to redo the response by hand.
+     */
+    private static final FindingDocument.Limits DEAD_LETTER_LIMITS = new FindingDocument.Limits(Integer.MAX_VALUE, 256);
 
     private final IamContainment containment;
     private final AlertFormatter formatter;
@@ -122,7 +128,8 @@ public final class ResponseExecutor {
 
     static DeadLetter deadLetter(Finding finding, ActionResult failed) {
         return DeadLetter.of(DEAD_LETTER_STAGE, failed.action + " " + failed.target + ": " + failed.detail,
-                "finding " + finding.findingId + " rule " + finding.ruleId, FindingJson.write(finding));
+                "finding " + finding.findingId + " rule " + finding.ruleId, FindingJson.line(FindingDocument.fitting(finding,
+                        DEAD_LETTER_LIMITS, document -> FindingJson.line(document).length(), DeadLetter.MAX_RAW_CHARS)));
     }
 
     /** How a target is named in results and alerts: its ARN when known. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.Corpus;
-import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.FindingSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ class ReplayCommandITCase {
         List<JsonNode> findings = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (!line.isBlank()) {
-                findings.add(EventJson.readTree(line));
+                // Every line is a finding record of finding.schema.json.
+                findings.add(FindingSchema.valid(line, "finding"));
             }
         }
         return findings;
@@ -33,7 +34,7 @@ class ReplayCommandITCase {
             events.append(events.length() == 0 ? "" : ",").append(event.get("eventName").asText());
         }
         JsonNode target = finding.get("target");
-        return finding.get("ruleId").asText() + " " + (target.isNull() ? "-" : target.get("name").asText()) + " " + events;
+        return finding.get("ruleId").asText() + " " + (target == null ? "-" : target.get("name").asText()) + " " + events;
     }
 
     @Test
@@ -59,16 +60,16 @@ class ReplayCommandITCase {
                 "console-login-without-mfa - ConsoleLogin");
         JsonNode backdoor = findings.stream().filter(f -> f.get("ruleId").asText().equals("backdoor-admin-user"))
                 .findFirst().orElseThrow();
-        assertThat(backdoor.get("severity").asText()).isEqualTo("critical");
-        assertThat(backdoor.get("principal").asText()).isEqualTo("arn:aws:iam::229654561268:user/christophe");
-        assertThat(backdoor.get("principalType").asText()).isEqualTo("IAMUser");
+        assertThat(backdoor.get("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(backdoor.at("/principal/arn").asText()).isEqualTo("arn:aws:iam::229654561268:user/christophe");
+        assertThat(backdoor.at("/principal/identityType").asText()).isEqualTo("IAMUser");
         assertThat(backdoor.get("account").asText()).isEqualTo("229654561268");
-        assertThat(backdoor.get("target").get("type").asText()).isEqualTo("IAM_USER");
-        assertThat(backdoor.get("events").get(0).get("eventId").asText()).isEqualTo("3346344c-5a3e-429e-8405-420f98f75d6e");
+        assertThat(backdoor.at("/target/kind").asText()).isEqualTo("IAM_USER");
+        assertThat(backdoor.get("events").get(0).get("eventID").asText()).isEqualTo("3346344c-5a3e-429e-8405-420f98f75d6e");
         assertThat(backdoor.get("events").get(0).get("sourceIPAddress").asText()).isEqualTo("075.050.255.67");
         assertThat(backdoor.get("events").get(0).get("eventTime").asText()).isEqualTo("2024-08-01T13:33:28Z");
-        assertThat(backdoor.get("actions")).allSatisfy(action -> assertThat(action.get("dryRun").asBoolean()).isTrue());
-        assertThat(backdoor.get("actions")).extracting(action -> action.get("type").asText()).containsExactly("CONTAIN", "ALERT");
+        assertThat(backdoor.get("response")).allSatisfy(step -> assertThat(step.get("dryRun").asBoolean()).isTrue());
+        assertThat(backdoor.get("response")).extracting(step -> step.get("action").asText()).containsExactly("CONTAIN", "ALERT");
 
         assertThat(run.err).contains("replay summary").containsPattern("events read +312")
                 .containsPattern("dead letters +0").containsPattern("findings +12")

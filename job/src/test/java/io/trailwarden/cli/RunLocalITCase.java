@@ -24,12 +24,13 @@ class RunLocalITCase {
         assertThat(run.out).contains(
                 "FINDING HIGH  iam-user-created  tw-",
                 "FINDING CRITICAL  backdoor-admin-user  tw-",
-                "  actor     IAMUser arn:aws:iam::229654561268:user/christophe  access key AKIAOZUDECYXYM4ONAN4",
+                "  principal IAMUser arn:aws:iam::229654561268:user/christophe  access key AKIAOZUDECYXYM4ONAN4",
                 "  target    IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
                         + "  account 229654561268",
-                "    2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com  region ap-isob-central-3r"
-                        + "  from 075.050.255.67",
-                "    CONTAIN IAM_USER malicious-iam-user  (dry-run)",
+                "    1. 2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com\n",
+                "       from 075.050.255.67  region ap-isob-central-3r",
+                "    CONTAIN IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
+                        + "  account 229654561268  (dry-run)",
                 "10 findings\ndead letters: none");
         assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(10);
     }

@@ -201,7 +201,7 @@ class DeployTemplatesIT {
         statements.forEach(statement -> actions.addAll(statement.actions()));
 
         assertThat(actions).containsExactlyInAnyOrder(
-                "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket",
+                "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:PutObject",
                 "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:DescribeLogGroups",
                 "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                 "kinesis:GetShardIterator", "kinesis:GetRecords",
@@ -214,6 +214,12 @@ class DeployTemplatesIT {
             if (statement.actions().contains("s3:GetObject")) {
                 assertThat(statement.resources()).contains(
                         Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::${ArtefactBucketName}/rules/*"));
+            }
+            if (statement.actions().contains("s3:PutObject")) {
+                // The audit store only: the job never writes its own code or rules.
+                assertThat(statement.actions()).containsExactly("s3:PutObject");
+                assertThat(statement.resources()).containsExactly(
+                        Map.of("Fn::Sub", "arn:${AWS::Partition}:s3:::${ArtefactBucketName}/audit/*"));
             }
             if (statement.actions().contains("s3:ListBucket")) {
                 // Rules from S3 are listed under rules/ only: the prefix RulesLocation allows and rules/README.md documents.
@@ -292,6 +298,7 @@ class DeployTemplatesIT {
         assertThat(withDefaults.response.ownAccountId).isEqualTo(ACCOUNT);
         assertThat(withDefaults.response.ownRoleArns).containsExactly("arn:aws:iam::" + ACCOUNT + ":role/trailwarden-application");
         assertThat(withDefaults.alerts.topicArn).isEqualTo("arn:aws:sns:us-east-1:" + ACCOUNT + ":trailwarden-alerts");
+        assertThat(withDefaults.audit.location).matches("s3://[a-z0-9.-]+/audit/");
 
         TrailWardenConfig armed = TrailWardenConfig.from(propertyGroups(main, Map.of("DryRun", "false",
                 "SensitiveBuckets", "payroll-exports,customer-data", "MemberAccountIds", "210987654321,109876543210",

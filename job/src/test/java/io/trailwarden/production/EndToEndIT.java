@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.FindingSchema;
 import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.respond.AlertFormatter;
 import io.trailwarden.source.Kinesalite;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -34,6 +36,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The production path on this machine: EventBridge-shaped CloudTrail records in a kinesalite stream,
@@ -47,6 +51,7 @@ class EndToEndIT {
     private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
     private static final String STREAM = "cloudtrail-events";
     private static final String QUARANTINE_POLICY = "TrailWardenQuarantine";
+    private static final String AUDIT_BUCKET = "trailwarden-audit";
     private static final List<String> BENIGN = List.of("bob", "carol", "dave");
 
     @RegisterExtension
@@ -98,8 +103,12 @@ class EndToEndIT {
             kinesalite.put(STREAM, put.partitionKey, put.json.getBytes(StandardCharsets.UTF_8));
         }
 
+        S3Client s3 = MotoClients.s3(moto);
+        s3.createBucket(r -> r.bucket(AUDIT_BUCKET));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
+        // The audit store commits at checkpoints, as on MSF.
+        env.enableCheckpointing(500);
         StreamingJob.build(env, TrailWardenConfig.from(configuration(inbox.topicArn)), Kinesalite.ENVIRONMENT);
         JobClient job = env.executeAsync("trailwarden-end-to-end");
         try {
@@ -135,6 +144,17 @@ class EndToEndIT {
                 }
             }
             assertThat(containingRulesAboutBenignUsers).isEmpty();
+
+            // Every alert read back from SNS carries a finding document valid against finding.schema.json.
+            for (JsonNode alert : inbox.receivedSoFar()) {
+                String message = alert.get("Message").asText();
+                FindingSchema.valid(message.substring(message.indexOf(AlertFormatter.JSON_SEPARATOR)
+                        + AlertFormatter.JSON_SEPARATOR.length()), "finding");
+            }
+            List<JsonNode> audit = awaitAuditRecords(s3, record -> record.get("outcome").asText().equals("DONE")
+                    && record.get("action").asText().equals("CONTAIN")
+                    && record.get("target").asText().endsWith(":user/malicious-iam-user"), Duration.ofSeconds(60));
+            assertThat(audit).extracting(record -> record.get("ruleId").asText()).isNotEmpty();
         } finally {
             job.cancel().get();
         }
@@ -153,6 +173,7 @@ class EndToEndIT {
                 "TrailWarden.Response", Map.of("dryRun", "false", "ownAccountId", ACCOUNT),
                 "TrailWarden.Alerts", Map.of("topicArn", topicArn),
                 "TrailWarden.Aws", Map.of("region", MotoServer.REGION, "endpointOverride", moto.endpoint().toString()),
+                "TrailWarden.Audit", Map.of("location", "s3://" + AUDIT_BUCKET + "/audit/"),
                 "TrailWarden.Lists", Map.of("sensitiveBuckets", "payroll-exports")));
     }
 
@@ -171,6 +192,25 @@ class EndToEndIT {
             return true;
         } catch (NoSuchEntityException e) {
             return false;
+        }
+    }
+
+    /** Audit records committed so far under audit/, each checked against the schema, once one matches. */
+    private static List<JsonNode> awaitAuditRecords(S3Client s3, Predicate<JsonNode> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<JsonNode> records = new ArrayList<>();
+            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(AUDIT_BUCKET).prefix("audit/audit/")).contents()) {
+                String content = s3.getObjectAsBytes(r -> r.bucket(AUDIT_BUCKET).key(object.key())).asUtf8String();
+                for (String line : content.split("\n")) {
+                    records.add(FindingSchema.valid(line, "audit"));
+                }
+            }
+            if (records.stream().anyMatch(wanted) || System.nanoTime() > deadline) {
+                return records.stream().filter(wanted).collect(Collectors.toList());
+            }
+            Thread.sleep(500);
         }
     }
 

@@ -17,7 +17,8 @@ final class ProductionGraph {
     static TrailWardenConfig production() throws ConfigException {
         return TrailWardenConfig.from(PropertyGroups.of(Map.of(
                 "TrailWarden.Source", Map.of("streamName", "trailwarden-events", "region", "us-east-1"),
-                "TrailWarden.Response", Map.of("ownAccountId", "123456789012"))));
+                "TrailWarden.Response", Map.of("ownAccountId", "123456789012"),
+                "TrailWarden.Audit", Map.of("location", "s3://trailwarden-audit/prod/"))));
     }
 
     static StreamExecutionEnvironment build(int parallelism) throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trailwarden.config.ConfigException;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.pipeline.AuditStore;
 import io.trailwarden.pipeline.StreamingJob;
 import io.trailwarden.source.KinesisInput;
 import java.nio.file.Path;
@@ -27,6 +28,15 @@ import org.apache.flink.streaming.api.transformations.UnionTransformation;
 import org.junit.jupiter.api.Test;
 
 class StreamingJobTest {
+    @Test
+    void withoutAnAuditStoreTheJobDoesNotStart() throws Exception {
+        TrailWardenConfig withoutAudit = TrailWardenConfig.from(PropertyGroups.of(Map.of(
+                "TrailWarden.Source", Map.of("streamName", "trailwarden-events", "region", "us-east-1"),
+                "TrailWarden.Response", Map.of("ownAccountId", "123456789012"))));
+        assertThatThrownBy(() -> StreamingJob.build(StreamExecutionEnvironment.getExecutionEnvironment(), withoutAudit, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TrailWarden.Audit.location: required");
+    }
+
     @Test
     void outsideMsfTheJobSaysWhereToRunItInstead() {
         assertThatThrownBy(() -> StreamingJob.msfProperties(Map.of()))
@@ -76,7 +86,7 @@ class StreamingJobTest {
 
         assertThat(withoutUid).isEmpty();
         assertThat(uids).doesNotHaveDuplicates()
-                .contains(KinesisInput.UID, StreamingJob.AUDIT_SINK_UID, StreamingJob.DEAD_LETTER_SINK_UID);
+                .contains(KinesisInput.UID, AuditStore.AUDIT_SINK_UID, AuditStore.DEAD_LETTER_SINK_UID);
         assertThat(fixedParallelism).as("MSF sets the parallelism").isEmpty();
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.config.AlertConfig;
 import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.EventJson;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingSchema;
 import io.trailwarden.finding.PlannedAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,9 +22,10 @@ class AlertFormatterTest {
                 finding.target.arn, ACCOUNT, Outcome.DONE, "user backdoor: attached deny-all inline policy", 0, 5));
     }
 
-    private static JsonNode jsonPart(String message) throws Exception {
-        return EventJson.MAPPER.readTree(message.substring(message.indexOf(AlertFormatter.JSON_SEPARATOR)
-                + AlertFormatter.JSON_SEPARATOR.length()));
+    /** The alert's JSON part, checked against finding.schema.json. */
+    static JsonNode jsonPart(String message) {
+        return FindingSchema.valid(message.substring(message.indexOf(AlertFormatter.JSON_SEPARATOR)
+                + AlertFormatter.JSON_SEPARATOR.length()), "finding");
     }
 
     @Test
@@ -36,48 +37,43 @@ class AlertFormatterTest {
         assertThat(alert.attributes).containsEntry("severity", "HIGH").containsEntry("ruleId", "iam-backdoor-admin-user")
                 .containsEntry("account", ACCOUNT);
         String text = alert.message.substring(0, alert.message.indexOf(AlertFormatter.JSON_SEPARATOR));
-        assertThat(text).contains("MITRE: T1136.003, T1098.001", "Principal: IAMUser arn:aws:iam::111122223333:user/christophe",
-                "source IP: 075.050.255.67", "user agent: stratus-red-team_6bf00313-712c-4fd2-9bdd-88f48a4b1282",
-                "access key: AKIAOZUDECYXYM4ONAN4", "region: ap-isob-central-3r",
-                "CONTAIN arn:aws:iam::111122223333:user/backdoor: DONE",
-                "trailwarden release --user backdoor --account 111122223333");
-        assertThat(text.indexOf("2024-08-01T13:33:28Z CreateUser")).isPositive()
-                .isLessThan(text.indexOf("2024-08-01T13:33:28Z CreateAccessKey"));
-        assertThat(text).contains("event id: 3346344c-5a3e-429e-8405-420f98f75d6e");
+        assertThat(text).contains("  mitre     T1136.003, T1098.001\n",
+                "  principal IAMUser arn:aws:iam::111122223333:user/christophe",
+                "from 075.050.255.67  region ap-isob-central-3r", "agent \"stratus-red-team_6bf00313-712c-4fd2-9bdd-88f48a4b1282\"",
+                "access key AKIAOZUDECYXYM4ONAN4",
+                "    CONTAIN arn:aws:iam::111122223333:user/backdoor: DONE",
+                "  target    IAM_USER backdoor  arn:aws:iam::111122223333:user/backdoor  account 111122223333\n",
+                "  release\n    trailwarden release --user backdoor --account 111122223333\n");
+        assertThat(text.indexOf("2024-08-01T13:33:28Z  CreateUser")).isPositive()
+                .isLessThan(text.indexOf("2024-08-01T13:33:28Z  CreateAccessKey"));
+        assertThat(text).contains("event id 3346344c-5a3e-429e-8405-420f98f75d6e");
 
         JsonNode json = jsonPart(alert.message);
         assertThat(json.get("findingId").asText()).isEqualTo(finding.findingId);
+        assertThat(json.get("severity").asText()).isEqualTo("HIGH");
         assertThat(json.get("events")).hasSize(2);
         assertThat(json.at("/events/0/eventName").asText()).isEqualTo("CreateUser");
-        assertThat(json.at("/events/1/eventId").asText()).isEqualTo("94faedcc-0fa4-46e6-9322-022e8e934f04");
-        assertThat(json.at("/actions/0/outcome").asText()).isEqualTo("DONE");
+        assertThat(json.at("/events/1/eventID").asText()).isEqualTo("94faedcc-0fa4-46e6-9322-022e8e934f04");
+        assertThat(json.at("/results/0/outcome").asText()).isEqualTo("DONE");
+        assertThat(json.at("/results/0/type").asText()).isEqualTo("audit");
         assertThat(json.at("/release/0").asText()).isEqualTo("trailwarden release --user backdoor --account 111122223333");
     }
 
     @Test
     void attackerControlledNewlinesCannotForgeLinesAndLongValuesAreCut() throws Exception {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
-        String forged = "curl/8\nActions:\n  - CONTAIN everything: DONE\r\u2028\u202e" + "x".repeat(1000);
+        String forged = "curl/8\n  actions\n    CONTAIN everything: DONE\r\u2028\u202e" + "x".repeat(1000);
         finding.events.get(0).userAgent = forged;
         Alert alert = formatter.format(finding, contained(finding));
         String text = alert.message.substring(0, alert.message.indexOf(AlertFormatter.JSON_SEPARATOR));
 
-        assertThat(text.lines().filter(line -> line.startsWith("Actions:"))).hasSize(1);
-        assertThat(text).contains("user agent: curl/8\\u000AActions:\\u000A  - CONTAIN everything: DONE\\u000D\\u2028\\u202E");
+        assertThat(text.lines().filter(line -> line.equals("  actions"))).hasSize(1);
+        assertThat(text).contains("agent \"curl/8\\u000A  actions\\u000A    CONTAIN everything: DONE\\u000D\\u2028\\u202E");
         assertThat(text).contains("...[" + (forged.length() - 256) + " more chars]");
         assertThat(text).doesNotContain("x".repeat(300));
         JsonNode json = jsonPart(alert.message);
-        assertThat(json.at("/events/0/userAgent").asText()).startsWith("curl/8\nActions:").hasSizeLessThan(300);
-    }
-
-    @Test
-    void cuttingNeverSplitsACharacterOutsideTheBasicPlane() {
-        AlertFormatter tight = new AlertFormatter(new AlertConfig(null, 50, 16));
-        String emoji = "\uD83D\uDE00";
-        String cut = tight.cut("a".repeat(15) + emoji + "tail");
-        assertThat(cut).startsWith("a".repeat(15) + "...[");
-        assertThat(cut.chars().anyMatch(c -> Character.isSurrogate((char) c))).isFalse();
-        assertThat(tight.cut("a".repeat(14) + emoji + "tail")).startsWith("a".repeat(14) + emoji + "...[4 more chars]");
+        assertThat(json.at("/events/0/userAgent").asText()).startsWith(forged.substring(0, 256)).hasSizeLessThan(300);
+        assertThat(alert.message).doesNotContain("\u2028", "\u202e", "\r");
     }
 
     @Test

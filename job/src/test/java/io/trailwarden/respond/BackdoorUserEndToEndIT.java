@@ -87,7 +87,7 @@ class BackdoorUserEndToEndIT {
         List<JsonNode> alerts = inbox.receive();
         assertThat(alerts).singleElement().satisfies(alert -> {
             assertThat(alert.at("/MessageAttributes/ruleId/Value").asText()).isEqualTo(RULE_ID);
-            assertThat(alert.get("Message").asText()).contains("CreateUser", "source IP: 075.050.255.67",
+            assertThat(alert.get("Message").asText()).contains("CreateUser", "from 075.050.255.67",
                     "CONTAIN arn:aws:iam::123456789012:user/malicious-iam-user: DONE");
         });
     }

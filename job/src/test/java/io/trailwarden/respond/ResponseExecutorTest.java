@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.AlertConfig;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.FindingSchema;
 import io.trailwarden.finding.PlannedAction;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +48,8 @@ class ResponseExecutorTest {
             assertThat(letter.stage).isEqualTo("response");
             assertThat(letter.reason).contains("no SNS topic configured (TrailWarden.Alerts.topicArn)");
             assertThat(letter.origin).isEqualTo("finding " + finding.findingId + " rule " + finding.ruleId);
+            // Enough to redo the response by hand: the finding document, whole and valid.
+            assertThat(FindingSchema.valid(letter.raw, "finding").at("/target/name").asText()).isEqualTo("backdoor");
         });
     }
 

@@ -68,7 +68,7 @@ public final class S3RuleSources {
      * Credentials come from the SDK's default chain (the application's role on MSF), never from
      * configuration. An endpoint override is an emulator, which serves buckets by path, not by host name.
      */
-    static S3Client client(AwsConfig aws) {
+    public static S3Client client(AwsConfig aws) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(aws.region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()

@@ -3,7 +3,6 @@ package io.trailwarden.rules.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.trailwarden.event.EventJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
@@ -12,6 +11,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.ListsConfig;
+import io.trailwarden.event.EventJson;
 import io.trailwarden.rules.model.ConditionSpec;
 import io.trailwarden.rules.model.RuleError;
 import io.trailwarden.rules.model.Transform;

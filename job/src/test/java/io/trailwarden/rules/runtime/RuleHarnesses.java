@@ -5,18 +5,18 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.compile.StepOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.util.OutputTag;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 
 /** What the keyed-rule harness tests share: feeding records as the job does, and reading findings back. */
 final class RuleHarnesses {

@@ -1,0 +1,100 @@
+package io.trailwarden.finding;
+
+import java.util.List;
+
+/**
+ * The one text form of a finding: what {@code run --local} prints and the text part of the SNS alert.
+ * It renders a {@link FindingDocument}, so it shows exactly what the JSON form carries. Every value goes
+ * through {@link SafeText#safe}: one value stays on one line whatever it holds.
+ */
+public final class FindingText {
+    private FindingText() {}
+
+    public static String render(FindingDocument finding) {
+        StringBuilder text = new StringBuilder();
+        text.append("FINDING ").append(finding.severity).append("  ").append(safe(finding.ruleId)).append("  ")
+                .append(safe(finding.findingId)).append('\n');
+        text.append("  ").append(safe(finding.title)).append('\n');
+        if (!finding.mitre.isEmpty()) {
+            line(text, "mitre", safe(String.join(", ", finding.mitre)));
+        }
+        line(text, "principal", principal(finding.principal));
+        line(text, "target", target(finding.target));
+        line(text, "account", safe(finding.account));
+        finding.context.forEach((label, values) -> {
+            Integer omitted = finding.contextOmitted == null ? null : finding.contextOmitted.get(label);
+            line(text, safe(label), safe(String.join(", ", values)) + (omitted == null ? "" : " (+" + omitted + " more)"));
+        });
+        line(text, "events", finding.eventCount + ", in event-time order");
+        for (int i = 0; i < finding.events.size(); i++) {
+            event(text, i + 1, finding.events.get(i));
+        }
+        if (finding.eventsOmitted > 0) {
+            text.append("    ... ").append(finding.eventsOmitted).append(" more events not shown (size limit)\n");
+        }
+        text.append("  response\n");
+        for (FindingDocument.Step step : finding.response) {
+            text.append("    ").append(step.action).append(step.target == null ? "" : " " + target(step.target))
+                    .append(step.dryRun ? "  (dry-run)" : "")
+                    .append(step.note == null ? "" : "  " + safe(step.note)).append('\n');
+        }
+        if (finding.results != null) {
+            text.append("  actions\n");
+            for (AuditRecord result : finding.results) {
+                text.append("    ").append(safe(result.action)).append(' ').append(safe(result.target)).append(": ")
+                        .append(safe(result.outcome)).append(" - ").append(safe(result.detail)).append('\n');
+            }
+            text.append("  release\n");
+            release(text, finding.release);
+        }
+        return text.toString();
+    }
+
+    private static void release(StringBuilder text, List<String> commands) {
+        if (commands == null || commands.isEmpty()) {
+            text.append("    nothing was contained, nothing to release\n");
+            return;
+        }
+        commands.forEach(command -> text.append("    ").append(safe(command)).append('\n'));
+    }
+
+    private static void event(StringBuilder text, int number, FindingDocument.Event event) {
+        text.append("    ").append(number).append(". ").append(event.eventTime).append("  ").append(safe(event.eventName))
+                .append("  ").append(safe(event.eventSource));
+        if (event.errorCode != null) {
+            text.append("  FAILED ").append(safe(event.errorCode)).append(' ').append(safe(event.errorMessage));
+        }
+        text.append("\n       principal ").append(safe(event.principal))
+                .append("  access key ").append(safe(event.accessKeyId))
+                .append("\n       from ").append(safe(event.sourceIPAddress))
+                .append("  region ").append(safe(event.awsRegion))
+                .append("  event id ").append(safe(event.eventID))
+                .append("\n       agent \"").append(safe(event.userAgent)).append("\"\n");
+    }
+
+    private static String principal(FindingDocument.Principal principal) {
+        if (principal == null) {
+            return "-";
+        }
+        return safe(principal.identityType) + " " + safe(principal.arn)
+                + (principal.accessKeyId == null ? "" : "  access key " + safe(principal.accessKeyId))
+                + (principal.mfaAuthenticated == null ? "" : principal.mfaAuthenticated ? "  with MFA" : "  without MFA");
+    }
+
+    private static String target(Target target) {
+        if (target == null) {
+            return "-";
+        }
+        return target.kind + " " + safe(target.name) + (target.arn == null ? "" : "  " + safe(target.arn))
+                + (target.accountId == null ? "" : "  account " + safe(target.accountId));
+    }
+
+    private static void line(StringBuilder text, String label, String value) {
+        text.append(String.format("  %-10s", label)).append(value).append('\n');
+    }
+
+    /** The document already cut its values to its limits; this only escapes them. */
+    private static String safe(String value) {
+        return SafeText.safe(value, Integer.MAX_VALUE);
+    }
+}
