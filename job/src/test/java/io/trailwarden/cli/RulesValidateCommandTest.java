@@ -17,11 +17,16 @@ class RulesValidateCommandTest {
     }
 
     @Test
-    void theCatalogueIsValid() {
-        CliRun run = CliRun.of("rules", "validate", repoRoot().resolve("rules").toString());
+    void theCatalogueIsValid() throws Exception {
+        Path rules = repoRoot().resolve("rules");
+        long ruleFiles;
+        try (var files = Files.list(rules)) {
+            ruleFiles = files.filter(file -> file.toString().endsWith(".yaml")).count();
+        }
+        CliRun run = CliRun.of("rules", "validate", rules.toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).contains("44 rules valid");
+        assertThat(run.out).contains(ruleFiles + " rules valid");
     }
 
     @Test
