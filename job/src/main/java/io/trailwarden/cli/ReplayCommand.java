@@ -4,17 +4,13 @@ import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.Durations;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.CloudTrailParser;
-import io.trailwarden.event.DeadLetter;
 import io.trailwarden.event.ParseFunction;
-import io.trailwarden.finding.Finding;
 import io.trailwarden.pipeline.EventDeduplicator;
 import io.trailwarden.pipeline.LateEventTagger;
 import io.trailwarden.pipeline.TrailWardenTopology;
-import io.trailwarden.rules.load.RuleLoader;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.source.CloudTrailInputs;
-import io.trailwarden.source.RawInput;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -28,19 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,8 +48,12 @@ import picocli.CommandLine.Spec;
                     + " duplicates, late events, findings per rule, events/s) to stderr."
         })
 final class ReplayCommand implements Callable<Integer> {
-    /** Longer than any CloudTrail history: the watermark stays put until the input ends. */
-    private static final Duration NO_DELAY_LIMIT = Duration.ofDays(365L * 100);
+    /**
+     * CloudTrail delivers a call within about 15 minutes (usually 5) in a file named by its delivery
+     * time, and files are read in that order: twice that covers the files read side by side. Memory
+     * then grows with the events of half an hour, not with the archive.
+     */
+    static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(30);
 
     enum Format {
         table,
@@ -84,14 +77,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write findings to FILE instead of stdout.")
     Path outFile;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the replay job (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismOption parallelism;
 
-    @Option(names = "--max-delay", paramLabel = "DURATION",
+    @Option(names = "--max-delay", paramLabel = "DURATION", defaultValue = "30m",
             description = "How far behind the newest record a record may come and still take part in sequences and"
-                    + " thresholds (e.g. 1h). Default: no limit, sequences and thresholds wait for the end of the"
-                    + " input, so the order of the files does not matter; set it to bound memory on huge inputs.")
+                    + " thresholds (default: ${DEFAULT-VALUE}). CloudTrail delivery files are read in the order of"
+                    + " the time in their names, so records are rarely further apart than CloudTrail's delivery"
+                    + " delay; memory grows with the events of this much time. Records further behind are counted"
+                    + " as late events and still reach single-event rules.")
     String maxDelay;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
@@ -102,9 +96,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (parallelism < 1 || parallelism > 64) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
-        }
         List<Path> files;
         try {
             files = CloudTrailInputs.files(inputs);
@@ -123,12 +114,9 @@ final class ReplayCommand implements Callable<Integer> {
             return TrailWardenCli.FAILED;
         }
         CompiledRules detection = CompiledRules.compile(rules, loaded.lists.lists);
-        Duration delay = NO_DELAY_LIMIT;
-        if (maxDelay != null) {
-            delay = Durations.parse(maxDelay);
-            if (delay == null || delay.isNegative()) {
-                throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
-            }
+        Duration delay = Durations.parse(maxDelay);
+        if (delay == null || delay.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
         }
         // Finished files: the live job's out-of-orderness bound is about latency, which replay does not have.
         DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
@@ -148,53 +136,40 @@ final class ReplayCommand implements Callable<Integer> {
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter." + ReplayCounters.REPORTER + ".factory.class",
                 ReplayCounters.Factory.class.getName());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get(), flink);
         // Chained operators then hand over the same event, so the record's JSON tree, once parsed by one
         // rule's pre-filter, serves all of them. Safe: no operator of the topology mutates an event.
         env.getConfig().enableObjectReuse();
-        DataStream<RawInput> input = env
-                .fromSource(CloudTrailInputs.fileSource(files), WatermarkStrategy.noWatermarks(), "CloudTrail files")
-                .uid(LocalRun.SOURCE_UID);
-        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, detectionConfig, detection);
-        CloseableIterator<Finding> findings = outputs.findings
-                .map(new DryRunFindings("replay never acts")).name("Mark responses dry-run (replay never acts)")
-                .collectAsync();
-        CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(LocalRun.files(env, files), detectionConfig,
+                detection);
+        CollectedJob job = new CollectedJob(outputs, "replay");
 
-        long started = System.nanoTime();
-        JobClient job = env.executeAsync("trailwarden replay");
-        DeadLetterSummary summary = new DeadLetterSummary();
-        ExecutorService drainer = Executors.newSingleThreadExecutor(daemon("dead-letter-drain"));
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(daemon("replay-progress"));
-        // Both collect sinks must be drained at once: a full, unread one would stall the whole job.
-        CompletableFuture<Void> drained = CompletableFuture.runAsync(
-                () -> deadLetters.forEachRemaining(summary::add), drainer);
         Map<String, Long> findingsPerRule = new TreeMap<>();
         rules(detection).forEach(id -> findingsPerRule.put(id, 0L));
-        progress.scheduleAtFixedRate(() -> progressLine(err, started, findingsPerRule), 1, 1, TimeUnit.SECONDS);
+        ScheduledExecutorService progress =
+                Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("replay-progress"));
+        long[] started = {System.nanoTime()};
         FindingOutput output = format == Format.jsonl ? new FindingOutput.JsonLines(out) : new FindingOutput.Table(out);
-        try (findings; deadLetters) {
-            while (findings.hasNext()) {
-                Finding finding = findings.next();
+        boolean finished;
+        try {
+            finished = job.run(env, "trailwarden replay", client -> {
+                started[0] = System.nanoTime();
+                progress.scheduleAtFixedRate(() -> progressLine(err, started[0], findingsPerRule), 1, 1, TimeUnit.SECONDS);
+            }, finding -> {
                 synchronized (findingsPerRule) {
                     findingsPerRule.merge(finding.ruleId, 1L, Long::sum);
                 }
                 output.write(finding);
-            }
-            drained.get();
-            job.getJobExecutionResult().get();
-        } catch (ExecutionException | RuntimeException e) {
-            err.println();
-            err.println("the replay failed: " + TerminalText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
-            err.flush();
-            return TrailWardenCli.FAILED;
+            }, err);
         } finally {
             progress.shutdownNow();
-            drainer.shutdownNow();
             out.flush();
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        printSummary(err, seconds, summary, findingsPerRule);
+        if (!finished) {
+            return TrailWardenCli.FAILED;
+        }
+        double seconds = (System.nanoTime() - started[0]) / 1e9;
+        printSummary(err, seconds, job.deadLetters(), findingsPerRule);
         return TrailWardenCli.OK;
     }
 
@@ -224,7 +199,7 @@ final class ReplayCommand implements Callable<Integer> {
         err.printf("  dead letters    %,d%n", deadLetters.count(CloudTrailParser.STAGE));
         err.printf("  duplicates      %,d%n", ReplayCounters.total(EventDeduplicator.DUPLICATES_METRIC));
         err.printf("  late events     %,d%n", deadLetters.count(LateEventTagger.STAGE));
-        err.printf("  events/s        %,.0f (%.1f s, mini-cluster start included)%n", events / seconds, seconds);
+        err.printf("  events/s        %,.0f (%.1f s from job submission; JVM and mini-cluster start excluded)%n", events / seconds, seconds);
         long total = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  findings        %,d%n", total);
         findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", TerminalText.safe(rule), count));
@@ -232,13 +207,5 @@ final class ReplayCommand implements Callable<Integer> {
             deadLetters.print(err);
         }
         err.flush();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

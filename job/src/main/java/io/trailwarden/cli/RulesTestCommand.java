@@ -39,17 +39,13 @@ final class RulesTestCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "ID", description = "Test only this rule.")
     String ruleId;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the test job (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismOption parallelism;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (parallelism < 1 || parallelism > 64) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
-        }
         TrailWardenConfig loaded = config.loadOrReport(err);
         if (loaded == null) {
             return TrailWardenCli.USAGE;
@@ -65,7 +61,7 @@ final class RulesTestCommand implements Callable<Integer> {
                         + RuleDirectory.describe(directory, loaded));
             }
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get());
         List<RuleTestRunner.CaseResult> results = new RuleTestRunner().run(rules, loaded.lists.lists, env);
         printTable(results, out);
         long failed = results.stream().filter(result -> !result.passed()).count();
