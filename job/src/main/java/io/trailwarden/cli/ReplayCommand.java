@@ -11,6 +11,8 @@ import io.trailwarden.pipeline.TrailWardenTopology;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.source.CloudTrailInputs;
+import io.trailwarden.source.ReadProgress;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -149,12 +151,17 @@ final class ReplayCommand implements Callable<Integer> {
         ScheduledExecutorService progress =
                 Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("replay-progress"));
         long[] started = {System.nanoTime()};
+        ReadProgress.reset();
+        ProgressBar bar = new ProgressBar(err, totalBytes(files));
         FindingOutput output = format == Format.jsonl ? new FindingOutput.JsonLines(out) : new FindingOutput.Table(out);
         boolean finished;
         try {
             finished = job.run(env, "trailwarden replay", client -> {
                 started[0] = System.nanoTime();
-                progress.scheduleAtFixedRate(() -> progressLine(err, started[0], findingsPerRule), 1, 1, TimeUnit.SECONDS);
+                if (ProgressBar.stderrIsTerminal()) {
+                    progress.scheduleAtFixedRate(() -> progressLine(bar, started[0], findingsPerRule), 1, 1,
+                            TimeUnit.SECONDS);
+                }
             }, finding -> {
                 synchronized (findingsPerRule) {
                     findingsPerRule.merge(finding.ruleId, 1L, Long::sum);
@@ -163,6 +170,10 @@ final class ReplayCommand implements Callable<Integer> {
             }, err);
         } finally {
             progress.shutdownNow();
+            progress.awaitTermination(1, TimeUnit.SECONDS);
+            if (ProgressBar.stderrIsTerminal()) {
+                bar.clear();
+            }
             out.flush();
         }
         if (!finished) {
@@ -179,21 +190,30 @@ final class ReplayCommand implements Callable<Integer> {
         return ids;
     }
 
-    private static void progressLine(PrintWriter err, long started, Map<String, Long> findingsPerRule) {
-        long events = ReplayCounters.total(ParseFunction.EVENTS_PARSED);
-        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+    private static void progressLine(ProgressBar bar, long started, Map<String, Long> findingsPerRule) {
         long findings;
         synchronized (findingsPerRule) {
             findings = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         }
-        err.printf("\r  %,d events read  %,d findings  %,.0f events/s  %.0fs   ", events, findings, events / seconds, seconds);
-        err.flush();
+        bar.draw(ReadProgress.bytesRead(), ReplayCounters.total(ParseFunction.EVENTS_PARSED), findings,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private static long totalBytes(List<Path> files) {
+        long total = 0;
+        for (Path file : files) {
+            try {
+                total += Files.size(file);
+            } catch (IOException gone) {
+                // the reader reports it; the bar is only an estimate
+            }
+        }
+        return total;
     }
 
     private static void printSummary(PrintWriter err, double seconds, DeadLetterSummary deadLetters,
             Map<String, Long> findingsPerRule) {
         long events = ReplayCounters.total(ParseFunction.EVENTS_PARSED);
-        err.print("\r");
         err.println("replay summary");
         err.printf("  events read     %,d%n", events);
         err.printf("  dead letters    %,d%n", deadLetters.count(CloudTrailParser.STAGE));

@@ -52,7 +52,7 @@ final class FileUnits implements Closeable {
         this.origin = origin;
         this.maxUnitBytes = maxUnitBytes;
         this.budget = budget;
-        PushbackInputStream peek = new PushbackInputStream(raw, 2);
+        PushbackInputStream peek = new PushbackInputStream(ReadProgress.counting(raw), 2);
         byte[] magic = new byte[2];
         int read = peek.readNBytes(magic, 0, 2);
         peek.unread(magic, 0, read);
