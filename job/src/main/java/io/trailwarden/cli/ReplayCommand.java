@@ -2,6 +2,7 @@ package io.trailwarden.cli;
 
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.config.Durations;
+import io.trailwarden.config.S3Location;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.ParseFunction;
@@ -17,10 +18,16 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
@@ -90,26 +98,41 @@ final class ReplayCommand implements Callable<Integer> {
                     + " as late events and still reach single-event rules.")
     String maxDelay;
 
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD",
+            description = "With an s3:// INPUT: the first day of CloudTrail's day folders to read (required).")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD",
+            description = "With an s3:// INPUT: the last day read, included (default: today, UTC).")
+    LocalDate to;
+
+    @Option(names = "--resume-dir", paramLabel = "DIR", defaultValue = ".trailwarden-replay",
+            description = "Where an interrupted replay keeps its checkpoints (every 30 s); the same replay started"
+                    + " again resumes from the last one and appends to --out. Removed when a replay finishes."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Path resumeDirectory;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT",
-            description = "CloudTrail files or directories: EventBridge envelopes, bare records or"
-                    + " {\"Records\": [...]} files, JSON lines or one document, plain or gzip.")
-    List<Path> inputs = new ArrayList<>();
+            description = "CloudTrail files or directories (EventBridge envelopes, bare records or"
+                    + " {\"Records\": [...]} files, JSON lines or one document, plain or gzip), or one"
+                    + " s3://BUCKET/PREFIX/ of a CloudTrail archive (AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/...)"
+                    + " with --from and --to, read with TrailWarden.Aws.")
+    List<String> inputs = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> files;
-        try {
-            files = CloudTrailInputs.files(inputs);
-        } catch (UncheckedIOException e) {
-            throw new ParameterException(spec.commandLine(), "INPUT: " + e.getCause().getMessage());
-        }
-        if (files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "INPUT: no files under " + inputs);
-        }
         TrailWardenConfig loaded = config.loadOrReport(err);
         if (loaded == null) {
             return TrailWardenCli.USAGE;
+        }
+        ReplayInput input;
+        try {
+            input = input(loaded);
+        } catch (IOException e) {
+            err.println("cannot list the input: " + TerminalText.safe(e.getMessage(), 1000));
+            err.flush();
+            return TrailWardenCli.FAILED;
         }
         List<Rule> rules = RuleDirectory.load(rulesDirectory, loaded, err);
         if (rules == null) {
@@ -123,41 +146,83 @@ final class ReplayCommand implements Callable<Integer> {
         // Finished files: the live job's out-of-orderness bound is about latency, which replay does not have.
         DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
                 loaded.detection.dedupTtl, loaded.detection.maxRuleWindow);
+        ReplayCheckpoints checkpoints = new ReplayCheckpoints(resumeDirectory, String.join("\n", spec.commandLine()
+                .getParseResult().originalArgs()));
         if (outFile == null) {
-            return replay(files, replayDetection, detection, spec.commandLine().getOut(), err);
+            return replay(input, checkpoints, replayDetection, detection, spec.commandLine().getOut(), err);
         }
-        try (OutputStream stream = Files.newOutputStream(outFile);
+        OpenOption[] mode = checkpoints.latest().isPresent()
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new OpenOption[0];
+        try (OutputStream stream = Files.newOutputStream(outFile, mode);
                 PrintWriter fileOut = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8))) {
-            return replay(files, replayDetection, detection, fileOut, err);
+            return replay(input, checkpoints, replayDetection, detection, fileOut, err);
         }
     }
 
-    private int replay(List<Path> files, DetectionConfig detectionConfig, CompiledRules detection, PrintWriter out,
-            PrintWriter err) throws Exception {
+    private ReplayInput input(TrailWardenConfig loaded) throws IOException {
+        if (inputs.stream().anyMatch(S3Location::isS3)) {
+            if (inputs.size() != 1) {
+                throw new ParameterException(spec.commandLine(), "INPUT: one s3:// location at a time, without local files");
+            }
+            if (from == null) {
+                throw new ParameterException(spec.commandLine(), "--from is required with an s3:// INPUT");
+            }
+            LocalDate last = to != null ? to : LocalDate.now(ZoneOffset.UTC);
+            if (last.isBefore(from)) {
+                throw new ParameterException(spec.commandLine(), "--to " + last + " is before --from " + from);
+            }
+            S3Location location;
+            try {
+                location = S3Location.parse(inputs.get(0));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "INPUT: " + e.getMessage());
+            }
+            return ReplayInput.s3(location, from, last, loaded.aws);
+        }
+        if (from != null || to != null) {
+            throw new ParameterException(spec.commandLine(), "--from and --to select the day folders of an s3:// INPUT");
+        }
+        List<Path> files;
+        try {
+            files = CloudTrailInputs.files(inputs.stream().map(Path::of).collect(Collectors.toList()));
+        } catch (UncheckedIOException | InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), "INPUT: "
+                    + (e instanceof UncheckedIOException ? e.getCause().getMessage() : e.getMessage()));
+        }
+        if (files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "INPUT: no files under " + inputs);
+        }
+        return ReplayInput.files(files);
+    }
+
+    private int replay(ReplayInput input, ReplayCheckpoints checkpoints, DetectionConfig detectionConfig,
+            CompiledRules detection, PrintWriter out, PrintWriter err) throws Exception {
         ReplayCounters.reset();
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter." + ReplayCounters.REPORTER + ".factory.class",
                 ReplayCounters.Factory.class.getName());
+        checkpoints.configure(flink, err);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get(), flink);
         // Chained operators then hand over the same event, so the record's JSON tree, once parsed by one
         // rule's pre-filter, serves all of them. Safe: no operator of the topology mutates an event.
         env.getConfig().enableObjectReuse();
-        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(LocalRun.files(env, files), detectionConfig,
-                detection);
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input.attach(env), detectionConfig, detection);
         CollectedJob job = new CollectedJob(outputs, "replay");
 
         Map<String, Long> findingsPerRule = new TreeMap<>();
         rules(detection).forEach(id -> findingsPerRule.put(id, 0L));
         ScheduledExecutorService progress =
                 Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("replay-progress"));
-        long[] started = {System.nanoTime()};
+        long[] started = {System.nanoTime(), processCpuNanos()};
         ReadProgress.reset();
-        ProgressBar bar = new ProgressBar(err, totalBytes(files));
+        ProgressBar bar = new ProgressBar(err, input.totalBytes());
         FindingOutput output = format == Format.jsonl ? new FindingOutput.JsonLines(out) : new FindingOutput.Table(out);
         boolean finished;
         try {
             finished = job.run(env, "trailwarden replay", client -> {
                 started[0] = System.nanoTime();
+                started[1] = processCpuNanos();
                 if (ProgressBar.stderrIsTerminal()) {
                     progress.scheduleAtFixedRate(() -> progressLine(bar, started[0], findingsPerRule), 1, 1,
                             TimeUnit.SECONDS);
@@ -179,8 +244,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (!finished) {
             return TrailWardenCli.FAILED;
         }
+        checkpoints.finished();
         double seconds = (System.nanoTime() - started[0]) / 1e9;
-        printSummary(err, seconds, job.deadLetters(), findingsPerRule);
+        double cpuSeconds = (processCpuNanos() - started[1]) / 1e9;
+        printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule);
         return TrailWardenCli.OK;
     }
 
@@ -199,19 +266,13 @@ final class ReplayCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1e9);
     }
 
-    private static long totalBytes(List<Path> files) {
-        long total = 0;
-        for (Path file : files) {
-            try {
-                total += Files.size(file);
-            } catch (IOException gone) {
-                // the reader reports it; the bar is only an estimate
-            }
-        }
-        return total;
+    /** This process's CPU time: on a shared machine, a steadier measure of the replay's cost than wall time. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
-    private static void printSummary(PrintWriter err, double seconds, DeadLetterSummary deadLetters,
+    private static void printSummary(PrintWriter err, double seconds, double cpuSeconds, DeadLetterSummary deadLetters,
             Map<String, Long> findingsPerRule) {
         long events = ReplayCounters.total(ParseFunction.EVENTS_PARSED);
         err.println("replay summary");
@@ -220,6 +281,7 @@ final class ReplayCommand implements Callable<Integer> {
         err.printf("  duplicates      %,d%n", ReplayCounters.total(EventDeduplicator.DUPLICATES_METRIC));
         err.printf("  late events     %,d%n", deadLetters.count(LateEventTagger.STAGE));
         err.printf("  events/s        %,.0f (%.1f s from job submission; JVM and mini-cluster start excluded)%n", events / seconds, seconds);
+        err.printf("  events/CPU-s    %,.0f (%.1f s of CPU on all cores)%n", events / cpuSeconds, cpuSeconds);
         long total = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  findings        %,d%n", total);
         findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", TerminalText.safe(rule), count));
