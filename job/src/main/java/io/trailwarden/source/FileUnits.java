@@ -89,7 +89,7 @@ final class FileUnits implements Closeable {
             brokenGzip = null;
         }
         if (ready.isEmpty() && brokenGzip != null) {
-            ready.add(wholeDocument
+            ready.add(wholeDocument || lineNumber == 0
                     ? RawInput.unreadable(origin, "gzip stream breaks off: " + brokenGzip)
                     : RawInput.unreadable(origin + ":" + (lineNumber + 1),
                             "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
