@@ -48,6 +48,7 @@ public final class ReplayArchiveBenchmark {
     private static final DateTimeFormatter DELIVERY =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern RATE = Pattern.compile("events/s +([\\d,]+)");
+    private static final Pattern CPU_RATE = Pattern.compile("events/CPU-s +([\\d,]+)");
     private static final Pattern TIME_FIELD = Pattern.compile("\"eventTime\":\"([^\"]+)\"");
 
     private ReplayArchiveBenchmark() {}
@@ -77,20 +78,22 @@ public final class ReplayArchiveBenchmark {
                 writeArchive(replicator, events, input);
             }
         }
-        double parseRate = parseOnly(replicator, (int) Math.min(events, 1_000_000));
+        double[] parse = parseOnly(replicator, (int) Math.min(events, 1_000_000));
         Result replay = replay(input, heap, jfr, replayOptions);
-        System.out.printf(Locale.ROOT, "parse only (ParseBenchmark, one thread, median of 3): %,.0f events/s%n", parseRate);
+        System.out.printf(Locale.ROOT, "parse only (ParseBenchmark, one thread, median of 3): %,.0f events/s,"
+                + " %,.0f events/CPU-s%n", parse[0], parse[1]);
         System.out.printf(Locale.ROOT, "replay %s of %,d events, -Xmx%s: %,.0f events/s = %.2fx parse-only;"
-                        + " peak RSS %,d MiB; %s%n",
-                layout, events, heap, replay.rate, replay.rate / parseRate, replay.peakRssKib >> 10, replay.exit);
+                        + " %,.0f events/CPU-s (all cores) = %.2fx parse-only; peak RSS %,d MiB; %s%n",
+                layout, events, heap, replay.rate, replay.rate / parse[0], replay.cpuRate, replay.cpuRate / parse[1],
+                replay.peakRssKib >> 10, replay.exit);
     }
 
-    private static double parseOnly(ReplayBenchmark.Replicator replicator, int events) {
+    private static double[] parseOnly(ReplayBenchmark.Replicator replicator, int events) {
         List<RawInput> units = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
             units.add(RawInput.of("bench:" + (i + 1), replicator.record(i).getBytes(StandardCharsets.UTF_8)));
         }
-        double rate = ParseBenchmark.measure(units, 3);
+        double[] rate = ParseBenchmark.measure(units, 3);
         units.clear();
         System.gc();
         return rate;
@@ -135,6 +138,7 @@ public final class ReplayArchiveBenchmark {
 
     static final class Result {
         double rate;
+        double cpuRate;
         long peakRssKib;
         String exit;
     }
@@ -149,6 +153,7 @@ public final class ReplayArchiveBenchmark {
         }
         if (jfr) {
             command.add("-XX:StartFlightRecording=filename=job/target/replay-bench/replay.jfr,settings=profile");
+            command.add("-Xlog:gc:file=job/target/replay-bench/replay-gc.log");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TrailWardenCli.class.getName(),
                 "replay", "--format", "jsonl", "--out", out.toString()));
@@ -178,6 +183,8 @@ public final class ReplayArchiveBenchmark {
         System.out.println(err.substring(Math.max(0, err.lastIndexOf("replay summary"))));
         Matcher rate = RATE.matcher(err);
         result.rate = rate.find() ? Double.parseDouble(rate.group(1).replace(",", "")) : 0;
+        Matcher cpuRate = CPU_RATE.matcher(err);
+        result.cpuRate = cpuRate.find() ? Double.parseDouble(cpuRate.group(1).replace(",", "")) : 0;
         result.exit = "exit " + process.exitValue() + ", findings in " + out;
         return result;
     }
