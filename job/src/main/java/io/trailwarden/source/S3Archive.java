@@ -59,7 +59,8 @@ public final class S3Archive {
     /**
      * The S3 client of the job's AWS settings ({@code TrailWarden.Aws}). Credentials come from the
      * SDK's default chain, never from configuration; an endpoint override is an emulator, which serves
-     * buckets by path.
+     * buckets by path. The same as {@code S3RuleSources.client}, which the layering keeps from using
+     * this one (rules.load may not use source); the shared factory belongs in a package both may use.
      */
     public static S3Client client(AwsConfig aws) {
         S3ClientBuilder builder = S3Client.builder()

@@ -3,17 +3,21 @@ package io.trailwarden.rules.load;
 import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.S3Location;
 import io.trailwarden.rules.model.Rule;
-import io.trailwarden.source.S3Archive;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -60,9 +64,20 @@ public final class S3RuleSources {
         }
     }
 
-    /** The one S3 client of the job's AWS settings: see {@link S3Archive#client}. */
+    /**
+     * Credentials come from the SDK's default chain (the application's role on MSF), never from
+     * configuration. An endpoint override is an emulator, which serves buckets by path, not by host name.
+     */
     static S3Client client(AwsConfig aws) {
-        return S3Archive.client(aws);
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(aws.region))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(20)));
+        if (aws.endpointOverride != null) {
+            builder.endpointOverride(URI.create(aws.endpointOverride)).forcePathStyle(true);
+        }
+        return builder.build();
     }
 
     public List<RuleLoader.Source> read(S3Location location) throws IOException {
