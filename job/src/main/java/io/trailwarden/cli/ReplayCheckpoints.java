@@ -27,12 +27,12 @@ import org.apache.flink.util.StringUtils;
  * made again (at least once).
  */
 final class ReplayCheckpoints {
-    static final Duration INTERVAL = Duration.ofSeconds(30);
-
     private final Path directory;
+    private final Duration interval;
 
-    ReplayCheckpoints(Path root, String arguments) {
+    ReplayCheckpoints(Path root, String arguments, Duration interval) {
         this.directory = root.resolve(digest(arguments)).toAbsolutePath();
+        this.interval = interval;
     }
 
     /** The newest complete checkpoint of this replay, if an earlier run left one. */
@@ -51,7 +51,7 @@ final class ReplayCheckpoints {
 
     void configure(Configuration flink, PrintWriter err) {
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, INTERVAL);
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Optional<Path> latest = latest();

@@ -112,6 +112,10 @@ final class ReplayCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     Path resumeDirectory;
 
+    /** For tests of resuming, which need a checkpoint sooner than a real replay does. */
+    @Option(names = "--checkpoint-interval", hidden = true, defaultValue = "30s")
+    String checkpointInterval;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "CloudTrail files or directories (EventBridge envelopes, bare records or"
                     + " {\"Records\": [...]} files, JSON lines or one document, plain or gzip), or one"
@@ -146,8 +150,12 @@ final class ReplayCommand implements Callable<Integer> {
         // Finished files: the live job's out-of-orderness bound is about latency, which replay does not have.
         DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
                 loaded.detection.dedupTtl, loaded.detection.maxRuleWindow);
+        Duration interval = Durations.parse(checkpointInterval);
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-interval: not a duration: " + checkpointInterval);
+        }
         ReplayCheckpoints checkpoints = new ReplayCheckpoints(resumeDirectory, String.join("\n", spec.commandLine()
-                .getParseResult().originalArgs()));
+                .getParseResult().originalArgs()), interval);
         if (outFile == null) {
             return replay(input, checkpoints, replayDetection, detection, spec.commandLine().getOut(), err);
         }
