@@ -22,9 +22,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -58,12 +56,7 @@ import picocli.CommandLine.Spec;
                     + " duplicates, late events, findings per rule, events/s) to stderr."
         })
 final class ReplayCommand implements Callable<Integer> {
-    /**
-     * CloudTrail delivers a call within about 15 minutes (usually 5) in a file named by its delivery
-     * time, and files are read in that order: twice that covers the files read side by side. Memory
-     * then grows with the events of half an hour, not with the archive.
-     */
-    static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(30);
+    private static final Duration REPLAY_DEDUP_TTL = Duration.ofMinutes(1);
 
     enum Format {
         table,
@@ -90,6 +83,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ParallelismOption parallelism;
 
+    // CloudTrail delivers a call within about 15 minutes (usually 5) in a file named by its delivery time,
+    // and files are read in that order: twice that covers the files read side by side.
     @Option(names = "--max-delay", paramLabel = "DURATION", defaultValue = "30m",
             description = "How far behind the newest record a record may come and still take part in sequences and"
                     + " thresholds (default: ${DEFAULT-VALUE}). CloudTrail delivery files are read in the order of"
@@ -105,16 +100,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "YYYY-MM-DD",
             description = "With an s3:// INPUT: the last day read, included (default: today, UTC).")
     LocalDate to;
-
-    @Option(names = "--resume-dir", paramLabel = "DIR", defaultValue = ".trailwarden-replay",
-            description = "Where an interrupted replay keeps its checkpoints (every 30 s); the same replay started"
-                    + " again resumes from the last one and appends to --out. Removed when a replay finishes."
-                    + " Default: ${DEFAULT-VALUE}.")
-    Path resumeDirectory;
-
-    /** For tests of resuming, which need a checkpoint sooner than a real replay does. */
-    @Option(names = "--checkpoint-interval", hidden = true, defaultValue = "30s")
-    String checkpointInterval;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "CloudTrail files or directories (EventBridge envelopes, bare records or"
@@ -148,23 +133,18 @@ final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-delay: not a duration: " + maxDelay);
         }
         // Finished files: the live job's out-of-orderness bound is about latency, which replay does not have.
+        // Dedup forgets ids after dedupTtl of processing time, and a replay goes through hours of archive a
+        // minute: at the live job's TTL it would remember every id of the input. A minute of processing
+        // still spans the neighbouring delivery files a re-delivered record comes in; a duplicate it
+        // misses gives a finding twice, never none.
         DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
-                loaded.detection.dedupTtl, loaded.detection.maxRuleWindow);
-        Duration interval = Durations.parse(checkpointInterval);
-        if (interval == null || interval.isNegative() || interval.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--checkpoint-interval: not a duration: " + checkpointInterval);
-        }
-        ReplayCheckpoints checkpoints = new ReplayCheckpoints(resumeDirectory, String.join("\n", spec.commandLine()
-                .getParseResult().originalArgs()), interval);
+                REPLAY_DEDUP_TTL, loaded.detection.maxRuleWindow);
         if (outFile == null) {
-            return replay(input, checkpoints, replayDetection, detection, spec.commandLine().getOut(), err);
+            return replay(input, replayDetection, detection, spec.commandLine().getOut(), err);
         }
-        OpenOption[] mode = checkpoints.latest().isPresent()
-                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new OpenOption[0];
-        try (OutputStream stream = Files.newOutputStream(outFile, mode);
+        try (OutputStream stream = Files.newOutputStream(outFile);
                 PrintWriter fileOut = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8))) {
-            return replay(input, checkpoints, replayDetection, detection, fileOut, err);
+            return replay(input, replayDetection, detection, fileOut, err);
         }
     }
 
@@ -204,13 +184,12 @@ final class ReplayCommand implements Callable<Integer> {
         return ReplayInput.files(files);
     }
 
-    private int replay(ReplayInput input, ReplayCheckpoints checkpoints, DetectionConfig detectionConfig,
-            CompiledRules detection, PrintWriter out, PrintWriter err) throws Exception {
+    private int replay(ReplayInput input, DetectionConfig detectionConfig, CompiledRules detection, PrintWriter out,
+            PrintWriter err) throws Exception {
         ReplayCounters.reset();
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter." + ReplayCounters.REPORTER + ".factory.class",
                 ReplayCounters.Factory.class.getName());
-        checkpoints.configure(flink, err);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get(), flink);
         // Chained operators then hand over the same event, so the record's JSON tree, once parsed by one
         // rule's pre-filter, serves all of them. Safe: no operator of the topology mutates an event.
@@ -252,7 +231,6 @@ final class ReplayCommand implements Callable<Integer> {
         if (!finished) {
             return TrailWardenCli.FAILED;
         }
-        checkpoints.finished();
         double seconds = (System.nanoTime() - started[0]) / 1e9;
         double cpuSeconds = (processCpuNanos() - started[1]) / 1e9;
         printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule);
