@@ -1,8 +1,6 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.event.DeadLetter;
-import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.FindingDocument;
 import io.trailwarden.finding.FindingText;
 import io.trailwarden.finding.SafeText;
@@ -20,18 +18,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.util.ExceptionUtils;
 
 /**
  * The job on an embedded mini-cluster with its web UI, over the bundled sample or local files, with
@@ -80,48 +71,27 @@ final class LocalRun {
         env.setParallelism(parallelism);
 
         DataStream<RawInput> input = files.isEmpty() ? sample(env) : files(env, files);
-        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
-                input, config.detection, rules);
-        CloseableIterator<Finding> findings = outputs.findings
-                .map(new DryRunFindings(null)).name("Mark responses dry-run (run --local never acts)")
-                .collectAsync();
-        CloseableIterator<DeadLetter> deadLetters = outputs.deadLetters.collectAsync();
+        TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, config.detection, rules);
+        CollectedJob job = new CollectedJob(outputs, "run --local");
 
         out.println("TrailWarden local run over " + (files.isEmpty() ? "the bundled sample " + SAMPLE
                 : files.size() + " file(s)") + ", parallelism " + parallelism + ", containment dry-run");
         out.flush();
-        JobClient job = env.executeAsync("TrailWarden local run");
-        out.println("Flink web UI: http://localhost:" + port + "  (job " + job.getJobID() + ", while it runs)");
-        out.println();
-        out.flush();
-
-        DeadLetterSummary summary = new DeadLetterSummary();
-        ExecutorService drainer = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dead-letter-drain");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // Both collect sinks must be drained at once: a full, unread one would stall the whole job.
-        CompletableFuture<Void> drained = CompletableFuture.runAsync(
-                () -> deadLetters.forEachRemaining(summary::add), drainer);
-                long findingCount = 0;
-        try (findings; deadLetters) {
-            while (findings.hasNext()) {
-                out.println(FindingText.render(FindingDocument.of(findings.next(), FindingDocument.Limits.TERMINAL)));
-                out.flush();
-                findingCount++;
-            }
-            drained.get();
-            job.getJobExecutionResult().get();
-        } catch (ExecutionException | RuntimeException e) {
-            err.println("the job failed: " + SafeText.safe(String.valueOf(ExceptionUtils.stripExecutionException(e))));
-            err.flush();
+        long[] findingCount = {0};
+        boolean finished = job.run(env, "TrailWarden local run", client -> {
+            out.println("Flink web UI: http://localhost:" + port + "  (job " + client.getJobID() + ", while it runs)");
+            out.println();
+            out.flush();
+        }, finding -> {
+            out.println(FindingText.render(FindingDocument.of(finding, FindingDocument.Limits.TERMINAL)));
+            out.flush();
+            findingCount[0]++;
+        }, err);
+        if (!finished) {
             return TrailWardenCli.FAILED;
-        } finally {
-            drainer.shutdownNow();
         }
-        out.println(findingCount + (findingCount == 1 ? " finding" : " findings"));
-        summary.print(out);
+        out.println(findingCount[0] + (findingCount[0] == 1 ? " finding" : " findings"));
+        job.deadLetters().print(out);
         out.flush();
         return TrailWardenCli.OK;
     }
@@ -139,7 +109,8 @@ final class LocalRun {
         return env.fromData(List.of(RawInput.of(SAMPLE, bytes))).uid(SOURCE_UID).name("Bundled sample");
     }
 
-    private static DataStream<RawInput> files(StreamExecutionEnvironment env, List<Path> files) {
+    /** The files as the job's input, in CloudTrail delivery order. */
+    static DataStream<RawInput> files(StreamExecutionEnvironment env, List<Path> files) {
         return env.fromSource(CloudTrailInputs.fileSource(files), WatermarkStrategy.noWatermarks(), "CloudTrail files")
                 .uid(SOURCE_UID);
     }

@@ -46,17 +46,13 @@ final class RulesTestCommand implements Callable<Integer> {
                     + " directory.")
     List<Path> corpusFiles;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the test job (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismOption parallelism;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (parallelism < 1 || parallelism > 64) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
-        }
         TrailWardenConfig loaded = config.loadOrReport(err);
         if (loaded == null) {
             return TrailWardenCli.USAGE;
@@ -73,7 +69,7 @@ final class RulesTestCommand implements Callable<Integer> {
         TestCorpus corpus = corpus(corpusFiles, directory, err);
         List<RuleTestRunner.CaseResult> results = rules.isEmpty() ? List.of()
                 : new RuleTestRunner(corpus).run(rules, loaded.lists.lists,
-                        StreamExecutionEnvironment.createLocalEnvironment(parallelism));
+                        StreamExecutionEnvironment.createLocalEnvironment(parallelism.get()));
         printTable(results, out);
         long failed = results.stream().filter(result -> !result.passed()).count();
         out.println();

@@ -50,9 +50,8 @@ final class RunCommand implements Callable<Integer> {
                     + " or gzip.")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismOption parallelism;
 
     @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "8081",
             description = "Port of the Flink web UI on localhost (default: ${DEFAULT-VALUE}; 0 or a busy port:"
@@ -70,9 +69,6 @@ final class RunCommand implements Callable<Integer> {
         if (!local && !inputs.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "--input needs --local: without it, run reads the Kinesis stream named in TrailWarden.Source");
-        }
-        if (parallelism < 1 || parallelism > 64) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be between 1 and 64");
         }
         if (webUiPort < 0 || webUiPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--web-ui-port must be between 0 and 65535");
@@ -97,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
         if (!loaded.response.dryRun) {
             err.println("note: --local never contains anything; TrailWarden.Response.dryRun=false is ignored here");
         }
-        return new LocalRun(loaded, parallelism, webUiPort, out, err).run(files);
+        return new LocalRun(loaded, parallelism.get(), webUiPort, out, err).run(files);
     }
 
     private int runProductionJob(TrailWardenConfig loaded, PrintWriter err) throws Exception {
@@ -107,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                     + " bundled sample");
         }
         try {
-            StreamingJob.runSelfManaged(loaded, checkpointDirectory.toAbsolutePath(), parallelism);
+            StreamingJob.runSelfManaged(loaded, checkpointDirectory.toAbsolutePath(), parallelism.get());
             return TrailWardenCli.OK;
         } catch (ConfigException e) {
             err.println("configuration " + config.source() + " is invalid:");

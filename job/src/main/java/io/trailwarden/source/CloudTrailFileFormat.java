@@ -21,6 +21,8 @@ import org.apache.flink.core.fs.Path;
 public final class CloudTrailFileFormat implements BulkFormat<RawInput, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
     private static final int UNITS_PER_BATCH = 256;
+    /** A batch waits in the reader's queue; bounding its bytes bounds what each reader keeps there. */
+    private static final long BYTES_PER_BATCH = 4L << 20;
 
     private final int maxUnitBytes;
 
@@ -80,8 +82,10 @@ public final class CloudTrailFileFormat implements BulkFormat<RawInput, FileSour
         public RecordIterator<RawInput> readBatch() throws IOException {
             List<RawInput> batch = new ArrayList<>(UNITS_PER_BATCH);
             RawInput unit;
-            while (batch.size() < UNITS_PER_BATCH && (unit = units.next()) != null) {
+            long bytes = 0;
+            while (batch.size() < UNITS_PER_BATCH && bytes < BYTES_PER_BATCH && (unit = units.next()) != null) {
                 batch.add(unit);
+                bytes += unit.bytes.length;
             }
             if (batch.isEmpty()) {
                 return null;

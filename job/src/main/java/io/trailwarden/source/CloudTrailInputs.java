@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,17 +43,19 @@ public final class CloudTrailInputs {
 
     /**
      * A bounded Flink source over the same files, streaming them (for replays larger than memory).
-     * Files are read in parallel, so units of different files interleave; event time, not read order,
-     * orders events downstream.
+     * Files go to the readers in {@link DeliveryOrder}, one file per reader at a time, so units of a
+     * few neighbouring files interleave and event time stays within a bounded out-of-orderness.
      */
     public static FileSource<RawInput> fileSource(List<Path> paths) {
         org.apache.flink.core.fs.Path[] flinkPaths = paths.stream()
                 .map(path -> new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri()))
                 .toArray(org.apache.flink.core.fs.Path[]::new);
-        return FileSource.forBulkFileFormat(new CloudTrailFileFormat(), flinkPaths).build();
+        return FileSource.forBulkFileFormat(new CloudTrailFileFormat(), flinkPaths)
+                .setSplitAssigner(DeliveryOrderSplitAssigner::new)
+                .build();
     }
 
-    /** The regular, non-hidden files under {@code paths}, sorted; a missing path is an error. */
+    /** The regular, non-hidden files under {@code paths}, in {@link DeliveryOrder}; a missing path is an error. */
     public static List<Path> files(List<Path> paths) {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
@@ -66,12 +69,12 @@ public final class CloudTrailInputs {
             try (Stream<Path> walk = Files.walk(path)) {
                 files.addAll(walk.filter(Files::isRegularFile)
                         .filter(file -> !hiddenBelow(path, file))
-                        .sorted()
                         .collect(Collectors.toList()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + path, e);
             }
         }
+        files.sort(Comparator.comparing(Path::toString, DeliveryOrder.PATHS));
         return files;
     }
 

@@ -1,14 +1,12 @@
 package io.trailwarden.source;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -42,11 +40,19 @@ final class FileUnits implements Closeable {
     private final ArrayDeque<RawInput> ready = new ArrayDeque<>();
     private int pendingBlankLines;
     private String brokenGzip;
+    private final DecompressionBudget budget;
+    /** Why the budget refused a unit; the rest of the file is skipped. */
+    private String refused;
 
     FileUnits(String origin, InputStream raw, int maxUnitBytes) throws IOException {
+        this(origin, raw, maxUnitBytes, DecompressionBudget.PROCESS);
+    }
+
+    FileUnits(String origin, InputStream raw, int maxUnitBytes, DecompressionBudget budget) throws IOException {
         this.origin = origin;
         this.maxUnitBytes = maxUnitBytes;
-        PushbackInputStream peek = new PushbackInputStream(raw, 2);
+        this.budget = budget;
+        PushbackInputStream peek = new PushbackInputStream(ReadProgress.counting(raw), 2);
         byte[] magic = new byte[2];
         int read = peek.readNBytes(magic, 0, 2);
         peek.unread(magic, 0, read);
@@ -76,8 +82,14 @@ final class FileUnits implements Closeable {
             }
             addLine(line);
         }
+        if (ready.isEmpty() && refused != null) {
+            ready.add(RawInput.unreadable(wholeDocument || !jsonLinesStarted() ? origin : origin + ":" + (lineNumber + 1),
+                    refused + "; the rest of the file is skipped"));
+            refused = null;
+            brokenGzip = null;
+        }
         if (ready.isEmpty() && brokenGzip != null) {
-            ready.add(wholeDocument
+            ready.add(wholeDocument || lineNumber == 0
                     ? RawInput.unreadable(origin, "gzip stream breaks off: " + brokenGzip)
                     : RawInput.unreadable(origin + ":" + (lineNumber + 1),
                             "gzip stream breaks off after line " + lineNumber + ": " + brokenGzip));
@@ -87,7 +99,6 @@ final class FileUnits implements Closeable {
     }
 
     private void start() throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
         byte[] first;
         while (true) {
             first = readLine();
@@ -98,8 +109,6 @@ final class FileUnits implements Closeable {
             if (!isBlank(first)) {
                 break;
             }
-            head.write(first);
-            head.write('\n');
             pendingBlankLines++;
         }
         int firstLineNumber = lineNumber;
@@ -107,9 +116,10 @@ final class FileUnits implements Closeable {
                 JsonLayout.ofFirstLine(JSON_FACTORY, first, 0, first.length);
         if (layout != JsonLayout.LINES) {
             wholeDocument = true;
-            head.write(first);
-            head.write('\n');
-            ready.add(RawInput.of(origin, readRest(head.toByteArray())));
+            byte[] document = readDocument(pendingBlankLines, first);
+            if (document != null) {
+                ready.add(RawInput.of(origin, document));
+            }
             return;
         }
         int blankLinesBeforeFirst = pendingBlankLines;
@@ -144,25 +154,22 @@ final class FileUnits implements Closeable {
         ready.add(RawInput.of(origin + ":" + lineNumber, line));
     }
 
-    /** The next line without its line break, or null at the end; cut at {@code maxUnitBytes}. */
+    /**
+     * The next line without its line break, or null at the end or when the budget refuses it; cut at
+     * {@code maxUnitBytes}.
+     */
     private byte[] readLine() throws IOException {
         if (!fill()) {
             return null;
         }
-        byte[] line = new byte[0];
-        int length = 0;
+        UnitBuffer line = new UnitBuffer(budget, maxUnitBytes);
         while (fill()) {
             int newline = position;
             while (newline < limit && buffer[newline] != '\n') {
                 newline++;
             }
-            int take = Math.min(newline - position, maxUnitBytes - length);
-            if (take > 0) {
-                if (length + take > line.length) {
-                    line = Arrays.copyOf(line, Math.max(length + take, Math.min(line.length * 2, maxUnitBytes)));
-                }
-                System.arraycopy(buffer, position, line, length, take);
-                length += take;
+            if (!line.append(buffer, position, newline - position)) {
+                return refuse(line);
             }
             if (newline < limit) {
                 position = newline + 1;
@@ -170,21 +177,35 @@ final class FileUnits implements Closeable {
             }
             position = limit;
         }
-        if (length > 0 && line[length - 1] == '\r') {
-            length--;
-        }
-        return length == line.length ? line : Arrays.copyOf(line, length);
+        line.dropTrailing((byte) '\r');
+        return line.take();
     }
 
-    private byte[] readRest(byte[] head) throws IOException {
-        ByteArrayOutputStream rest = new ByteArrayOutputStream(Math.max(head.length * 2, BUFFER_BYTES));
-        rest.write(head, 0, Math.min(head.length, maxUnitBytes));
+    /** The blank lines, the first line and the rest of the file as one document; null when refused. */
+    private byte[] readDocument(int blankLines, byte[] first) throws IOException {
+        UnitBuffer document = new UnitBuffer(budget, maxUnitBytes);
+        byte[] newline = {'\n'};
+        for (int blank = 0; blank < blankLines; blank++) {
+            document.append(newline, 0, 1);
+        }
+        if (!document.append(first, 0, first.length) || !document.append(newline, 0, 1)) {
+            return refuse(document);
+        }
         while (fill()) {
-            int take = Math.min(limit - position, maxUnitBytes - rest.size());
-            rest.write(buffer, position, Math.max(take, 0));
+            if (!document.append(buffer, position, limit - position)) {
+                return refuse(document);
+            }
             position = limit;
         }
-        return rest.toByteArray();
+        return document.take();
+    }
+
+    private byte[] refuse(UnitBuffer unit) {
+        refused = unit.refusal();
+        unit.discard();
+        endOfInput = true;
+        position = limit;
+        return null;
     }
 
     private boolean fill() throws IOException {
@@ -208,6 +229,10 @@ final class FileUnits implements Closeable {
             }
         }
         return position < limit;
+    }
+
+    private boolean jsonLinesStarted() {
+        return lineNumber > 1 || jsonLines;
     }
 
     private static boolean isBlank(byte[] line) {

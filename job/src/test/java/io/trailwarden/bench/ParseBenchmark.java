@@ -42,12 +42,26 @@ public final class ParseBenchmark {
         System.out.printf(Locale.ROOT, "%d JSON-lines units, %.1f MB, from %d corpus records%n",
                 units.size(), totalBytes / 1e6, Corpus.RECORD_COUNT);
 
+        measure(units, rounds);
+    }
+
+    /**
+     * Parses {@code units} on this thread after a warm-up, {@code rounds} times, printing each round;
+     * returns the median rates in events per second of wall time and per second of the thread's CPU.
+     */
+    static double[] measure(List<RawInput> units, int rounds) {
+        long totalBytes = 0;
+        for (RawInput unit : units) {
+            totalBytes += unit.bytes.length;
+        }
         CloudTrailParser parser = new CloudTrailParser();
         Tally warmUp = new Tally();
         for (int i = 0; i < Math.min(units.size(), 300_000); i++) {
             parser.parse(units.get(i), warmUp);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] rates = new double[rounds];
+        double[] cpuRates = new double[rounds];
         for (int round = 1; round <= rounds; round++) {
             Tally tally = new Tally();
             long gcBefore = gcMillis();
@@ -58,6 +72,8 @@ public final class ParseBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            rates[round - 1] = tally.events / seconds;
+            cpuRates[round - 1] = tally.events / cpuSeconds;
             // On a shared machine wall time includes waiting for a core; the thread's CPU time does not.
             System.out.printf(Locale.ROOT,
                     "round %d: %d events, %d dead letters in %.2f s wall = %,.0f events/s, %.1f MB/s;"
@@ -69,6 +85,9 @@ public final class ParseBenchmark {
                 throw new IllegalStateException("benchmark input must parse completely");
             }
         }
+        java.util.Arrays.sort(rates);
+        java.util.Arrays.sort(cpuRates);
+        return new double[] {rates[rounds / 2], cpuRates[rounds / 2]};
     }
 
     private static long gcMillis() {

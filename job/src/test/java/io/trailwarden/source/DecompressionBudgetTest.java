@@ -1,0 +1,142 @@
+package io.trailwarden.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The process-wide decompression budget against gzip bombs: a bomb is refused as a dead letter naming
+ * its file as soon as its unit passes a quarter of the budget, readers side by side share one budget,
+ * and a good file read beside two bombs still gives every record.
+ */
+class DecompressionBudgetTest {
+    private static final int BUDGET = 8 << 20;
+
+    static byte[] gzipOfZeros(long bytes) throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        byte[] zeros = new byte[1 << 20];
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed, 1 << 16)) {
+            for (long written = 0; written < bytes; written += zeros.length) {
+                gzip.write(zeros, 0, (int) Math.min(zeros.length, bytes - written));
+            }
+        }
+        return compressed.toByteArray();
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return compressed.toByteArray();
+    }
+
+    private static List<RawInput> read(String origin, byte[] content, DecompressionBudget budget) throws IOException {
+        List<RawInput> units = new ArrayList<>();
+        try (FileUnits file = new FileUnits(origin, new ByteArrayInputStream(content), RawInput.MAX_UNIT_BYTES, budget)) {
+            RawInput unit;
+            while ((unit = file.next()) != null) {
+                units.add(unit);
+            }
+        }
+        return units;
+    }
+
+    @Test
+    void aBombIsOneDeadLetterNamingTheBudgetAndItsFile() throws IOException {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        byte[] bomb = gzipOfZeros(64L << 20);
+
+        List<RawInput> units = read("bomb.json.gz", bomb, budget);
+
+        assertThat(units).hasSize(1);
+        assertThat(units.get(0).origin).isEqualTo("bomb.json.gz");
+        assertThat(units.get(0).readError).contains("decompression budget").contains("2 MiB").contains("8 MiB")
+                .contains("rest of the file is skipped");
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aLineOverTheBudgetEndsTheFileThereAndTheLinesBeforeItAreKept() throws IOException {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        String good = "{\"eventID\":\"a\"}\n{\"eventID\":\"b\"}\n";
+        String huge = "{\"x\":\"" + "A".repeat(3 << 20) + "\"}\n";
+
+        List<RawInput> units = read("mixed.jsonl.gz", gzip(good + huge + good), budget);
+
+        assertThat(units).extracting(unit -> unit.origin)
+                .containsExactly("mixed.jsonl.gz:1", "mixed.jsonl.gz:2", "mixed.jsonl.gz:3");
+        assertThat(units.get(2).readError).contains("decompression budget");
+        assertThat(units.get(0).readError).isNull();
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aPlainFileWithoutLineBreaksIsBoundedToo() throws IOException {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+
+        List<RawInput> units = read("zeros.json", new byte[16 << 20], budget);
+
+        assertThat(units).singleElement().satisfies(unit -> assertThat(unit.readError).contains("decompression budget"));
+    }
+
+    @Test
+    void twoBombsBesideAGoodFileShareOneBudgetAndTheGoodFileIsReadWhole() throws Exception {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        byte[] bomb = gzipOfZeros(256L << 20);
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            records.append("{\"eventID\":\"").append(i).append("\",\"pad\":\"").append("x".repeat(100)).append("\"}\n");
+        }
+        byte[] good = gzip(records.toString());
+        ExecutorService readers = Executors.newFixedThreadPool(3);
+        try {
+            List<Callable<List<RawInput>>> reads = List.of(
+                    () -> read("bomb-1.json.gz", bomb, budget),
+                    () -> read("good.jsonl.gz", good, budget),
+                    () -> read("bomb-2.json.gz", bomb, budget));
+            List<Future<List<RawInput>>> results = readers.invokeAll(reads);
+
+            assertThat(results.get(0).get()).singleElement()
+                    .satisfies(unit -> assertThat(unit.readError).contains("decompression budget"));
+            assertThat(results.get(2).get()).singleElement()
+                    .satisfies(unit -> assertThat(unit.readError).contains("decompression budget"));
+            assertThat(results.get(1).get()).hasSize(20_000).allSatisfy(unit -> assertThat(unit.readError).isNull());
+        } finally {
+            readers.shutdownNow();
+        }
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aReaderWaitsForBudgetOthersHoldAndGetsIt() throws Exception {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        assertThat(budget.reserve(BUDGET)).isTrue();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            budget.release(BUDGET);
+        });
+        releaser.start();
+
+        List<RawInput> units = read("waits.json", "{\"Records\":[]}".getBytes(StandardCharsets.UTF_8), budget);
+
+        releaser.join();
+        assertThat(units).singleElement().satisfies(unit -> assertThat(unit.readError).isNull());
+        assertThat(budget.held()).isZero();
+    }
+}
