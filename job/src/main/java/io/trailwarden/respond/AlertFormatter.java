@@ -43,26 +43,75 @@ public final class AlertFormatter implements Serializable {
      * @param results the outcome of every action other than the alert itself, in plan order
      */
     public Alert format(Finding finding, List<ActionResult> results) {
+        return format(finding, results, ResponseTask.AlertKind.FINDING, List.of());
+    }
+
+    /**
+     * @param heldBack every target of the account the blast-radius cap holds back; not empty makes the
+     *     alert a capped one: its own subject, {@code capped=true}, every held-back target named
+     */
+    public Alert format(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind, List<String> heldBack) {
         int shown = Math.min(finding.events.size(), config.maxEvents);
-        String message = render(finding, results, shown);
+        String message = render(finding, results, kind, heldBack, shown);
         while (utf8Length(message) > MAX_MESSAGE_BYTES && shown > 0) {
             shown = shown - Math.max(1, shown / 4);
-            message = render(finding, results, shown);
+            message = render(finding, results, kind, heldBack, shown);
         }
+        boolean capped = !heldBack.isEmpty();
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("severity", String.valueOf(finding.severity));
         attributes.put("ruleId", subjectSafe(String.valueOf(finding.ruleId), 256));
         attributes.put("account", subjectSafe(account(finding), 64));
-        return new Alert(subject(finding), message, attributes);
+        attributes.put("alertKind", kind.name());
+        attributes.put("capped", String.valueOf(capped));
+        attributes.put("escalated", String.valueOf(capped || escalated(kind)));
+        return new Alert(subject(finding, kind, capped), message, attributes);
+    }
+
+    private static boolean escalated(ResponseTask.AlertKind kind) {
+        return kind == ResponseTask.AlertKind.PARTIAL || kind == ResponseTask.AlertKind.FAILED
+                || kind == ResponseTask.AlertKind.GAVE_UP;
     }
 
     public String subject(Finding finding) {
-        return subjectSafe("TrailWarden " + finding.severity + ": " + finding.title + " [" + finding.ruleId + "]",
+        return subject(finding, ResponseTask.AlertKind.FINDING, false);
+    }
+
+    private String subject(Finding finding, ResponseTask.AlertKind kind, boolean capped) {
+        String prefix;
+        switch (kind) {
+            case CONTAINED:
+                prefix = "TrailWarden contained";
+                break;
+            case PARTIAL:
+                prefix = "TrailWarden ESCALATED: containment PARTIAL";
+                break;
+            case FAILED:
+                prefix = "TrailWarden ESCALATED: containment FAILED, retrying";
+                break;
+            case GAVE_UP:
+                prefix = "TrailWarden ESCALATED: containment GIVEN UP, act now";
+                break;
+            default:
+                prefix = capped ? "TrailWarden ESCALATED: containment HELD BY CAP" : "TrailWarden";
+                break;
+        }
+        return subjectSafe(prefix + " " + finding.severity + ": " + finding.title + " [" + finding.ruleId + "]",
                 MAX_SUBJECT_CHARS);
     }
 
-    private String render(Finding finding, List<ActionResult> results, int shownEvents) {
+    private String render(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind,
+            List<String> heldBack, int shownEvents) {
         StringBuilder text = new StringBuilder();
+        if (!heldBack.isEmpty()) {
+            text.append("CONTAINMENT HELD BACK by the blast-radius cap: approve each with the command in its action below.\n")
+                    .append("Every target held back in this account now (account|kind|name):\n");
+            heldBack.forEach(target -> text.append("  ").append(clean(target)).append('\n'));
+            text.append('\n');
+        }
+        if (kind != ResponseTask.AlertKind.FINDING) {
+            text.append("Containment outcome (").append(kind).append(")\n\n");
+        }
         Actor actor = finding.actor;
         text.append("TrailWarden finding ").append(clean(finding.findingId)).append('\n');
         line(text, "Rule", clean(finding.ruleId) + " - " + clean(finding.title));
@@ -108,12 +157,16 @@ public final class AlertFormatter implements Serializable {
         for (String command : releases) {
             text.append("  ").append(command).append('\n');
         }
-        return text + JSON_SEPARATOR + json(finding, results, shownEvents, releases);
+        return text + JSON_SEPARATOR + json(finding, results, shownEvents, releases, kind, heldBack);
     }
 
-    private String json(Finding finding, List<ActionResult> results, int shownEvents, List<String> releases) {
+    private String json(Finding finding, List<ActionResult> results, int shownEvents, List<String> releases,
+            ResponseTask.AlertKind kind, List<String> heldBack) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         root.put("findingId", finding.findingId);
+        root.put("alertKind", kind.name());
+        ArrayNode held = root.putArray("heldBack");
+        heldBack.forEach(target -> held.add(cut(target)));
         root.put("ruleId", finding.ruleId);
         root.put("title", cut(finding.title));
         root.put("severity", String.valueOf(finding.severity));
@@ -172,29 +225,11 @@ public final class AlertFormatter implements Serializable {
     private List<String> releaseCommands(Finding finding, List<ActionResult> results) {
         List<String> commands = new ArrayList<>();
         for (ActionResult result : results) {
-            if (result.action != PlannedAction.Type.CONTAIN
-                    || (result.outcome != Outcome.DONE && result.outcome != Outcome.ALREADY_DONE)) {
-                continue;
+            if (result.action == PlannedAction.Type.CONTAIN && result.releaseCommand != null) {
+                commands.add(clean(result.releaseCommand));
             }
-            Target target = targetOf(finding, result);
-            if (target == null) {
-                continue;
-            }
-            String flag = target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ";
-            commands.add("trailwarden release " + flag + clean(target.name)
-                    + (target.accountId == null ? "" : " --account " + clean(target.accountId)));
         }
         return commands;
-    }
-
-    private static Target targetOf(Finding finding, ActionResult result) {
-        for (PlannedAction action : finding.response) {
-            if (action.type == PlannedAction.Type.CONTAIN && action.target != null
-                    && ResponseExecutor.targetLabel(action.target).equals(result.target)) {
-                return action.target;
-            }
-        }
-        return null;
     }
 
     private String describe(Target target) {

@@ -1,13 +1,20 @@
 package io.trailwarden.respond;
 
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.ListTypeInfoFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /** A finding with its actions decided by the safety rails. A Flink POJO. */
 public class ResponsePlan {
     public Finding finding;
     public List<PlannedStep> steps = new ArrayList<>();
+    /** Set by the blast-radius cap: every target of this plan's account it holds back. */
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<String> heldBack = new ArrayList<>();
+    /** Set by the blast-radius cap: when it admitted this plan's containments. */
+    public long admittedAtMillis;
 
     public ResponsePlan() {}
 
