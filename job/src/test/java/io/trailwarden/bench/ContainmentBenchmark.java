@@ -42,7 +42,7 @@ public final class ContainmentBenchmark {
                     Map.of("dryRun", "false", "ownAccountId", MotoServer.DEFAULT_ACCOUNT)))).response;
             AwsConfig aws = new AwsConfig(MotoServer.REGION, moto.endpoint().toString());
             try (AwsClients clients = new AwsClients(aws, response, MotoServer.anyCredentials())) {
-                IamContainment containment = new IamContainment(clients, response.quarantinePolicyName, Instant::now);
+                IamContainment containment = new IamContainment(clients, response.quarantinePolicyName, io.trailwarden.respond.ResponsePlanner.protectedPatterns(response), Instant::now);
                 run(moto, containment, "warm-up", 20, 1);
                 List<Long> sequential = run(moto, containment, "one at a time", findings, 1);
                 report("one at a time", sequential, -1);

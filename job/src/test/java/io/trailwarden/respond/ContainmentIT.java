@@ -74,7 +74,7 @@ class ContainmentIT {
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
             ResponseExecutor executor = new ResponseExecutor(
-                    new IamContainment(clients, response.quarantinePolicyName, () -> NOW),
+                    new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW),
                     new AlertFormatter(new AlertConfig(topicArn, 50, 256)),
                     new AlertPublisher(clients.sns(), topicArn), () -> NOW);
             return executor.execute(new ResponsePlanner(response).plan(finding));
@@ -151,11 +151,11 @@ class ContainmentIT {
 
             ResponseConfig response = responseConfig();
             try (AwsClients clients = clients(response, responder)) {
-                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
 
-                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
                 assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
                 assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
@@ -199,11 +199,11 @@ class ContainmentIT {
         iam.updateAccessKey(r -> r.userName("malicious-iam-user").accessKeyId(disabledByOwner.accessKeyId()).status(StatusType.INACTIVE));
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
-            new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+            new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                     .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
 
             List<String> report = new Release(clients, response.quarantinePolicyName, () -> NOW.plusSeconds(3600))
-                    .releaseUser(ACCOUNT, "malicious-iam-user");
+                    .releaseUser(ACCOUNT, "malicious-iam-user", List.of(), false);
 
             assertThat(report).contains("removed inline policy TrailWardenQuarantine from user malicious-iam-user",
                     "reactivated access key " + activeKey.accessKeyId());
@@ -312,7 +312,7 @@ class ContainmentIT {
 
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
-            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer"))
+            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer", false))
                     .first().asString().startsWith("removed inline policy TrailWardenQuarantine from role ci-deployer");
         }
         assertThat(iam.listRolePolicies(r -> r.roleName("ci-deployer")).policyNames()).isEmpty();

@@ -11,6 +11,10 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
+import io.trailwarden.testing.ThenIdleSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +58,9 @@ class ResponseStageIT {
         env.setParallelism(2);
         ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
                 new AwsConfig(MotoServer.REGION, MOTO.endpoint().toString()));
-        // Bounded input: the job ends on its own and every result is collected well under the limit.
-        List<ActionResult> audit = stage.apply(env.fromData(findings)).executeAndCollect(1000);
+        // 5 finding alerts, 3 containments and their 3 follow-up alerts, 2 held back by the cap.
+        List<ActionResult> audit = stage.apply(env.addSource(new ThenIdleSource<>(findings), TypeInformation.of(Finding.class)))
+                .executeAndCollect(13);
 
         List<ActionResult> containments = new ArrayList<>();
         for (ActionResult result : audit) {
@@ -64,8 +69,8 @@ class ResponseStageIT {
             }
         }
         assertThat(containments).extracting(r -> r.outcome)
-                .containsExactlyInAnyOrder(Outcome.DONE, Outcome.DONE, Outcome.DONE, Outcome.SKIPPED_CAP, Outcome.SKIPPED_CAP);
-        assertThat(audit).filteredOn(r -> r.action == PlannedAction.Type.ALERT).hasSize(5)
+                .containsExactlyInAnyOrder(Outcome.DONE, Outcome.DONE, Outcome.DONE, Outcome.HELD_BY_CAP, Outcome.HELD_BY_CAP);
+        assertThat(audit).filteredOn(r -> r.action == PlannedAction.Type.ALERT).hasSize(8)
                 .allSatisfy(r -> assertThat(r.outcome).isEqualTo(Outcome.DONE));
         int quarantined = 0;
         try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
@@ -77,11 +82,18 @@ class ResponseStageIT {
             }
         }
         assertThat(quarantined).isEqualTo(3);
-        List<String> messages = new ArrayList<>();
-        for (int attempt = 0; attempt < 5 && messages.size() < 5; attempt++) {
-            inbox.receive().forEach(m -> messages.add(m.get("Message").asText()));
+        List<JsonNode> messages = new ArrayList<>();
+        for (int attempt = 0; attempt < 10 && messages.size() < 8; attempt++) {
+            messages.addAll(inbox.receive());
         }
-        assertThat(messages).hasSize(5);
-        assertThat(messages).filteredOn(m -> m.contains("SKIPPED_CAP - blast-radius cap reached: 3 containments")).hasSize(2);
+        assertThat(messages).hasSize(8);
+        List<JsonNode> capped = messages.stream()
+                .filter(m -> m.at("/MessageAttributes/capped/Value").asText().equals("true")).collect(Collectors.toList());
+        assertThat(capped).hasSize(2).allSatisfy(m -> {
+            assertThat(m.get("Subject").asText()).startsWith("TrailWarden ESCALATED: containment HELD BY CAP");
+            assertThat(m.get("Message").asText()).contains("HELD_BY_CAP - blast-radius cap reached: 3 targets contained")
+                    .contains("trailwarden contain --finding ");
+        });
+        assertThat(messages).filteredOn(m -> m.at("/MessageAttributes/alertKind/Value").asText().equals("CONTAINED")).hasSize(3);
     }
 }
