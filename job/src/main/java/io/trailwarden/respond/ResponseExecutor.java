@@ -48,14 +48,23 @@ public final class ResponseExecutor {
                     : notExecuted(plan.finding, step, now));
         }
         report.results.addAll(containments);
-        report.results.add(alert(ResponseTask.alert(plan.finding, ResponseTask.AlertKind.FINDING, "-", containments,
-                plan.heldBack)));
+        report.results.add(alert(ResponseTask.alert(plan.finding, alertKind(containments), "-", containments, plan.heldBack)));
         for (ActionResult result : report.results) {
             if (isFailure(result.outcome)) {
                 report.deadLetters.add(deadLetter(plan.finding, result));
             }
         }
         return report;
+    }
+
+    private static ResponseTask.AlertKind alertKind(List<ActionResult> containments) {
+        if (containments.stream().anyMatch(r -> r.outcome == Outcome.FAILED)) {
+            return ResponseTask.AlertKind.FAILED;
+        }
+        if (containments.stream().anyMatch(r -> r.outcome == Outcome.PARTIAL)) {
+            return ResponseTask.AlertKind.PARTIAL;
+        }
+        return ResponseTask.AlertKind.FINDING;
     }
 
     /** The audit record of a step the safety rails decided not to execute. */

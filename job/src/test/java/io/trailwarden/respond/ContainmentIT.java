@@ -283,7 +283,7 @@ class ContainmentIT {
     }
 
     @Test
-    void aRoleDeniesSessionsIssuedBeforeTheFinding() throws Exception {
+    void aRoleDeniesSessionsIssuedBeforeItsContainment() throws Exception {
         iam.createRole(r -> r.roleName("ci-deployer").assumeRolePolicyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}"));
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "unused");
@@ -301,11 +301,11 @@ class ContainmentIT {
         JsonNode statement = EventJson.readTree(decoded(iam.getRolePolicy(r -> r.roleName("ci-deployer")
                 .policyName("TrailWardenQuarantine")).policyDocument())).at("/Statement/0");
         assertThat(statement.get("Effect").asText()).isEqualTo("Deny");
-        // The finding's events are at 13:33:28 with one-second resolution: the whole second is revoked.
-        assertThat(statement.at("/Condition/DateLessThan/aws:TokenIssueTime").asText()).isEqualTo("2024-08-01T13:33:29Z");
+        // The events are from 2024: sessions opened since, up to the containment (NOW), are revoked too.
+        assertThat(statement.at("/Condition/DateLessThan/aws:TokenIssueTime").asText()).isEqualTo("2026-11-22T02:00:00Z");
         Map<String, String> tags = iam.listRoleTags(r -> r.roleName("ci-deployer")).tags().stream()
                 .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
-        assertThat(tags).containsEntry(QuarantineTags.SESSIONS_REVOKED_BEFORE, "2024-08-01T13:33:29Z")
+        assertThat(tags).containsEntry(QuarantineTags.SESSIONS_REVOKED_BEFORE, "2026-11-22T02:00:00Z")
                 .containsEntry(QuarantineTags.FINDING_ID, finding.findingId);
         assertThat(inbox.receive()).first().satisfies(alert -> assertThat(alert.get("Message").asText())
                 .contains("trailwarden release --role ci-deployer --account 123456789012"));

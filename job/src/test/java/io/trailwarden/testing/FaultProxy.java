@@ -84,6 +84,18 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** Runs {@code action} once, before forwarding the first request that contains every one of {@code parts}. */
+    public FaultProxy before(Runnable action, String... parts) {
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        faults.add(new Fault(Kind.LATENCY, Integer.MAX_VALUE, body -> {
+            if (List.of(parts).stream().allMatch(body::contains) && once.compareAndSet(false, true)) {
+                action.run();
+            }
+            return false;
+        }, Duration.ZERO));
+        return this;
+    }
+
     /** Removes every fault; hung requests are then forwarded. */
     public void clear() {
         faults.clear();
