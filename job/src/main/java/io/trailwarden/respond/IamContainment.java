@@ -214,9 +214,11 @@ public final class IamContainment {
         if (wanted.equals(existing)) {
             return false;
         }
-        if (steps.change("attached deny-all inline policy " + policyName, () -> put.accept(wanted))) {
+        String inlineFailure = steps.tryChange("attached deny-all inline policy " + policyName, () -> put.accept(wanted));
+        if (inlineFailure == null) {
             return false;
         }
+        steps.note("the inline deny could not be written: " + inlineFailure);
         String arn = denyAllArn(partition);
         if (steps.read("list the attached policies", managedAttached, false)) {
             steps.note("the AWS-managed " + arn + " was already attached");
@@ -225,7 +227,7 @@ public final class IamContainment {
         if (steps.change("attached the AWS-managed " + arn + " instead", () -> attach.accept(arn))) {
             return true;
         }
-        steps.fail("no deny policy holds");
+        steps.fail("no deny policy holds (inline: " + inlineFailure + ")");
         return false;
     }
 
@@ -269,6 +271,17 @@ public final class IamContainment {
             } catch (SdkException e) {
                 failures.add("not " + what + ": " + e.getMessage());
                 return false;
+            }
+        }
+
+        /** A change with a fallback: its failure is the caller's to judge. Null when done, else why not. */
+        String tryChange(String what, Runnable change) {
+            try {
+                change.run();
+                changes.add(what);
+                return null;
+            } catch (SdkException e) {
+                return e.getMessage();
             }
         }
 

@@ -249,18 +249,15 @@ class ContainmentIT {
     }
 
     @Test
-    void aFailedContainmentIsADeadLetterAndTheAlertStillGoesOut() throws Exception {
+    void aTargetThatDoesNotExistIsReportedAndTheAlertStillGoesOut() throws Exception {
         MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
 
         ResponseReport report = respond(CorpusFindings.backdoorUser(ACCOUNT, "never-created"), inbox.topicArn);
 
-        assertThat(containResult(report).outcome).isEqualTo(Outcome.FAILED);
-        assertThat(report.deadLetters).singleElement().satisfies(letter -> {
-            assertThat(letter.stage).isEqualTo("response");
-            assertThat(letter.reason).contains("never-created");
-        });
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.SKIPPED_NOT_CONTAINABLE);
+        assertThat(containResult(report).detail).isEqualTo("IAM_USER never-created does not exist (any more); nothing to contain");
         assertThat(inbox.receive()).singleElement().satisfies(alert -> assertThat(alert.get("Message").asText())
-                .contains("CONTAIN arn:aws:iam::123456789012:user/never-created: FAILED - containment failed"));
+                .contains("CONTAIN arn:aws:iam::123456789012:user/never-created: SKIPPED_NOT_CONTAINABLE"));
     }
 
     @Test
@@ -274,10 +271,11 @@ class ContainmentIT {
         assertThat(report.results).filteredOn(r -> r.action == PlannedAction.Type.ALERT).singleElement()
                 .satisfies(alert -> {
                     assertThat(alert.outcome).isEqualTo(Outcome.FAILED);
-                    assertThat(alert.detail).startsWith("alert failed: ");
+                    assertThat(alert.detail).startsWith("FINDING alert failed: ");
+                    assertThat(alert.undeliveredAlert).contains("malicious-iam-user");
                 });
         assertThat(report.deadLetters).singleElement().satisfies(letter -> {
-            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: alert failed");
+            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: FINDING alert failed");
             assertThat(letter.raw).contains("\"findingId\"", "malicious-iam-user");
         });
     }
