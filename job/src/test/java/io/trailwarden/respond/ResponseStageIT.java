@@ -10,11 +10,12 @@ import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.testing.MotoClients;
+import io.trailwarden.testing.FaultProxy;
 import io.trailwarden.testing.MotoServer;
 import io.trailwarden.testing.ThenIdleSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,14 @@ class ResponseStageIT {
 
     private static final String ACCOUNT = MotoServer.DEFAULT_ACCOUNT;
 
+    /** The corpus backdoor finding for users PREFIX0, PREFIX1, ... from a source that stays open. */
+    private static org.apache.flink.streaming.api.datastream.DataStream<Finding> findings(StreamExecutionEnvironment env,
+            int count, String prefix) {
+        return env.addSource(new ThenIdleSource(count), Types.INT)
+                .map(i -> CorpusFindings.backdoorUser(ACCOUNT, prefix + i))
+                .returns(Finding.class);
+    }
+
     @Test
     void findingsAreContainedUpToTheCapAndEveryOneIsAlerted() throws Exception {
         MOTO.reset();
@@ -59,8 +68,7 @@ class ResponseStageIT {
         ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
                 new AwsConfig(MotoServer.REGION, MOTO.endpoint().toString()));
         // 5 finding alerts, 3 containments and their 3 follow-up alerts, 2 held back by the cap.
-        List<ActionResult> audit = stage.apply(env.addSource(new ThenIdleSource<>(findings), TypeInformation.of(Finding.class)))
-                .executeAndCollect(13);
+        List<ActionResult> audit = stage.apply(findings(env, findings.size(), "backdoor-")).executeAndCollect(13);
 
         List<ActionResult> containments = new ArrayList<>();
         for (ActionResult result : audit) {
@@ -95,5 +103,72 @@ class ResponseStageIT {
                     .contains("trailwarden contain --finding ");
         });
         assertThat(messages).filteredOn(m -> m.at("/MessageAttributes/alertKind/Value").asText().equals("CONTAINED")).hasSize(3);
+    }
+
+    /**
+     * Issue 10 items 6 and 8: with every IAM call hanging, each finding's alert still arrives within
+     * seconds (it never waits behind a containment), and every containment completes once IAM recovers.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void whileIamHangsEveryAlertArrivesWithinSecondsAndContainmentsCompleteAfterRecovery() throws Exception {
+        MOTO.reset();
+        int incidents = 6;
+        List<Finding> findings = new ArrayList<>();
+        try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
+            for (int i = 0; i < incidents; i++) {
+                MotoFixture.backdoorUser(iam, "hung-" + i);
+                findings.add(CorpusFindings.backdoorUser(ACCOUNT, "hung-" + i));
+            }
+        }
+        MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
+        ResponseConfig response = TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP, Map.of(
+                "dryRun", "false", "ownAccountId", ACCOUNT, "actionTimeout", "3s", "maxAttempts", "2",
+                "maxInFlight", "4", "retryBackoffBase", "500ms", "retryBackoffMax", "2s")))).response;
+        try (FaultProxy proxy = new FaultProxy(MOTO.endpoint())) {
+            // Every IAM call (API version 2010-05-08) hangs; SNS and STS answer.
+            proxy.inject(FaultProxy.Kind.HANG, Integer.MAX_VALUE, "Version=2010-05-08");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
+                    new AwsConfig(MotoServer.REGION, proxy.endpoint().toString()));
+            long started = System.currentTimeMillis();
+            long lastAlertMillis = 0;
+            int alerted = 0;
+            java.util.Set<String> contained = new java.util.HashSet<>();
+            int failedAttempts = 0;
+            try (org.apache.flink.util.CloseableIterator<ActionResult> audit = stage
+                    .apply(findings(env, incidents, "hung-")).executeAndCollect()) {
+                while (contained.size() < incidents && audit.hasNext()) {
+                    ActionResult result = audit.next();
+                    System.err.println("AUDIT " + (System.currentTimeMillis() - started) + " " + result);
+                    if (result.action == PlannedAction.Type.ALERT && result.outcome == Outcome.DONE
+                            && result.detail.startsWith("FINDING alert")) {
+                        alerted++;
+                        lastAlertMillis = System.currentTimeMillis() - started;
+                        if (alerted == incidents) {
+                            // IAM stays hung well past several attempts' timeouts, then recovers.
+                            Thread.sleep(8_000);
+                            proxy.clear();
+                        }
+                    } else if (result.action == PlannedAction.Type.CONTAIN && result.outcome == Outcome.FAILED) {
+                        failedAttempts++;
+                    } else if (result.action == PlannedAction.Type.CONTAIN && result.outcome == Outcome.DONE) {
+                        assertThat(alerted).as("containment completes only after IAM recovers").isEqualTo(incidents);
+                        contained.add(result.target);
+                    }
+                }
+            }
+            assertThat(alerted).isEqualTo(incidents);
+            assertThat(lastAlertMillis).as("every alert within seconds of the job start, IAM hanging").isLessThan(15_000);
+            assertThat(failedAttempts).as("attempts timed out while IAM hung, and were retried").isPositive();
+            assertThat(contained).hasSize(incidents);
+        }
+        try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
+            for (int i = 0; i < incidents; i++) {
+                String user = "hung-" + i;
+                assertThat(iam.listUserPolicies(r -> r.userName(user)).policyNames()).contains("TrailWardenQuarantine");
+            }
+        }
     }
 }

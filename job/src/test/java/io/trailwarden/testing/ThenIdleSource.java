@@ -1,29 +1,28 @@
 package io.trailwarden.testing;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 
 /**
- * Emits the given records, then stays open until cancelled, as a Kinesis source does. A bounded source
- * would end the job before processing-time timers fire, and the responders retry on those timers.
+ * Emits 0 .. count-1, then stays open until cancelled, as a Kinesis source does: a bounded source would
+ * end the job before processing-time timers fire, and the responders retry on those timers. Tests map
+ * each number to their record (records such as findings are not Java-serializable).
  */
 @SuppressWarnings("deprecation")
-public final class ThenIdleSource<T> implements SourceFunction<T> {
+public final class ThenIdleSource implements SourceFunction<Integer> {
     private static final long serialVersionUID = 1L;
 
-    private final ArrayList<T> records;
+    private final int count;
     private volatile boolean running = true;
 
-    public ThenIdleSource(List<T> records) {
-        this.records = new ArrayList<>(records);
+    public ThenIdleSource(int count) {
+        this.count = count;
     }
 
     @Override
-    public void run(SourceContext<T> context) throws Exception {
-        for (T record : records) {
+    public void run(SourceContext<Integer> context) throws Exception {
+        for (int i = 0; i < count; i++) {
             synchronized (context.getCheckpointLock()) {
-                context.collect(record);
+                context.collect(i);
             }
         }
         while (running) {
