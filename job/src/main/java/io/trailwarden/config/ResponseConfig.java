@@ -19,6 +19,11 @@ public final class ResponseConfig implements Serializable {
     public final List<String> dryRunRules;
     /** ARN patterns ({@code *} matches any run of characters) that are never contained. */
     public final List<String> protectedPrincipals;
+    /**
+     * ARN patterns of roles that may be contained. Any other role is alert-only: a role is often shared
+     * (assumed by many people), and revoking its sessions stops every one of them.
+     */
+    public final List<String> containableRoles;
     /** The job's own role ARNs: always protected, and their API calls never trigger a response. */
     public final List<String> ownRoleArns;
     /** The break-glass role: always protected. Null when there is none. */
@@ -49,7 +54,7 @@ public final class ResponseConfig implements Serializable {
     public final Duration backoffMax;
 
     public ResponseConfig(boolean dryRun, List<String> dryRunRules, List<String> protectedPrincipals,
-            List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
+            List<String> containableRoles, List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
             String responderRoleName, String quarantinePolicyName, int maxContainments,
             Duration containmentWindow, int criticalReserve, Duration actionTimeout, int maxInFlight,
             Duration retryFor, Duration retryBackoffBase, Duration retryBackoffMax, int maxAttempts,
@@ -57,6 +62,7 @@ public final class ResponseConfig implements Serializable {
         this.dryRun = dryRun;
         this.dryRunRules = List.copyOf(dryRunRules);
         this.protectedPrincipals = List.copyOf(protectedPrincipals);
+        this.containableRoles = List.copyOf(containableRoles);
         this.ownRoleArns = List.copyOf(ownRoleArns);
         this.breakGlassRoleArn = breakGlassRoleArn;
         this.ownAccountId = ownAccountId;
@@ -78,7 +84,7 @@ public final class ResponseConfig implements Serializable {
 
     /** The same settings with containment forced to dry-run (local runs and replays never act). */
     public ResponseConfig asDryRun() {
-        return new ResponseConfig(true, dryRunRules, protectedPrincipals, ownRoleArns,
+        return new ResponseConfig(true, dryRunRules, protectedPrincipals, containableRoles, ownRoleArns,
                 breakGlassRoleArn, ownAccountId, accounts, responderRoleName, quarantinePolicyName, maxContainments,
                 containmentWindow, criticalReserve, actionTimeout, maxInFlight, retryFor, retryBackoffBase,
                 retryBackoffMax, maxAttempts, backoffBase, backoffMax);
@@ -140,6 +146,7 @@ public final class ResponseConfig implements Serializable {
                 reader.bool("dryRun", true),
                 reader.list("dryRunRules", List.of()),
                 reader.list("protectedPrincipals", List.of()),
+                reader.list("containableRoles", List.of()),
                 ownRoleArns,
                 breakGlass,
                 ownAccountId,

@@ -264,14 +264,11 @@ public final class IamContainment {
         }
 
         boolean change(String what, Runnable change) {
-            try {
-                change.run();
-                changes.add(what);
-                return true;
-            } catch (SdkException e) {
-                failures.add("not " + what + ": " + e.getMessage());
-                return false;
+            String failure = tryChange(what, change);
+            if (failure != null) {
+                failures.add("not " + what + ": " + failure);
             }
+            return failure == null;
         }
 
         /** A change with a fallback: its failure is the caller's to judge. Null when done, else why not. */

@@ -48,13 +48,7 @@ public final class Release {
             report.add("user " + userName + " has no inline policy " + policyName);
         }
         if (managedDeny || IamContainment.AWS_DENY_ALL.equals(tags.get(QuarantineTags.POLICY))) {
-            String arn = IamContainment.denyAllArn("aws");
-            try {
-                iam.detachUserPolicy(r -> r.userName(userName).policyArn(arn));
-                report.add("detached " + arn + " from user " + userName);
-            } catch (NoSuchEntityException e) {
-                report.add("user " + userName + " has no " + arn + " attached");
-            }
+            detachDenyAll(report, "user " + userName, arn -> iam.detachUserPolicy(r -> r.userName(userName).policyArn(arn)));
         }
 
         Set<String> recorded = new LinkedHashSet<>(IamContainment.splitList(tags.get(QuarantineTags.DEACTIVATED_KEYS)));
@@ -101,6 +95,17 @@ public final class Release {
         return report;
     }
 
+    /** Detaches the AWS-managed deny-all the containment fell back to. */
+    private static void detachDenyAll(List<String> report, String identity, java.util.function.Consumer<String> detach) {
+        String arn = IamContainment.denyAllArn("aws");
+        try {
+            detach.accept(arn);
+            report.add("detached " + arn + " from " + identity);
+        } catch (NoSuchEntityException e) {
+            report.add(identity + " has no " + arn + " attached");
+        }
+    }
+
     private static boolean recordInTags(List<String> report, Runnable tag) {
         try {
             tag.run();
@@ -122,13 +127,7 @@ public final class Release {
             report.add("role " + roleName + " has no inline policy " + policyName);
         }
         if (managedDeny || IamContainment.AWS_DENY_ALL.equals(IamContainment.roleTags(iam, roleName).get(QuarantineTags.POLICY))) {
-            String arn = IamContainment.denyAllArn("aws");
-            try {
-                iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(arn));
-                report.add("detached " + arn + " from role " + roleName);
-            } catch (NoSuchEntityException e) {
-                report.add("role " + roleName + " has no " + arn + " attached");
-            }
+            detachDenyAll(report, "role " + roleName, arn -> iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(arn)));
         }
         Map<String, String> released = new LinkedHashMap<>();
         released.put(QuarantineTags.RELEASED_AT, clock.get().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -106,6 +106,10 @@ public final class ResponsePlanner implements Serializable {
             return PlannedStep.of(action.type, target, Decision.SKIPPED_PROTECTED,
                     "protected principal (matches " + protection + "); never contained, alert only");
         }
+        if (target.kind == Target.Kind.IAM_ROLE && !isContainableRole(target)) {
+            return PlannedStep.of(action.type, target, Decision.SKIPPED_NOT_CONTAINABLE, "role " + target.name
+                    + " may be shared by many people and is not in TrailWarden.Response.containableRoles; alert only");
+        }
         if (config.dryRun) {
             return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by configuration (TrailWarden.Response.dryRun)");
         }
@@ -146,6 +150,11 @@ public final class ResponsePlanner implements Serializable {
                     + " is outside the configured accounts (TrailWarden.Response.accounts, ownAccountId)";
         }
         return null;
+    }
+
+    private boolean isContainableRole(Target target) {
+        String roleArn = IamNames.identityArn(target);
+        return config.containableRoles.stream().anyMatch(pattern -> new ArnPattern(pattern).matches(roleArn));
     }
 
     /** The pattern that protects the target, checked against its ARN and, for roles, the role's own ARN. */

@@ -55,6 +55,7 @@ class ContainmentIT {
         settings.put("ownAccountId", ACCOUNT);
         settings.put("accounts", ACCOUNT + "," + MEMBER_ACCOUNT);
         settings.put("ownRoleArns", "arn:aws:iam::" + ACCOUNT + ":role/TrailWardenJob");
+        settings.put("containableRoles", "arn:aws:iam::*:role/ci-*");
     }
 
     @AfterEach

@@ -177,6 +177,19 @@ class ResponsePlannerTest {
         assertThat(containStep(planner.plan(otherPath)).decision).isEqualTo(Decision.EXECUTE);
     }
 
+    /** Issue 10 item 5: revoking a shared role's sessions stops everyone on it; alert only unless configured. */
+    @Test
+    void aRoleIsAlertOnlyUnlessItIsAContainableRole() throws Exception {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "unused");
+        Target developer = Target.of(Target.Kind.IAM_ROLE, "Developer", "arn:aws:sts::" + ACCOUNT + ":assumed-role/Developer/alice", ACCOUNT);
+        finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, developer, false, null));
+
+        assertThat(containStep(new ResponsePlanner(config(Map.of())).plan(finding)).decision)
+                .isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
+        assertThat(containStep(new ResponsePlanner(config(Map.of("containableRoles", "arn:aws:iam::*:role/Dev*")))
+                .plan(finding)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
     @Test
     void aTargetWhoseNameIamWouldRejectIsNeverContained() throws Exception {
         ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
