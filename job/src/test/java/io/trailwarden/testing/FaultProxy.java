@@ -132,8 +132,11 @@ public final class FaultProxy implements AutoCloseable {
                         exchange.getResponseBody().close();
                         return;
                     case HANG:
+                        // Its client gave up long ago: answering it (rather than forwarding a backlog of
+                        // stale writes to moto at once) is what a recovering service looks like.
                         recovered.await(10, TimeUnit.MINUTES);
-                        break;
+                        error(exchange, 503, "ServiceUnavailable", "Service is unavailable");
+                        return;
                     case LATENCY:
                         Thread.sleep(fault.delay.toMillis());
                         break;
