@@ -45,22 +45,23 @@ public final class ContainmentBenchmark {
         try (MotoServer moto = new MotoServer().start()) {
             ResponseConfig response = TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP,
                     Map.of("dryRun", "false", "ownAccountId", MotoServer.DEFAULT_ACCOUNT)))).response;
-            measure(moto, response, moto.endpoint().toString(), "IAM direct", findings, inFlight);
+            measure(moto, response, moto.endpoint().toString(), "IAM direct", findings, 50, inFlight);
             try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
                 // Every IAM call (API version 2010-05-08) answers one second late.
                 proxy.latency(Duration.ofSeconds(1), "Version=2010-05-08");
-                measure(moto, response, proxy.endpoint().toString(), "IAM +1 s per call", slowFindings, inFlight);
+                // About ten calls per containment: ten findings one at a time already take over a minute and a half.
+                measure(moto, response, proxy.endpoint().toString(), "IAM +1 s per call", slowFindings, 10, inFlight);
             }
         }
     }
 
     private static void measure(MotoServer moto, ResponseConfig response, String endpoint, String label, int findings,
-            int inFlight) throws Exception {
+            int oneAtATime, int inFlight) throws Exception {
         try (AwsClients clients = new AwsClients(new AwsConfig(MotoServer.REGION, endpoint), response, MotoServer.anyCredentials())) {
             IamContainment containment = new IamContainment(clients, response.quarantinePolicyName,
                     ResponsePlanner.protectedPatterns(response), Instant::now);
             run(moto, containment, "warm-up", Math.min(findings, 20), Math.min(inFlight, 20));
-            List<Long> sequential = run(moto, containment, "one at a time", Math.min(findings, 50), 1);
+            List<Long> sequential = run(moto, containment, "one at a time", oneAtATime, 1);
             report(label + ", one at a time", sequential, -1);
             long started = System.nanoTime();
             List<Long> parallel = run(moto, containment, inFlight + " in flight", findings, inFlight);
