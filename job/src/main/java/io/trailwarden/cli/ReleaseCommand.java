@@ -6,6 +6,7 @@ import io.trailwarden.respond.AwsClients;
 import io.trailwarden.respond.Release;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -20,8 +21,8 @@ import software.amazon.awssdk.core.exception.SdkException;
         name = "release",
         mixinStandardHelpOptions = true,
         description = {
-            "Undo a TrailWarden quarantine: remove its inline policy, reactivate only the access keys it"
-                    + " deactivated, and record the release in tags. A console password it deleted cannot be"
+            "Undo a TrailWarden quarantine: remove its inline policy (and AWSDenyAll when it attached that),"
+                    + " reactivate only the access keys it deactivated, and record the release in tags. A console password it deleted cannot be"
                     + " restored; the command prints how to set a new one.",
             "Credentials come from the AWS SDK's default chain (environment, profile, instance role)."
         })
@@ -48,6 +49,17 @@ final class ReleaseCommand implements Callable<Integer> {
                     + " (TrailWarden.Response.ownAccountId); reached through the responder role there.")
     String account;
 
+    @Option(names = "--reactivate-keys", split = ",", paramLabel = "KEY_ID",
+            description = "Access keys the containment deactivated, as its alert and audit record list them;"
+                    + " needed when the user's tags could not hold that record. Only these (and those the tags"
+                    + " name) are reactivated.")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--detach-deny-all",
+            description = "Also detach the AWS-managed AWSDenyAll policy, which the containment attached when"
+                    + " the inline deny could not be written (its alert says so).")
+    boolean detachDenyAll;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -59,8 +71,8 @@ final class ReleaseCommand implements Callable<Integer> {
         try (AwsClients clients = AwsClients.withDefaultCredentials(loaded.aws, loaded.response)) {
             Release release = new Release(clients, loaded.response.quarantinePolicyName, Instant::now);
             List<String> report = identity.user != null
-                    ? release.releaseUser(account, identity.user)
-                    : release.releaseRole(account, identity.role);
+                    ? release.releaseUser(account, identity.user, keys, detachDenyAll)
+                    : release.releaseRole(account, identity.role, detachDenyAll);
             report.forEach(line -> out.println("- " + SafeText.safe(line)));
             out.flush();
             return TrailWardenCli.OK;

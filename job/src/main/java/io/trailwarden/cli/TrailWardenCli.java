@@ -25,6 +25,7 @@ import picocli.CommandLine;
             RulesCommand.class,
             ReplayCommand.class,
             ReleaseCommand.class,
+            ContainCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class TrailWardenCli implements Callable<Integer> {

@@ -19,6 +19,11 @@ public final class ResponseConfig implements Serializable {
     public final List<String> dryRunRules;
     /** ARN patterns ({@code *} matches any run of characters) that are never contained. */
     public final List<String> protectedPrincipals;
+    /**
+     * ARN patterns of roles that may be contained. Any other role is alert-only: a role is often shared
+     * (assumed by many people), and revoking its sessions stops every one of them.
+     */
+    public final List<String> containableRoles;
     /** The job's own role ARNs: always protected, and their API calls never trigger a response. */
     public final List<String> ownRoleArns;
     /** The break-glass role: always protected. Null when there is none. */
@@ -30,24 +35,34 @@ public final class ResponseConfig implements Serializable {
     /** Role assumed in a member account to contain an identity there. */
     public final String responderRoleName;
     public final String quarantinePolicyName;
+    /** Distinct targets contained per account and window before the cap holds containments back. */
     public final int maxContainments;
     public final Duration containmentWindow;
-    /** Whole response to one finding (containment with retries, then the alert). */
+    /** Extra targets per account and window that only CRITICAL findings may use. */
+    public final int criticalReserve;
+    /** One attempt of one action (a containment, an alert), SDK retries included. */
     public final Duration actionTimeout;
+    /** Actions calling AWS at once, per parallel instance of each responder. */
     public final int maxInFlight;
+    /** How long a failed containment or alert is retried before it is given up and a human is told. */
+    public final Duration retryFor;
+    public final Duration retryBackoffBase;
+    public final Duration retryBackoffMax;
     /** Attempts per AWS call, the first included; the SDK retries throttling and 5xx up to this. */
     public final int maxAttempts;
     public final Duration backoffBase;
     public final Duration backoffMax;
 
     public ResponseConfig(boolean dryRun, List<String> dryRunRules, List<String> protectedPrincipals,
-            List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
+            List<String> containableRoles, List<String> ownRoleArns, String breakGlassRoleArn, String ownAccountId, List<String> accounts,
             String responderRoleName, String quarantinePolicyName, int maxContainments,
-            Duration containmentWindow, Duration actionTimeout, int maxInFlight, int maxAttempts,
+            Duration containmentWindow, int criticalReserve, Duration actionTimeout, int maxInFlight,
+            Duration retryFor, Duration retryBackoffBase, Duration retryBackoffMax, int maxAttempts,
             Duration backoffBase, Duration backoffMax) {
         this.dryRun = dryRun;
         this.dryRunRules = List.copyOf(dryRunRules);
         this.protectedPrincipals = List.copyOf(protectedPrincipals);
+        this.containableRoles = List.copyOf(containableRoles);
         this.ownRoleArns = List.copyOf(ownRoleArns);
         this.breakGlassRoleArn = breakGlassRoleArn;
         this.ownAccountId = ownAccountId;
@@ -56,8 +71,12 @@ public final class ResponseConfig implements Serializable {
         this.quarantinePolicyName = quarantinePolicyName;
         this.maxContainments = maxContainments;
         this.containmentWindow = containmentWindow;
+        this.criticalReserve = criticalReserve;
         this.actionTimeout = actionTimeout;
         this.maxInFlight = maxInFlight;
+        this.retryFor = retryFor;
+        this.retryBackoffBase = retryBackoffBase;
+        this.retryBackoffMax = retryBackoffMax;
         this.maxAttempts = maxAttempts;
         this.backoffBase = backoffBase;
         this.backoffMax = backoffMax;
@@ -65,9 +84,10 @@ public final class ResponseConfig implements Serializable {
 
     /** The same settings with containment forced to dry-run (local runs and replays never act). */
     public ResponseConfig asDryRun() {
-        return new ResponseConfig(true, dryRunRules, protectedPrincipals, ownRoleArns,
+        return new ResponseConfig(true, dryRunRules, protectedPrincipals, containableRoles, ownRoleArns,
                 breakGlassRoleArn, ownAccountId, accounts, responderRoleName, quarantinePolicyName, maxContainments,
-                containmentWindow, actionTimeout, maxInFlight, maxAttempts, backoffBase, backoffMax);
+                containmentWindow, criticalReserve, actionTimeout, maxInFlight, retryFor, retryBackoffBase,
+                retryBackoffMax, maxAttempts, backoffBase, backoffMax);
     }
 
     public static ResponseConfig defaults() {
@@ -117,10 +137,16 @@ public final class ResponseConfig implements Serializable {
         if (backoffMax.compareTo(backoffBase) < 0) {
             reader.error("backoffMax", "must not be shorter than backoffBase");
         }
+        Duration retryBackoffBase = reader.duration("retryBackoffBase", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(10));
+        Duration retryBackoffMax = reader.duration("retryBackoffMax", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(1));
+        if (retryBackoffMax.compareTo(retryBackoffBase) < 0) {
+            reader.error("retryBackoffMax", "must not be shorter than retryBackoffBase");
+        }
         ResponseConfig config = new ResponseConfig(
                 reader.bool("dryRun", true),
                 reader.list("dryRunRules", List.of()),
                 reader.list("protectedPrincipals", List.of()),
+                reader.list("containableRoles", List.of()),
                 ownRoleArns,
                 breakGlass,
                 ownAccountId,
@@ -129,8 +155,12 @@ public final class ResponseConfig implements Serializable {
                 policyName,
                 reader.integer("maxContainments", 10, 0, 10_000),
                 reader.duration("containmentWindow", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
+                reader.integer("criticalReserve", 5, 0, 10_000),
                 reader.duration("actionTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 reader.integer("maxInFlight", 32, 1, 1000),
+                reader.duration("retryFor", Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofDays(7)),
+                retryBackoffBase,
+                retryBackoffMax,
                 reader.integer("maxAttempts", 4, 1, 10),
                 backoffBase,
                 backoffMax);

@@ -68,6 +68,10 @@ public final class FindingDocument {
     public List<AuditRecord> results;
     /** Commands that undo what was contained; present with {@link #results}. */
     public List<String> release;
+    /** In alerts: what this alert reports (FINDING, CONTAINED, PARTIAL, FAILED, GAVE_UP). */
+    public String alertKind;
+    /** In a capped alert: every target of the account the blast-radius cap holds back for a human. */
+    public List<String> heldBack;
 
     /** The identity that acted. */
     public static final class Principal {
@@ -170,6 +174,13 @@ public final class FindingDocument {
     public FindingDocument withResults(List<AuditRecord> auditRecords, List<String> releaseCommands) {
         this.results = new ArrayList<>(auditRecords);
         this.release = new ArrayList<>(releaseCommands);
+        return this;
+    }
+
+    /** The alert's kind and, when the cap holds containments back, every target it holds. */
+    public FindingDocument withAlert(String kind, List<String> heldBackTargets) {
+        this.alertKind = kind;
+        this.heldBack = heldBackTargets.isEmpty() ? null : new ArrayList<>(heldBackTargets);
         return this;
     }
 

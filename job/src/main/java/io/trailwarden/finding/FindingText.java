@@ -12,6 +12,15 @@ public final class FindingText {
 
     public static String render(FindingDocument finding) {
         StringBuilder text = new StringBuilder();
+        if (finding.heldBack != null) {
+            text.append("CONTAINMENT HELD BACK by the blast-radius cap: approve each with the command in its action below.\n")
+                    .append("Every target held back in this account now (account|kind|name):\n");
+            finding.heldBack.forEach(target -> text.append("  ").append(safe(target)).append('\n'));
+            text.append('\n');
+        }
+        if (finding.alertKind != null && !finding.alertKind.equals("FINDING")) {
+            text.append("Containment outcome (").append(safe(finding.alertKind)).append(")\n\n");
+        }
         text.append("FINDING ").append(finding.severity).append("  ").append(safe(finding.ruleId)).append("  ")
                 .append(safe(finding.findingId)).append('\n');
         text.append("  ").append(safe(finding.title)).append('\n');

@@ -17,6 +17,10 @@ public class ActionResult {
     public String detail;
     public long startedAtMillis;
     public long durationMillis;
+    /** A failed alert: its whole text, so the audit store keeps what SNS could not deliver. */
+    public String undeliveredAlert;
+    /** A containment: the command that undoes exactly what it did (keys and fallback policy included). */
+    public String releaseCommand;
 
     public ActionResult() {}
 

@@ -7,7 +7,6 @@ import io.trailwarden.finding.FindingDocument;
 import io.trailwarden.finding.FindingJson;
 import io.trailwarden.finding.FindingText;
 import io.trailwarden.finding.PlannedAction;
-import io.trailwarden.finding.Target;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,9 +16,10 @@ import java.util.Map;
 
 /**
  * Renders one finding's alert: the finding document ({@link FindingDocument}) with the response's audit
- * records and release commands, as text ({@link FindingText}) then JSON ({@link FindingJson}), cut to
- * SNS's limits. Values are cut to {@code maxFieldChars}, and an incident too large for one message lists
- * fewer events and says how many it left out.
+ * records, release commands and, for escalations, the alert kind and every target the cap holds back,
+ * as text ({@link FindingText}) then JSON ({@link FindingJson}), cut to SNS's limits. Values are cut to
+ * {@code maxFieldChars}, and an incident too large for one message lists fewer events and says how many
+ * it left out.
  */
 public final class AlertFormatter implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,21 +40,61 @@ public final class AlertFormatter implements Serializable {
      * @param results the outcome of every action other than the alert itself, in plan order
      */
     public Alert format(Finding finding, List<ActionResult> results) {
+        return format(finding, results, ResponseTask.AlertKind.FINDING, List.of());
+    }
+
+    /**
+     * @param heldBack every target of the account the blast-radius cap holds back; not empty makes the
+     *     alert a capped one: its own subject, {@code capped=true}, every held-back target named
+     */
+    public Alert format(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind, List<String> heldBack) {
         List<AuditRecord> records = new ArrayList<>();
         results.forEach(result -> records.add(result.toRecord()));
-        List<String> release = releaseCommands(finding, results);
+        List<String> release = releaseCommands(results);
         FindingDocument document = FindingDocument.fitting(finding,
                 new FindingDocument.Limits(config.maxEvents, config.maxFieldChars),
-                shown -> utf8Length(message(shown.withResults(records, release))), MAX_MESSAGE_BYTES);
+                shown -> utf8Length(message(shown.withResults(records, release).withAlert(kind.name(), heldBack))),
+                MAX_MESSAGE_BYTES);
+        boolean capped = !heldBack.isEmpty();
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("severity", String.valueOf(finding.severity));
         attributes.put("ruleId", subjectSafe(String.valueOf(finding.ruleId), 256));
         attributes.put("account", subjectSafe(document.account, 64));
-        return new Alert(subject(finding), message(document), attributes);
+        attributes.put("alertKind", kind.name());
+        attributes.put("capped", String.valueOf(capped));
+        attributes.put("escalated", String.valueOf(capped || escalated(kind)));
+        return new Alert(subject(finding, kind, capped), message(document), attributes);
+    }
+
+    private static boolean escalated(ResponseTask.AlertKind kind) {
+        return kind == ResponseTask.AlertKind.PARTIAL || kind == ResponseTask.AlertKind.FAILED
+                || kind == ResponseTask.AlertKind.GAVE_UP;
     }
 
     public String subject(Finding finding) {
-        return subjectSafe("TrailWarden " + finding.severity + ": " + finding.title + " [" + finding.ruleId + "]",
+        return subject(finding, ResponseTask.AlertKind.FINDING, false);
+    }
+
+    private String subject(Finding finding, ResponseTask.AlertKind kind, boolean capped) {
+        String prefix;
+        switch (kind) {
+            case CONTAINED:
+                prefix = "TrailWarden contained";
+                break;
+            case PARTIAL:
+                prefix = "TrailWarden ESCALATED: containment PARTIAL";
+                break;
+            case FAILED:
+                prefix = "TrailWarden ESCALATED: containment FAILED, retrying";
+                break;
+            case GAVE_UP:
+                prefix = "TrailWarden ESCALATED: containment GIVEN UP, act now";
+                break;
+            default:
+                prefix = capped ? "TrailWarden ESCALATED: containment HELD BY CAP" : "TrailWarden";
+                break;
+        }
+        return subjectSafe(prefix + " " + finding.severity + ": " + finding.title + " [" + finding.ruleId + "]",
                 MAX_SUBJECT_CHARS);
     }
 
@@ -62,33 +102,14 @@ public final class AlertFormatter implements Serializable {
         return FindingText.render(document) + JSON_SEPARATOR + FindingJson.indented(document);
     }
 
-    private List<String> releaseCommands(Finding finding, List<ActionResult> results) {
+    private static List<String> releaseCommands(List<ActionResult> results) {
         List<String> commands = new ArrayList<>();
         for (ActionResult result : results) {
-            if (result.action != PlannedAction.Type.CONTAIN
-                    || (result.outcome != Outcome.DONE && result.outcome != Outcome.ALREADY_DONE)) {
-                continue;
+            if (result.action == PlannedAction.Type.CONTAIN && result.releaseCommand != null) {
+                commands.add(result.releaseCommand);
             }
-            Target target = targetOf(finding, result);
-            if (target == null) {
-                continue;
-            }
-            // Only a name IAM accepted reaches DONE, so it holds IAM's name characters and no shell syntax.
-            String flag = target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ";
-            commands.add("trailwarden release " + flag + target.name
-                    + (target.accountId == null ? "" : " --account " + target.accountId));
         }
         return commands;
-    }
-
-    private static Target targetOf(Finding finding, ActionResult result) {
-        for (PlannedAction action : finding.response) {
-            if (action.type == PlannedAction.Type.CONTAIN && action.target != null
-                    && ResponseExecutor.targetLabel(action.target).equals(result.target)) {
-                return action.target;
-            }
-        }
-        return null;
     }
 
     /** Printable ASCII only (anything else becomes '?'), cut to {@code max} characters. */

@@ -51,8 +51,8 @@ public final class AwsClients implements AutoCloseable {
         this.response = response;
         this.credentials = credentials;
         this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(20))
+                .connectionTimeout(min(Duration.ofSeconds(5), attemptTimeout(response)))
+                .socketTimeout(attemptTimeout(response))
                 .build();
         this.iam = configure(IamClient.builder(), credentials, Region.AWS_GLOBAL).httpClient(http).build();
         this.sns = configure(SnsClient.builder(), credentials, Region.of(aws.region)).httpClient(http).build();
@@ -75,12 +75,30 @@ public final class AwsClients implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * One call, its SDK retries included: a third of the action timeout, so a containment's chain of
+     * calls still reports its own failures before the responder gives the attempt up.
+     */
+    static Duration callTimeout(ResponseConfig response) {
+        return response.actionTimeout.dividedBy(3);
+    }
+
+    /** One HTTP attempt: an equal share of the call's time, at most 15 s. */
+    static Duration attemptTimeout(ResponseConfig response) {
+        return min(Duration.ofSeconds(15), callTimeout(response).dividedBy(response.maxAttempts));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsCredentialsProvider provider, Region region) {
         builder.region(region)
                 .credentialsProvider(provider)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryStrategy(response))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(15))
+                        .apiCallAttemptTimeout(attemptTimeout(response))
+                        .apiCallTimeout(callTimeout(response))
                         // Shows up in CloudTrail's userAgent: lets people see TrailWarden's calls. The loop
                         // guard does not rely on it, because any caller can send it.
                         .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, USER_AGENT_MARKER)

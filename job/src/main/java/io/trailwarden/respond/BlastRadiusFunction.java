@@ -1,60 +1,123 @@
 package io.trailwarden.respond;
 
 import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The blast-radius cap. Every plan is keyed by one constant, so one instance sees every containment of
- * the whole job whatever its parallelism, and the admitted times live in keyed state: the cap holds
- * across restarts and is part of every checkpoint. Containments beyond the cap become alert-only.
+ * The blast-radius cap, one budget per account (plans are keyed by {@link #budgetKey}): at most
+ * {@code maxContainments} distinct targets per sliding window, plus {@code criticalReserve} more that
+ * only CRITICAL findings may use, so decoys of lower severity cannot spend the budget a real backdoor
+ * needs. A target already admitted in the window costs nothing again (a second rule, a repeat). A
+ * containment beyond the cap is held back: kept in state as pending, listed in every capped alert of
+ * the account until the window passes, and carried out when a human runs the command the alert gives.
  * Processing time: the cap bounds what the job does now, not when the events happened.
  */
-public final class BlastRadiusFunction extends KeyedProcessFunction<Integer, ResponsePlan, ResponsePlan> {
+public final class BlastRadiusFunction extends KeyedProcessFunction<String, ResponsePlan, ResponsePlan> {
     private static final long serialVersionUID = 1L;
 
     private final int maxContainments;
+    private final int criticalReserve;
     private final long windowMillis;
-    private transient ListState<Long> admitted;
+    /** Target key to when it was admitted. */
+    private transient MapState<String, Long> admitted;
+    /** Target key to when it was held back. */
+    private transient MapState<String, Long> held;
     private transient Counter capped;
 
-    public BlastRadiusFunction(int maxContainments, long windowMillis) {
+    public BlastRadiusFunction(int maxContainments, int criticalReserve, long windowMillis) {
         this.maxContainments = maxContainments;
+        this.criticalReserve = criticalReserve;
         this.windowMillis = windowMillis;
+    }
+
+    /** The account whose budget a plan spends: its first containment target's, else none. */
+    public static String budgetKey(ResponsePlan plan) {
+        for (PlannedStep step : plan.steps) {
+            if (step.type == PlannedAction.Type.CONTAIN && step.target != null && step.target.accountId != null) {
+                return step.target.accountId;
+            }
+        }
+        return "-";
     }
 
     @Override
     public void open(OpenContext openContext) {
-        admitted = getRuntimeContext().getListState(new ListStateDescriptor<>("containments-admitted", Types.LONG));
+        admitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("targets-admitted", Types.STRING, Types.LONG));
+        held = getRuntimeContext().getMapState(new MapStateDescriptor<>("targets-held-back", Types.STRING, Types.LONG));
         capped = getRuntimeContext().getMetricGroup().counter("containmentsCapped");
     }
 
     @Override
     public void processElement(ResponsePlan plan, Context ctx, Collector<ResponsePlan> out) throws Exception {
-        BlastRadiusCap cap = new BlastRadiusCap(maxContainments, windowMillis);
         long now = ctx.timerService().currentProcessingTime();
-        List<Long> previous = new ArrayList<>();
-        for (Long time : admitted.get()) {
-            previous.add(time);
-        }
-        List<Long> recent = cap.inWindow(previous, now);
+        forgetBefore(admitted, now - windowMillis);
+        forgetBefore(held, now - windowMillis);
+        int limit = maxContainments + (plan.finding.severity == Severity.CRITICAL ? criticalReserve : 0);
         for (PlannedStep step : plan.steps) {
-            if (step.decision == Decision.EXECUTE && step.type == PlannedAction.Type.CONTAIN
-                    && !cap.tryAdmit(recent, now)) {
-                step.decision = Decision.SKIPPED_CAP;
-                step.reason = "blast-radius cap reached: " + maxContainments + " containments in the last "
-                        + windowMillis / 1000 + " s (TrailWarden.Response.maxContainments); alert only";
-                capped.inc();
+            if (step.decision != Decision.EXECUTE || step.type != PlannedAction.Type.CONTAIN) {
+                continue;
+            }
+            String key = ResponseTask.targetKey(step.target);
+            if (admitted.contains(key)) {
+                continue;
+            }
+            if (count(admitted) < limit) {
+                admitted.put(key, now);
+                held.remove(key);
+                continue;
+            }
+            step.decision = Decision.HELD_BY_CAP;
+            step.reason = "blast-radius cap reached: " + count(admitted) + " targets contained in account "
+                    + step.target.accountId + " in the last " + windowMillis / 1000 + " s (TrailWarden.Response.maxContainments"
+                    + (limit > maxContainments ? " + criticalReserve" : "") + "); held for approval: "
+                    + approveCommand(plan, step);
+            held.put(key, now);
+            capped.inc();
+        }
+        plan.admittedAtMillis = now;
+        plan.heldBack = new ArrayList<>();
+        if (plan.steps.stream().anyMatch(step -> step.decision == Decision.HELD_BY_CAP)) {
+            for (String key : held.keys()) {
+                plan.heldBack.add(key.substring("contain|".length()));
             }
         }
-        admitted.update(recent);
         out.collect(plan);
+    }
+
+    /** The one command a human runs to carry out a held-back containment. */
+    static String approveCommand(ResponsePlan plan, PlannedStep step) {
+        return "trailwarden contain --finding " + plan.finding.findingId
+                + (step.target.kind == io.trailwarden.finding.Target.Kind.IAM_ROLE ? " --role " : " --user ")
+                + step.target.name + " --account " + step.target.accountId;
+    }
+
+    private static int count(MapState<String, Long> state) throws Exception {
+        int count = 0;
+        for (String ignored : state.keys()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static void forgetBefore(MapState<String, Long> state, long oldest) throws Exception {
+        List<String> old = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : state.entries()) {
+            if (entry.getValue() <= oldest) {
+                old.add(entry.getKey());
+            }
+        }
+        for (String key : old) {
+            state.remove(key);
+        }
     }
 }

@@ -1,13 +1,28 @@
 package io.trailwarden.respond;
 
-/** What one containment or release did to the account. */
+import java.util.List;
+
+/**
+ * What one containment did to the account, and the record {@code release} needs to undo exactly that.
+ * The record travels in the audit stream (and the alert), where the target's own quotas cannot block it.
+ */
 public final class ContainmentResult {
     public final Outcome outcome;
     public final String detail;
+    /** Access keys this containment (or an earlier one, per the tags) deactivated. */
+    public final List<String> deactivatedKeys;
+    /** True when the AWS-managed deny-all policy was attached because the inline one could not be written. */
+    public final boolean managedDenyAttached;
 
     public ContainmentResult(Outcome outcome, String detail) {
+        this(outcome, detail, List.of(), false);
+    }
+
+    public ContainmentResult(Outcome outcome, String detail, List<String> deactivatedKeys, boolean managedDenyAttached) {
         this.outcome = outcome;
         this.detail = detail;
+        this.deactivatedKeys = List.copyOf(deactivatedKeys);
+        this.managedDenyAttached = managedDenyAttached;
     }
 
     @Override

@@ -5,7 +5,7 @@ public enum Decision {
     EXECUTE,
     DRY_RUN,
     SKIPPED_PROTECTED,
-    SKIPPED_CAP,
+    HELD_BY_CAP,
     SKIPPED_NOT_CONTAINABLE,
     IGNORED_OWN_ACTIVITY;
 
@@ -16,8 +16,8 @@ public enum Decision {
                 return Outcome.DRY_RUN;
             case SKIPPED_PROTECTED:
                 return Outcome.SKIPPED_PROTECTED;
-            case SKIPPED_CAP:
-                return Outcome.SKIPPED_CAP;
+            case HELD_BY_CAP:
+                return Outcome.HELD_BY_CAP;
             case SKIPPED_NOT_CONTAINABLE:
                 return Outcome.SKIPPED_NOT_CONTAINABLE;
             case IGNORED_OWN_ACTIVITY:

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
@@ -30,28 +31,55 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * nothing and reports "already contained".
  */
 public final class IamContainment {
+    /** The fallback deny when the inline one cannot be written (its quota is the attacker's to fill). */
+    static final String AWS_DENY_ALL = "AWSDenyAll";
+    /** Rounds of listing the keys after deactivating them: a key created meanwhile is caught by the next round. */
+    private static final int KEY_ROUNDS = 5;
+
     private final AwsClients clients;
     private final String policyName;
+    private final List<ArnPattern> protectedPatterns;
     private final Supplier<Instant> clock;
 
-    public IamContainment(AwsClients clients, String policyName, Supplier<Instant> clock) {
+    public IamContainment(AwsClients clients, String policyName, List<ArnPattern> protectedPatterns, Supplier<Instant> clock) {
         this.clients = clients;
         this.policyName = policyName;
+        this.protectedPatterns = List.copyOf(protectedPatterns);
         this.clock = clock;
     }
 
-    public ContainmentResult contain(Target target, String findingId, Instant findingTime) {
+    /**
+     * @param cutoff for a role, sessions issued before it are revoked: at least the containment time
+     */
+    public ContainmentResult contain(Target target, String findingId, Instant cutoff) {
         String self = clients.callerArn();
         if (isIdentity(target, self)) {
             return new ContainmentResult(Outcome.SKIPPED_PROTECTED,
                     "the responder's own identity (" + self + "): never contained");
         }
         IamClient iam = clients.iamFor(target.accountId, IamNames.partition(target.arn));
+        String realArn;
+        try {
+            realArn = target.kind == Target.Kind.IAM_USER
+                    ? iam.getUser(r -> r.userName(target.name)).user().arn()
+                    : iam.getRole(r -> r.roleName(target.name)).role().arn();
+        } catch (NoSuchEntityException e) {
+            return new ContainmentResult(Outcome.SKIPPED_NOT_CONTAINABLE, target.kind + " " + target.name
+                    + " does not exist (any more); nothing to contain");
+        }
+        // The finding's ARN is rebuilt from the event and has no IAM path: protection is judged on the real one.
+        for (ArnPattern pattern : protectedPatterns) {
+            if (pattern.matches(realArn)) {
+                return new ContainmentResult(Outcome.SKIPPED_PROTECTED, "protected principal " + realArn
+                        + " (matches " + pattern + "); never contained, alert only");
+            }
+        }
+        String partition = IamNames.partition(realArn);
         if (target.kind == Target.Kind.IAM_USER) {
-            return containUser(iam, target.name, findingId);
+            return containUser(iam, partition, target.name, findingId);
         }
         if (target.kind == Target.Kind.IAM_ROLE) {
-            return containRole(iam, target.name, findingId, findingTime);
+            return containRole(iam, partition, target.name, findingId, cutoff);
         }
         throw new IllegalArgumentException("IAM cannot contain a " + target.kind + " target");
     }
@@ -63,91 +91,230 @@ public final class IamContainment {
         }
         String resource = callerArn.substring(callerArn.lastIndexOf(':') + 1);
         if (target.kind == Target.Kind.IAM_USER) {
-            return resource.startsWith("user/") && resource.endsWith("/" + target.name);
+            return resource.startsWith("user/") && resource.toLowerCase().endsWith("/" + target.name.toLowerCase());
         }
         String[] session = resource.split("/");
         return target.kind == Target.Kind.IAM_ROLE && session.length == 3 && session[0].equals("assumed-role")
-                && session[1].equals(target.name);
+                && session[1].equalsIgnoreCase(target.name);
     }
 
-    /** Deny-all policy, every active key deactivated, console password removed; tagged with what changed. */
-    ContainmentResult containUser(IamClient iam, String userName, String findingId) {
-        String wanted = denyAll(null);
-        boolean policyInPlace = wanted.equals(normalise(userPolicy(iam, userName)));
-        List<String> activeKeys = new ArrayList<>();
-        for (AccessKeyMetadata key : iam.listAccessKeysPaginator(r -> r.userName(userName)).accessKeyMetadata()) {
-            if (key.status() == StatusType.ACTIVE) {
-                activeKeys.add(key.accessKeyId());
-            }
-        }
-        boolean hasLoginProfile = hasLoginProfile(iam, userName);
-        if (policyInPlace && activeKeys.isEmpty() && !hasLoginProfile) {
-            return new ContainmentResult(Outcome.ALREADY_DONE, "already contained: policy " + policyName
-                    + " attached, no active access key, no console password");
-        }
+    /**
+     * Deny-all policy (inline, or the AWS-managed one when the inline cannot be written), every active key
+     * deactivated, console password removed, tagged. Each of these is attempted whatever the others do:
+     * a quota the attacker filled blocks one write, never the rest.
+     */
+    ContainmentResult containUser(IamClient iam, String partition, String userName, String findingId) {
+        Steps steps = new Steps();
+        Map<String, String> recorded = steps.read("read the tags", () -> userTags(iam, userName), Map.of());
+        Set<String> deactivated = new LinkedHashSet<>(splitList(recorded.get(QuarantineTags.DEACTIVATED_KEYS)));
+        boolean managedDeny = deny(steps, partition,
+                () -> normalise(userPolicy(iam, userName)),
+                document -> iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(document)),
+                () -> iam.listAttachedUserPoliciesPaginator(r -> r.userName(userName)).attachedPolicies().stream()
+                        .anyMatch(p -> denyAllArn(partition).equals(p.policyArn())),
+                arn -> iam.attachUserPolicy(r -> r.userName(userName).policyArn(arn)),
+                denyAll(null));
 
-        List<String> changes = new ArrayList<>();
-        // The policy first: it cuts every permission at once, keys and password included.
-        if (!policyInPlace) {
-            iam.putUserPolicy(r -> r.userName(userName).policyName(policyName).policyDocument(wanted));
-            changes.add("attached deny-all inline policy " + policyName);
-        }
+        // Written before the keys change, so a restart half-way still knows which keys were TrailWarden's.
+        List<String> activeKeys = steps.read("list the access keys", () -> activeKeys(iam, userName), List.of());
+        boolean hasLoginProfile = steps.read("read the console password", () -> hasLoginProfile(iam, userName), true);
         String now = clock.get().truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(QuarantineTags.FINDING_ID, findingId);
         tags.put(QuarantineTags.CONTAINED_AT, now);
-        tags.put(QuarantineTags.POLICY, policyName);
-        // The record of what is about to change is written first: if the job dies half-way, the replay
-        // finds these keys already inactive and would not know to list them, and release would never
-        // reactivate them.
-        if (!activeKeys.isEmpty()) {
-            Set<String> deactivated = new LinkedHashSet<>(splitList(userTags(iam, userName).get(QuarantineTags.DEACTIVATED_KEYS)));
-            deactivated.addAll(activeKeys);
-            tags.put(QuarantineTags.DEACTIVATED_KEYS, String.join(" ", deactivated));
+        tags.put(QuarantineTags.POLICY, managedDeny ? AWS_DENY_ALL : policyName);
+        Set<String> toRecord = new LinkedHashSet<>(deactivated);
+        toRecord.addAll(activeKeys);
+        if (!toRecord.isEmpty()) {
+            tags.put(QuarantineTags.DEACTIVATED_KEYS, String.join(" ", toRecord));
         }
         if (hasLoginProfile) {
             tags.put(QuarantineTags.LOGIN_PROFILE_DELETED, now);
         }
-        iam.tagUser(r -> r.userName(userName).tags(toTags(tags)));
-        for (String keyId : activeKeys) {
-            iam.updateAccessKey(r -> r.userName(userName).accessKeyId(keyId).status(StatusType.INACTIVE));
-            changes.add("deactivated access key " + keyId);
+        if (!activeKeys.isEmpty() || hasLoginProfile || steps.changed()) {
+            steps.extra("tag the user with the release record", () -> iam.tagUser(r -> r.userName(userName).tags(toTags(tags))));
         }
-        if (hasLoginProfile) {
-            try {
-                iam.deleteLoginProfile(r -> r.userName(userName));
-                changes.add("deleted the console password (login profile)");
-            } catch (NoSuchEntityException gone) {
-                changes.add("console password was already gone");
+
+        boolean keysHold = false;
+        for (int round = 0; round < KEY_ROUNDS && !keysHold; round++) {
+            if (round > 0) {
+                List<String> listed = steps.read("list the access keys again", () -> activeKeys(iam, userName), null);
+                if (listed == null) {
+                    continue;
+                }
+                activeKeys = listed;
+                keysHold = activeKeys.isEmpty();
+            }
+            for (String keyId : activeKeys) {
+                if (steps.change("deactivated access key " + keyId, () -> iam.updateAccessKey(
+                        r -> r.userName(userName).accessKeyId(keyId).status(StatusType.INACTIVE)))) {
+                    deactivated.add(keyId);
+                }
             }
         }
-        return new ContainmentResult(Outcome.DONE, "user " + userName + ": " + String.join("; ", changes));
+        if (!keysHold) {
+            steps.fail("an access key was still active after " + KEY_ROUNDS + " rounds");
+        }
+        if (hasLoginProfile) {
+            steps.change("deleted the console password (login profile)", () -> {
+                try {
+                    iam.deleteLoginProfile(r -> r.userName(userName));
+                } catch (NoSuchEntityException gone) {
+                    // Gone already: what was wanted.
+                }
+            });
+        }
+        return steps.result("user " + userName, new ArrayList<>(deactivated), managedDeny);
     }
 
     /**
      * A role cannot lose its credentials the way a user can: its live sessions are revoked by denying
      * everything to tokens issued before the cut-off, which leaves sessions issued after a release working.
-     * The cut-off is the end of the finding's last event second: CloudTrail records whole seconds, and a
-     * session opened in that same second must be revoked too.
+     * When the inline policy cannot be written, the AWS-managed deny-all is attached instead: it also
+     * blocks new sessions, until release.
      */
-    ContainmentResult containRole(IamClient iam, String roleName, String findingId, Instant findingTime) {
-        Instant cutoff = findingTime.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        String existing = normalise(rolePolicy(iam, roleName));
-        Instant existingCutoff = existing == null ? null : tokenIssueCutoff(existing);
-        if (existingCutoff != null && !existingCutoff.isBefore(cutoff)) {
-            return new ContainmentResult(Outcome.ALREADY_DONE, "already contained: role " + roleName
-                    + " denies sessions issued before " + existingCutoff);
-        }
-        String now = clock.get().truncatedTo(ChronoUnit.SECONDS).toString();
+    ContainmentResult containRole(IamClient iam, String partition, String roleName, String findingId, Instant cutoff) {
+        Steps steps = new Steps();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(QuarantineTags.FINDING_ID, findingId);
-        tags.put(QuarantineTags.CONTAINED_AT, now);
+        tags.put(QuarantineTags.CONTAINED_AT, clock.get().truncatedTo(ChronoUnit.SECONDS).toString());
         tags.put(QuarantineTags.POLICY, policyName);
         tags.put(QuarantineTags.SESSIONS_REVOKED_BEFORE, cutoff.toString());
-        iam.tagRole(r -> r.roleName(roleName).tags(toTags(tags)));
-        iam.putRolePolicy(r -> r.roleName(roleName).policyName(policyName).policyDocument(denyAll(cutoff)));
-        return new ContainmentResult(Outcome.DONE, "role " + roleName + ": attached deny-all inline policy "
-                + policyName + " for sessions issued before " + cutoff);
+        boolean managedDeny = deny(steps, partition,
+                () -> {
+                    String existing = normalise(rolePolicy(iam, roleName));
+                    Instant existingCutoff = existing == null ? null : tokenIssueCutoff(existing);
+                    // Only TrailWarden's exact deny counts: a look-alike that allows anything is replaced.
+                    // An exact deny with a cut-off at least as late counts as the wanted one.
+                    boolean holds = existingCutoff != null && !existingCutoff.isBefore(cutoff)
+                            && existing.equals(denyAll(existingCutoff));
+                    return holds ? denyAll(cutoff) : existing;
+                },
+                document -> iam.putRolePolicy(r -> r.roleName(roleName).policyName(policyName).policyDocument(document)),
+                () -> iam.listAttachedRolePoliciesPaginator(r -> r.roleName(roleName)).attachedPolicies().stream()
+                        .anyMatch(p -> denyAllArn(partition).equals(p.policyArn())),
+                arn -> iam.attachRolePolicy(r -> r.roleName(roleName).policyArn(arn)),
+                denyAll(cutoff));
+        if (managedDeny) {
+            tags.put(QuarantineTags.POLICY, AWS_DENY_ALL);
+        }
+        if (steps.changed()) {
+            steps.extra("tag the role with the release record", () -> iam.tagRole(r -> r.roleName(roleName).tags(toTags(tags))));
+        }
+        return steps.result("role " + roleName + " (sessions issued before " + cutoff + ")", List.of(), managedDeny);
+    }
+
+    /**
+     * Puts the wanted inline deny in place, or else attaches the AWS-managed deny-all. True when the
+     * managed one is what holds.
+     */
+    private boolean deny(Steps steps, String partition, Supplier<String> current, java.util.function.Consumer<String> put,
+            Supplier<Boolean> managedAttached, java.util.function.Consumer<String> attach, String wanted) {
+        String existing = steps.read("read the inline policy", current, null);
+        if (wanted.equals(existing)) {
+            return false;
+        }
+        String inlineFailure = steps.tryChange("attached deny-all inline policy " + policyName, () -> put.accept(wanted));
+        if (inlineFailure == null) {
+            return false;
+        }
+        steps.note("the inline deny could not be written: " + inlineFailure);
+        String arn = denyAllArn(partition);
+        if (steps.read("list the attached policies", managedAttached, false)) {
+            steps.note("the AWS-managed " + arn + " was already attached");
+            return true;
+        }
+        if (steps.change("attached the AWS-managed " + arn + " instead", () -> attach.accept(arn))) {
+            return true;
+        }
+        steps.fail("no deny policy holds (inline: " + inlineFailure + ")");
+        return false;
+    }
+
+    static String denyAllArn(String partition) {
+        return "arn:" + partition + ":iam::aws:policy/" + AWS_DENY_ALL;
+    }
+
+    private static List<String> activeKeys(IamClient iam, String userName) {
+        List<String> active = new ArrayList<>();
+        for (AccessKeyMetadata key : iam.listAccessKeysPaginator(r -> r.userName(userName)).accessKeyMetadata()) {
+            if (key.status() == StatusType.ACTIVE) {
+                active.add(key.accessKeyId());
+            }
+        }
+        return active;
+    }
+
+    /**
+     * The steps of one containment: each is tried on its own, its failure recorded, never thrown. A
+     * failed change or read leaves the containment PARTIAL; a failed extra (the tags) is only reported.
+     */
+    private static final class Steps {
+        private final List<String> changes = new ArrayList<>();
+        private final List<String> failures = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+
+        <T> T read(String what, Supplier<T> read, T otherwise) {
+            try {
+                return read.get();
+            } catch (SdkException e) {
+                failures.add("could not " + what + ": " + e.getMessage());
+                return otherwise;
+            }
+        }
+
+        boolean change(String what, Runnable change) {
+            String failure = tryChange(what, change);
+            if (failure != null) {
+                failures.add("not " + what + ": " + failure);
+            }
+            return failure == null;
+        }
+
+        /** A change with a fallback: its failure is the caller's to judge. Null when done, else why not. */
+        String tryChange(String what, Runnable change) {
+            try {
+                change.run();
+                changes.add(what);
+                return null;
+            } catch (SdkException e) {
+                return e.getMessage();
+            }
+        }
+
+        void extra(String what, Runnable extra) {
+            try {
+                extra.run();
+            } catch (SdkException e) {
+                notes.add("could not " + what + " (the audit record and the alert keep it): " + e.getMessage());
+            }
+        }
+
+        void fail(String what) {
+            failures.add(what);
+        }
+
+        void note(String what) {
+            notes.add(what);
+        }
+
+        boolean changed() {
+            return !changes.isEmpty();
+        }
+
+        ContainmentResult result(String subject, List<String> deactivatedKeys, boolean managedDeny) {
+            List<String> parts = new ArrayList<>(changes);
+            parts.addAll(notes);
+            if (!failures.isEmpty()) {
+                return new ContainmentResult(Outcome.PARTIAL, subject + ": DOES NOT HOLD: " + String.join("; ", failures)
+                        + (parts.isEmpty() ? "" : "; holds: " + String.join("; ", parts)), deactivatedKeys, managedDeny);
+            }
+            if (changes.isEmpty()) {
+                return new ContainmentResult(Outcome.ALREADY_DONE, "already contained: " + subject
+                        + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)), deactivatedKeys, managedDeny);
+            }
+            return new ContainmentResult(Outcome.DONE, subject + ": " + String.join("; ", parts), deactivatedKeys, managedDeny);
+        }
     }
 
     /** The quarantine policy: deny everything; for roles, only to tokens issued before the cut-off. */

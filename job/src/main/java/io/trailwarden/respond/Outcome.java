@@ -10,12 +10,16 @@ public enum Outcome {
     DRY_RUN,
     /** The target is a protected principal. */
     SKIPPED_PROTECTED,
-    /** The blast-radius cap was reached. */
-    SKIPPED_CAP,
+    /** The blast-radius cap was reached: held as a pending action until a human approves it. */
+    HELD_BY_CAP,
     /** IAM cannot contain it (root, AWS service, federated) or it lives outside the configured accounts. */
     SKIPPED_NOT_CONTAINABLE,
     /** The finding was triggered by TrailWarden's own calls (loop guard). */
     IGNORED_OWN_ACTIVITY,
-    /** Tried and failed after retries; also sent to the dead-letter output. */
+    /** Started; its own audit record and a follow-up alert say how it ended. */
+    STARTED,
+    /** Some steps hold and some do not (the detail says which); retried, and escalated. */
+    PARTIAL,
+    /** Tried and failed; retried with backoff until {@code retryFor}, every attempt also a dead letter. */
     FAILED
 }

@@ -7,14 +7,15 @@ import io.trailwarden.finding.FindingJson;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Target;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Carries out one plan: containments first, then the alert, which always goes out and says what
- * succeeded and what failed. Failures do not throw: each failed action becomes a FAILED result and a
- * dead letter. Blocking; the Flink stage runs it on its async-I/O thread pool.
+ * One attempt of one action: a containment or an alert. Blocking, and never throws: a failure is a
+ * FAILED result. The Flink responders ({@link ResponseRunner}) run attempts off the task thread and
+ * retry them; {@link #execute} runs a whole plan at once, for a human approving a held-back containment.
  */
 public final class ResponseExecutor {
     public static final String DEAD_LETTER_STAGE = "response";
@@ -38,92 +39,125 @@ public final class ResponseExecutor {
         this.clock = clock;
     }
 
+    /** Every containment of the plan now, then one alert saying how each ended. */
     public ResponseReport execute(ResponsePlan plan) {
-        Finding finding = plan.finding;
-        ResponseReport report = new ResponseReport();
-        report.findingId = finding.findingId;
-        List<ActionResult> containments = new ArrayList<>();
-        boolean ignored = false;
-        for (PlannedStep step : plan.steps) {
-            if (step.decision == Decision.IGNORED_OWN_ACTIVITY) {
-                ignored = true;
-            }
-            if (step.type == PlannedAction.Type.CONTAIN || step.decision == Decision.IGNORED_OWN_ACTIVITY) {
-                containments.add(contain(finding, step, report));
-            }
-        }
-        report.results.addAll(containments);
-        if (!ignored) {
-            report.results.add(alert(finding, containments, report));
-        }
-        return report;
-    }
-
-    /**
-     * The report of a response that did not finish (timed out, or its task failed): every action
-     * failed, each a dead letter. Its actions may be partly done; they are idempotent, so safe to repeat.
-     */
-    public static ResponseReport failedAll(ResponsePlan plan, long startedAtMillis, long durationMillis, String detail) {
         ResponseReport report = new ResponseReport();
         report.findingId = plan.finding.findingId;
+        long now = clock.get().toEpochMilli();
+        List<ActionResult> containments = new ArrayList<>();
         for (PlannedStep step : plan.steps) {
-            ActionResult result = ActionResult.of(plan.finding.findingId, plan.finding.ruleId, step.type,
-                    step.target == null ? "-" : targetLabel(step.target),
-                    step.target == null ? null : step.target.accountId, Outcome.FAILED, detail, startedAtMillis,
-                    durationMillis);
-            report.results.add(result);
-            report.deadLetters.add(deadLetter(plan.finding, result));
+            if (step.type != PlannedAction.Type.CONTAIN) {
+                continue;
+            }
+            containments.add(step.decision == Decision.EXECUTE
+                    ? contain(ResponseTask.contain(plan.finding, step, now))
+                    : notExecuted(plan.finding, step, now));
+        }
+        report.results.addAll(containments);
+        report.results.add(alert(ResponseTask.alert(plan.finding, alertKind(containments), "-", containments, plan.heldBack)));
+        for (ActionResult result : report.results) {
+            if (isFailure(result.outcome)) {
+                report.deadLetters.add(deadLetter(plan.finding, result));
+            }
         }
         return report;
     }
 
-    private ActionResult contain(Finding finding, PlannedStep step, ResponseReport report) {
-        long started = clock.get().toEpochMilli();
-        String label = step.target == null ? "-" : targetLabel(step.target);
-        String account = step.target == null ? null : step.target.accountId;
-        if (step.decision != Decision.EXECUTE) {
-            String detail = step.decision == Decision.DRY_RUN ? "would quarantine " + label + " (" + step.reason + ")" : step.reason;
-            return ActionResult.of(finding.findingId, finding.ruleId, step.type, label, account,
-                    step.decision.outcomeWithoutExecution(), detail, started, 0);
+    private static ResponseTask.AlertKind alertKind(List<ActionResult> containments) {
+        if (containments.stream().anyMatch(r -> r.outcome == Outcome.FAILED)) {
+            return ResponseTask.AlertKind.FAILED;
         }
+        if (containments.stream().anyMatch(r -> r.outcome == Outcome.PARTIAL)) {
+            return ResponseTask.AlertKind.PARTIAL;
+        }
+        return ResponseTask.AlertKind.FINDING;
+    }
+
+    /** The audit record of a step the safety rails decided not to execute. */
+    static ActionResult notExecuted(Finding finding, PlannedStep step, long now) {
+        String label = step.target == null ? "-" : targetLabel(step.target);
+        String detail = step.decision == Decision.DRY_RUN ? "would quarantine " + label + " (" + step.reason + ")" : step.reason;
+        return ActionResult.of(finding.findingId, finding.ruleId, step.type, label,
+                step.target == null ? null : step.target.accountId, step.decision.outcomeWithoutExecution(), detail, now, 0);
+    }
+
+    public ActionResult contain(ResponseTask task) {
+        Finding finding = task.finding;
+        Target target = task.step.target;
+        long started = clock.get().toEpochMilli();
         ActionResult result;
         try {
-            ContainmentResult done = containment.contain(step.target, finding.findingId,
-                    Instant.ofEpochMilli(finding.lastEventTimeMillis()));
-            result = ActionResult.of(finding.findingId, finding.ruleId, step.type, label, account, done.outcome,
-                    done.detail, started, clock.get().toEpochMilli() - started);
+            ContainmentResult done = containment.contain(target, finding.findingId, cutoff(task));
+            result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN, targetLabel(target),
+                    target.accountId, done.outcome, done.detail, started, clock.get().toEpochMilli() - started);
+            if (done.outcome == Outcome.DONE || done.outcome == Outcome.ALREADY_DONE || done.outcome == Outcome.PARTIAL) {
+                result.releaseCommand = releaseCommand(target, done);
+            }
         } catch (RuntimeException e) {
-            // SdkException mostly; anything else (a finding with a malformed target) must not fail the
-            // job either: a restart would replay the same finding into the same failure.
-            result = ActionResult.of(finding.findingId, finding.ruleId, step.type, label, account, Outcome.FAILED,
-                    "containment failed: " + e.getMessage(), started, clock.get().toEpochMilli() - started);
-            report.deadLetters.add(deadLetter(finding, result));
+            // SdkException mostly; anything else (a malformed target) must not fail the job either: a
+            // restart would replay the same finding into the same failure.
+            result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN, targetLabel(target),
+                    target.accountId, Outcome.FAILED, "containment failed: " + e.getMessage(), started,
+                    clock.get().toEpochMilli() - started);
         }
         return result;
     }
 
-    private ActionResult alert(Finding finding, List<ActionResult> containments, ResponseReport report) {
+    /**
+     * Sessions of a contained role issued before this are revoked: at least the containment time (as AWS's
+     * own "revoke active sessions" does) and at least the end of the last matched event's second.
+     */
+    static Instant cutoff(ResponseTask task) {
+        Instant lastEvent = Instant.ofEpochMilli(task.finding.lastEventTimeMillis()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        Instant admitted = Instant.ofEpochMilli(task.admittedAtMillis);
+        Instant admittedCeil = admitted.truncatedTo(ChronoUnit.SECONDS).equals(admitted)
+                ? admitted : admitted.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return lastEvent.isAfter(admittedCeil) ? lastEvent : admittedCeil;
+    }
+
+    public ActionResult alert(ResponseTask task) {
+        Finding finding = task.finding;
         long started = clock.get().toEpochMilli();
         String topic = publisher == null ? "-" : publisher.topicArn();
+        Alert alert = formatter.format(finding, task.results, task.alertKind, task.heldBack);
         ActionResult result;
         if (publisher == null) {
             result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
                     Outcome.FAILED, "no SNS topic configured (TrailWarden.Alerts.topicArn)", started, 0);
         } else {
             try {
-                String messageId = publisher.publish(formatter.format(finding, containments));
-                result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
-                        Outcome.DONE, "published as SNS message " + messageId, started,
+                String messageId = publisher.publish(alert);
+                return ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
+                        Outcome.DONE, task.alertKind + " alert published as SNS message " + messageId, started,
                         clock.get().toEpochMilli() - started);
             } catch (RuntimeException e) {
                 result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
-                        Outcome.FAILED, "alert failed: " + e.getMessage(), started, clock.get().toEpochMilli() - started);
+                        Outcome.FAILED, task.alertKind + " alert failed: " + e.getMessage(), started,
+                        clock.get().toEpochMilli() - started);
             }
         }
-        if (result.outcome == Outcome.FAILED) {
-            report.deadLetters.add(deadLetter(finding, result));
-        }
+        result.undeliveredAlert = alert.subject + "\n" + alert.message;
         return result;
+    }
+
+    static boolean isFailure(Outcome outcome) {
+        return outcome == Outcome.FAILED || outcome == Outcome.PARTIAL;
+    }
+
+    /** The command that undoes exactly this containment, from its own record (the tags are only a copy). */
+    static String releaseCommand(Target target, ContainmentResult done) {
+        StringBuilder command = new StringBuilder("trailwarden release ")
+                .append(target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ").append(target.name);
+        if (target.accountId != null) {
+            command.append(" --account ").append(target.accountId);
+        }
+        if (!done.deactivatedKeys.isEmpty()) {
+            command.append(" --reactivate-keys ").append(String.join(",", done.deactivatedKeys));
+        }
+        if (done.managedDenyAttached) {
+            command.append(" --detach-deny-all");
+        }
+        return command.toString();
     }
 
     static DeadLetter deadLetter(Finding finding, ActionResult failed) {

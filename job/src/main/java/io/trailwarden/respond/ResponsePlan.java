@@ -11,6 +11,11 @@ public class ResponsePlan {
     public Finding finding;
     @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedStep> steps = new ArrayList<>();
+    /** Set by the blast-radius cap: every target of this plan's account it holds back. */
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<String> heldBack = new ArrayList<>();
+    /** Set by the blast-radius cap: when it admitted this plan's containments. */
+    public long admittedAtMillis;
 
     public ResponsePlan() {}
 

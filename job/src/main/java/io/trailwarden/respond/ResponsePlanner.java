@@ -6,6 +6,7 @@ import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.IdentityType;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Severity;
 import io.trailwarden.finding.Target;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,31 +23,48 @@ public final class ResponsePlanner implements Serializable {
     /** Prefix of every STS session TrailWarden opens; the loop guard recognises its own sessions by it. */
     public static final String SESSION_PREFIX = "TrailWarden-";
 
+    /** What IAM accepts as a user or role name; anything else in a finding is forged or mangled. */
+    private static final java.util.regex.Pattern IAM_NAME = java.util.regex.Pattern.compile("[\\w+=,.@-]{1,128}");
+
     private final ResponseConfig config;
-    private final List<ArnPattern> protectedPatterns = new ArrayList<>();
-    private final List<ArnPattern> ownRoles = new ArrayList<>();
+    private final List<ArnPattern> protectedPatterns;
 
     public ResponsePlanner(ResponseConfig config) {
         this.config = config;
+        this.protectedPatterns = protectedPatterns(config);
+    }
+
+    /** Never contained: the job's own roles, the break-glass role, the configured patterns. */
+    public static List<ArnPattern> protectedPatterns(ResponseConfig config) {
+        List<ArnPattern> patterns = new ArrayList<>();
         for (String arn : config.ownRoleArns) {
-            ownRoles.add(new ArnPattern(arn));
-            protectedPatterns.add(new ArnPattern(arn));
+            patterns.add(new ArnPattern(arn));
         }
         if (config.breakGlassRoleArn != null) {
-            protectedPatterns.add(new ArnPattern(config.breakGlassRoleArn));
+            patterns.add(new ArnPattern(config.breakGlassRoleArn));
         }
         for (String pattern : config.protectedPrincipals) {
-            protectedPatterns.add(new ArnPattern(pattern));
+            patterns.add(new ArnPattern(pattern));
         }
+        return patterns;
     }
 
     public ResponsePlan plan(Finding finding) {
         List<PlannedStep> steps = new ArrayList<>();
         if (isOwnActivity(finding)) {
+            // Never dropped: a forged or misconfigured "own" identity must still be seen by a human.
+            PlannedAction alert = null;
             for (PlannedAction action : finding.response) {
-                steps.add(PlannedStep.of(action.type, action.target, Decision.IGNORED_OWN_ACTIVITY,
-                        "every matched event was made by TrailWarden's own identity (loop guard)"));
+                if (action.type == PlannedAction.Type.CONTAIN) {
+                    steps.add(PlannedStep.of(action.type, action.target, Decision.IGNORED_OWN_ACTIVITY,
+                            "every matched event was made by TrailWarden's own identity (loop guard): not contained"));
+                } else if (alert == null) {
+                    alert = action;
+                }
             }
+            steps.add(PlannedStep.of(PlannedAction.Type.ALERT, alert == null ? finding.target : alert.target,
+                    Decision.EXECUTE, "TrailWarden's own activity: alerted at LOW severity"));
+            finding.severity = Severity.LOW;
             return ResponsePlan.of(finding, steps);
         }
         PlannedAction alert = null;
@@ -62,6 +80,21 @@ public final class ResponsePlanner implements Serializable {
         return ResponsePlan.of(finding, steps);
     }
 
+    /**
+     * A human's approval of a containment the blast-radius cap held back: planned through every other
+     * rail (protection, containable accounts, dry-run), never through the cap.
+     */
+    public ResponsePlan approve(String findingId, Target target) {
+        Finding approval = new Finding();
+        approval.findingId = findingId;
+        approval.ruleId = "approved-containment";
+        approval.title = "containment approved by a human (trailwarden contain)";
+        approval.severity = Severity.HIGH;
+        approval.target = target;
+        approval.response.add(PlannedAction.of(PlannedAction.Type.CONTAIN, target, false, "approved by a human"));
+        return plan(approval);
+    }
+
     private PlannedStep planContainment(Finding finding, PlannedAction action) {
         Target target = action.target;
         String notContainable = whyNotContainable(target);
@@ -72,6 +105,10 @@ public final class ResponsePlanner implements Serializable {
         if (protection != null) {
             return PlannedStep.of(action.type, target, Decision.SKIPPED_PROTECTED,
                     "protected principal (matches " + protection + "); never contained, alert only");
+        }
+        if (target.kind == Target.Kind.IAM_ROLE && !isContainableRole(target)) {
+            return PlannedStep.of(action.type, target, Decision.SKIPPED_NOT_CONTAINABLE, "role " + target.name
+                    + " may be shared by many people and is not in TrailWarden.Response.containableRoles; alert only");
         }
         if (config.dryRun) {
             return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by configuration (TrailWarden.Response.dryRun)");
@@ -98,8 +135,8 @@ public final class ResponsePlanner implements Serializable {
             default:
                 break;
         }
-        if (target.name == null || target.name.isEmpty()) {
-            return "the target has no user or role name";
+        if (target.name == null || !IAM_NAME.matcher(target.name).matches()) {
+            return "the target has no valid IAM user or role name";
         }
         if (target.kind == Target.Kind.IAM_ROLE && target.name.startsWith("AWSServiceRole")) {
             return "role " + target.name + " is a service-linked role: AWS manages it and IAM refuses changes to it";
@@ -113,6 +150,11 @@ public final class ResponsePlanner implements Serializable {
                     + " is outside the configured accounts (TrailWarden.Response.accounts, ownAccountId)";
         }
         return null;
+    }
+
+    private boolean isContainableRole(Target target) {
+        String roleArn = IamNames.identityArn(target);
+        return config.containableRoles.stream().anyMatch(pattern -> new ArnPattern(pattern).matches(roleArn));
     }
 
     /** The pattern that protects the target, checked against its ARN and, for roles, the role's own ARN. */
@@ -150,17 +192,29 @@ public final class ResponsePlanner implements Serializable {
         return true;
     }
 
+    /**
+     * The exact ARN of one of the job's own roles, or of the responder role in a configured account,
+     * with a session TrailWarden opened. A role of the same name elsewhere, or on another path, is not it.
+     */
     private boolean isOwnIdentity(Actor actor) {
-        if (actor == null || actor.type != IdentityType.ASSUMED_ROLE) {
+        if (actor == null || actor.type != IdentityType.ASSUMED_ROLE || actor.sessionIssuerArn == null) {
             return false;
         }
-        for (ArnPattern ownRole : ownRoles) {
-            if (ownRole.matches(actor.sessionIssuerArn)) {
+        for (String ownRole : config.ownRoleArns) {
+            if (ownRole.equalsIgnoreCase(actor.sessionIssuerArn)) {
                 return true;
             }
         }
         String session = IamNames.sessionName(actor.arn);
-        return config.responderRoleName.equals(actor.sessionIssuerName)
-                && session != null && session.startsWith(SESSION_PREFIX);
+        if (session == null || !session.startsWith(SESSION_PREFIX)) {
+            return false;
+        }
+        String partition = IamNames.partition(actor.sessionIssuerArn);
+        for (String account : config.containableAccounts()) {
+            if (IamNames.roleArn(partition, account, config.responderRoleName).equalsIgnoreCase(actor.sessionIssuerArn)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,15 +6,14 @@ import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.Finding;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Findings in; audit records and dead letters out: planner (safety rails) -> blast-radius cap (one
- * global key) -> async responders (IAM containment, then the SNS alert) -> audit stream.
+ * Findings in; audit records and dead letters out: planner (safety rails) -> blast-radius cap (keyed by
+ * account) -> the finding's alert and each containment as separate actions, each on its own retrying
+ * responder -> audit stream. A containment's outcome is a follow-up alert.
  */
 public final class ResponseStage {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("response-dead-letters") {
@@ -42,19 +41,28 @@ public final class ResponseStage {
                 .uid("response-planner")
                 .name("Response planner (safety rails)");
         DataStream<ResponsePlan> capped = plans
-                .keyBy(plan -> 0)
-                .process(new BlastRadiusFunction(response.maxContainments, response.containmentWindow.toMillis()))
+                .keyBy(BlastRadiusFunction::budgetKey)
+                .process(new BlastRadiusFunction(response.maxContainments, response.criticalReserve,
+                        response.containmentWindow.toMillis()))
                 .uid("response-blast-radius-cap")
-                .name("Blast-radius cap");
-        DataStream<ResponseReport> reports = AsyncDataStream.unorderedWait(
-                        capped,
-                        new ResponseAsyncFunction(response, alerts, aws),
-                        response.actionTimeout.toMillis(),
-                        TimeUnit.MILLISECONDS,
-                        response.maxInFlight)
-                .uid("response-async-responders")
-                .name("IAM containment and SNS alert");
-        return reports
+                .name("Blast-radius cap (per account)");
+        SingleOutputStreamOperator<ResponseTask> findingAlerts = capped
+                .process(new ResponseTasks())
+                .uid("response-tasks")
+                .name("Response actions");
+        SingleOutputStreamOperator<ResponseReport> contained = findingAlerts.getSideOutput(ResponseTasks.CONTAINMENTS)
+                .keyBy(task -> task.key)
+                .process(new ResponseRunner(ResponseTask.Kind.CONTAIN, response, alerts, aws))
+                .uid("response-containment")
+                .name("IAM containment (one per target, retried)");
+        SingleOutputStreamOperator<ResponseReport> alerted = findingAlerts
+                .union(contained.getSideOutput(ResponseRunner.FOLLOW_UP_ALERTS))
+                .keyBy(task -> task.key)
+                .process(new ResponseRunner(ResponseTask.Kind.ALERT, response, alerts, aws))
+                .uid("response-alerts")
+                .name("SNS alerts (retried)");
+        return findingAlerts.getSideOutput(ResponseTasks.DECISIONS)
+                .union(contained, alerted)
                 .process(new SplitResponseReport(DEAD_LETTERS))
                 .uid("response-audit")
                 .name("Response audit");

@@ -10,8 +10,11 @@ import io.trailwarden.respond.ContainmentResult;
 import io.trailwarden.respond.CorpusFindings;
 import io.trailwarden.respond.IamContainment;
 import io.trailwarden.respond.Outcome;
+import io.trailwarden.respond.ResponsePlanner;
+import io.trailwarden.testing.FaultProxy;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +26,13 @@ import java.util.concurrent.Future;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
- * Time from a finding to its user being fully contained (deny-all policy, keys inactive, login profile
- * deleted, tags written), against a local moto server over HTTP: latency one finding at a time, then
- * throughput with 32 containments in flight (the response stage's default capacity).
+ * Time from a finding to its user being fully contained (real ARN read, deny-all policy, keys inactive
+ * and re-listed, login profile deleted, tags written), against a local moto server over HTTP: latency
+ * one finding at a time, then throughput with 32 containments in flight (the default capacity). Then
+ * the same through the fault proxy with every IAM call one second late.
  *
  * <p>Run: {@code mvn -o -q -pl job test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.trailwarden.bench.ContainmentBenchmark [-Dexec.args="200 32"]}, or with plain
+ * -Dexec.mainClass=io.trailwarden.bench.ContainmentBenchmark [-Dexec.args="200 32 64"]}, or with plain
  * {@code java -cp} over the test classpath.
  */
 public final class ContainmentBenchmark {
@@ -37,19 +41,31 @@ public final class ContainmentBenchmark {
     public static void main(String[] args) throws Exception {
         int findings = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int slowFindings = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         try (MotoServer moto = new MotoServer().start()) {
             ResponseConfig response = TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP,
                     Map.of("dryRun", "false", "ownAccountId", MotoServer.DEFAULT_ACCOUNT)))).response;
-            AwsConfig aws = new AwsConfig(MotoServer.REGION, moto.endpoint().toString());
-            try (AwsClients clients = new AwsClients(aws, response, MotoServer.anyCredentials())) {
-                IamContainment containment = new IamContainment(clients, response.quarantinePolicyName, Instant::now);
-                run(moto, containment, "warm-up", 20, 1);
-                List<Long> sequential = run(moto, containment, "one at a time", findings, 1);
-                report("one at a time", sequential, -1);
-                long started = System.nanoTime();
-                List<Long> parallel = run(moto, containment, inFlight + " in flight", findings, inFlight);
-                report(inFlight + " in flight", parallel, System.nanoTime() - started);
+            measure(moto, response, moto.endpoint().toString(), "IAM direct", findings, 50, inFlight);
+            try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
+                // Every IAM call (API version 2010-05-08) answers one second late.
+                proxy.latency(Duration.ofSeconds(1), "Version=2010-05-08");
+                // About ten calls per containment: ten findings one at a time already take over a minute and a half.
+                measure(moto, response, proxy.endpoint().toString(), "IAM +1 s per call", slowFindings, 10, inFlight);
             }
+        }
+    }
+
+    private static void measure(MotoServer moto, ResponseConfig response, String endpoint, String label, int findings,
+            int oneAtATime, int inFlight) throws Exception {
+        try (AwsClients clients = new AwsClients(new AwsConfig(MotoServer.REGION, endpoint), response, MotoServer.anyCredentials())) {
+            IamContainment containment = new IamContainment(clients, response.quarantinePolicyName,
+                    ResponsePlanner.protectedPatterns(response), Instant::now);
+            run(moto, containment, "warm-up", Math.min(findings, 20), Math.min(inFlight, 20));
+            List<Long> sequential = run(moto, containment, "one at a time", oneAtATime, 1);
+            report(label + ", one at a time", sequential, -1);
+            long started = System.nanoTime();
+            List<Long> parallel = run(moto, containment, inFlight + " in flight", findings, inFlight);
+            report(label + ", " + inFlight + " in flight", parallel, System.nanoTime() - started);
         }
     }
 

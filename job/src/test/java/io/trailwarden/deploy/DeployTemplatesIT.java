@@ -206,10 +206,10 @@ class DeployTemplatesIT {
                 "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                 "kinesis:GetShardIterator", "kinesis:GetRecords",
                 "kms:Decrypt", "kms:GenerateDataKey*", "sns:Publish",
-                "iam:PutUserPolicy", "iam:GetUserPolicy", "iam:ListAccessKeys",
+                "iam:GetUser", "iam:PutUserPolicy", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies", "iam:ListAccessKeys",
                 "iam:UpdateAccessKey", "iam:GetLoginProfile", "iam:DeleteLoginProfile", "iam:TagUser", "iam:ListUserTags",
-                "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:TagRole",
-                "iam:ListRoleTags", "sts:AssumeRole");
+                "iam:GetRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:TagRole",
+                "iam:ListRoleTags", "iam:AttachUserPolicy", "iam:AttachRolePolicy", "sts:AssumeRole");
         for (CfnTemplate.Statement statement : statements) {
             if (statement.actions().contains("s3:GetObject")) {
                 assertThat(statement.resources()).contains(
@@ -231,6 +231,11 @@ class DeployTemplatesIT {
             if (statement.actions().contains("sts:AssumeRole")) {
                 assertThat(statement.resources()).containsExactly(
                         Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::*:role/${ResponderRoleName}"));
+            }
+            if (statement.actions().contains("iam:AttachUserPolicy")) {
+                // The fallback deny: AWSDenyAll and nothing else may be attached.
+                assertThat(statement.body.get("Condition")).isEqualTo(Map.of("ArnEquals", Map.of("iam:PolicyARN",
+                        Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/AWSDenyAll"))));
             }
             if (statement.actions().stream().anyMatch(action -> action.toString().startsWith("iam:"))) {
                 assertThat(statement.resources()).allSatisfy(resource -> assertThat(resource.toString())

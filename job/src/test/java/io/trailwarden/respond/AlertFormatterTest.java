@@ -18,8 +18,32 @@ class AlertFormatterTest {
     private final AlertFormatter formatter = new AlertFormatter(new AlertConfig(null, 50, 256));
 
     private static List<ActionResult> contained(Finding finding) {
-        return List.of(ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN,
-                finding.target.arn, ACCOUNT, Outcome.DONE, "user backdoor: attached deny-all inline policy", 0, 5));
+        ActionResult result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN,
+                finding.target.arn, ACCOUNT, Outcome.DONE, "user backdoor: attached deny-all inline policy", 0, 5);
+        result.releaseCommand = ResponseExecutor.releaseCommand(finding.target,
+                new ContainmentResult(Outcome.DONE, "done", List.of("AKIAOLDKEY"), true));
+        return List.of(result);
+    }
+
+    /** Issue 10 item 1: a capped alert is its own, escalated kind, and names every target held back. */
+    @Test
+    void aCappedAlertHasItsOwnSubjectAndAttributeAndNamesEveryTargetHeldBack() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        Alert alert = formatter.format(finding, List.of(), ResponseTask.AlertKind.FINDING,
+                List.of(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|other"));
+        assertThat(alert.subject).startsWith("TrailWarden ESCALATED: containment HELD BY CAP HIGH:");
+        assertThat(alert.attributes).containsEntry("capped", "true").containsEntry("escalated", "true");
+        assertThat(alert.message).contains(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|other");
+        Alert plain = formatter.format(finding, List.of());
+        assertThat(plain.attributes).containsEntry("capped", "false").containsEntry("escalated", "false");
+    }
+
+    @Test
+    void aPartialContainmentIsEscalated() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        Alert alert = formatter.format(finding, contained(finding), ResponseTask.AlertKind.PARTIAL, List.of());
+        assertThat(alert.subject).startsWith("TrailWarden ESCALATED: containment PARTIAL");
+        assertThat(alert.attributes).containsEntry("escalated", "true").containsEntry("alertKind", "PARTIAL");
     }
 
     /** The alert's JSON part, checked against finding.schema.json. */
@@ -43,7 +67,7 @@ class AlertFormatterTest {
                 "access key AKIAOZUDECYXYM4ONAN4",
                 "    CONTAIN arn:aws:iam::111122223333:user/backdoor: DONE",
                 "  target    IAM_USER backdoor  arn:aws:iam::111122223333:user/backdoor  account 111122223333\n",
-                "  release\n    trailwarden release --user backdoor --account 111122223333\n");
+                "  release\n    trailwarden release --user backdoor --account 111122223333 --reactivate-keys AKIAOLDKEY --detach-deny-all\n");
         assertThat(text.indexOf("2024-08-01T13:33:28Z  CreateUser")).isPositive()
                 .isLessThan(text.indexOf("2024-08-01T13:33:28Z  CreateAccessKey"));
         assertThat(text).contains("event id 3346344c-5a3e-429e-8405-420f98f75d6e");
@@ -56,7 +80,7 @@ class AlertFormatterTest {
         assertThat(json.at("/events/1/eventID").asText()).isEqualTo("94faedcc-0fa4-46e6-9322-022e8e934f04");
         assertThat(json.at("/results/0/outcome").asText()).isEqualTo("DONE");
         assertThat(json.at("/results/0/type").asText()).isEqualTo("audit");
-        assertThat(json.at("/release/0").asText()).isEqualTo("trailwarden release --user backdoor --account 111122223333");
+        assertThat(json.at("/release/0").asText()).isEqualTo("trailwarden release --user backdoor --account 111122223333 --reactivate-keys AKIAOLDKEY --detach-deny-all");
     }
 
     @Test

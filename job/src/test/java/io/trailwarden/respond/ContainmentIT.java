@@ -55,6 +55,7 @@ class ContainmentIT {
         settings.put("ownAccountId", ACCOUNT);
         settings.put("accounts", ACCOUNT + "," + MEMBER_ACCOUNT);
         settings.put("ownRoleArns", "arn:aws:iam::" + ACCOUNT + ":role/TrailWardenJob");
+        settings.put("containableRoles", "arn:aws:iam::*:role/ci-*");
     }
 
     @AfterEach
@@ -74,7 +75,7 @@ class ContainmentIT {
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
             ResponseExecutor executor = new ResponseExecutor(
-                    new IamContainment(clients, response.quarantinePolicyName, () -> NOW),
+                    new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW),
                     new AlertFormatter(new AlertConfig(topicArn, 50, 256)),
                     new AlertPublisher(clients.sns(), topicArn), () -> NOW);
             return executor.execute(new ResponsePlanner(response).plan(finding));
@@ -154,11 +155,11 @@ class ContainmentIT {
 
             ResponseConfig response = responseConfig();
             try (AwsClients clients = clients(response, responder)) {
-                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
 
-                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
                 assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
                 assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
@@ -202,11 +203,11 @@ class ContainmentIT {
         iam.updateAccessKey(r -> r.userName("malicious-iam-user").accessKeyId(disabledByOwner.accessKeyId()).status(StatusType.INACTIVE));
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
-            new IamContainment(clients, response.quarantinePolicyName, () -> NOW)
+            new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
                     .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
 
             List<String> report = new Release(clients, response.quarantinePolicyName, () -> NOW.plusSeconds(3600))
-                    .releaseUser(ACCOUNT, "malicious-iam-user");
+                    .releaseUser(ACCOUNT, "malicious-iam-user", List.of(), false);
 
             assertThat(report).contains("removed inline policy TrailWardenQuarantine from user malicious-iam-user",
                     "reactivated access key " + activeKey.accessKeyId());
@@ -252,18 +253,15 @@ class ContainmentIT {
     }
 
     @Test
-    void aFailedContainmentIsADeadLetterAndTheAlertStillGoesOut() throws Exception {
+    void aTargetThatDoesNotExistIsReportedAndTheAlertStillGoesOut() throws Exception {
         MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
 
         ResponseReport report = respond(CorpusFindings.backdoorUser(ACCOUNT, "never-created"), inbox.topicArn);
 
-        assertThat(containResult(report).outcome).isEqualTo(Outcome.FAILED);
-        assertThat(report.deadLetters).singleElement().satisfies(letter -> {
-            assertThat(letter.stage).isEqualTo("response");
-            assertThat(letter.reason).contains("never-created");
-        });
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.SKIPPED_NOT_CONTAINABLE);
+        assertThat(containResult(report).detail).isEqualTo("IAM_USER never-created does not exist (any more); nothing to contain");
         assertThat(inbox.receive()).singleElement().satisfies(alert -> assertThat(alert.get("Message").asText())
-                .contains("CONTAIN arn:aws:iam::123456789012:user/never-created: FAILED - containment failed"));
+                .contains("CONTAIN arn:aws:iam::123456789012:user/never-created: SKIPPED_NOT_CONTAINABLE"));
     }
 
     @Test
@@ -277,16 +275,17 @@ class ContainmentIT {
         assertThat(report.results).filteredOn(r -> r.action == PlannedAction.Type.ALERT).singleElement()
                 .satisfies(alert -> {
                     assertThat(alert.outcome).isEqualTo(Outcome.FAILED);
-                    assertThat(alert.detail).startsWith("alert failed: ");
+                    assertThat(alert.detail).startsWith("FINDING alert failed: ");
+                    assertThat(alert.undeliveredAlert).contains("malicious-iam-user");
                 });
         assertThat(report.deadLetters).singleElement().satisfies(letter -> {
-            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: alert failed");
+            assertThat(letter.reason).startsWith("ALERT arn:aws:sns:us-east-1:123456789012:no-such-topic: FINDING alert failed");
             assertThat(letter.raw).contains("\"findingId\"", "malicious-iam-user");
         });
     }
 
     @Test
-    void aRoleDeniesSessionsIssuedBeforeTheFinding() throws Exception {
+    void aRoleDeniesSessionsIssuedBeforeItsContainment() throws Exception {
         iam.createRole(r -> r.roleName("ci-deployer").assumeRolePolicyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}"));
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "unused");
@@ -304,18 +303,18 @@ class ContainmentIT {
         JsonNode statement = EventJson.readTree(decoded(iam.getRolePolicy(r -> r.roleName("ci-deployer")
                 .policyName("TrailWardenQuarantine")).policyDocument())).at("/Statement/0");
         assertThat(statement.get("Effect").asText()).isEqualTo("Deny");
-        // The finding's events are at 13:33:28 with one-second resolution: the whole second is revoked.
-        assertThat(statement.at("/Condition/DateLessThan/aws:TokenIssueTime").asText()).isEqualTo("2024-08-01T13:33:29Z");
+        // The events are from 2024: sessions opened since, up to the containment (NOW), are revoked too.
+        assertThat(statement.at("/Condition/DateLessThan/aws:TokenIssueTime").asText()).isEqualTo("2026-11-22T02:00:00Z");
         Map<String, String> tags = iam.listRoleTags(r -> r.roleName("ci-deployer")).tags().stream()
                 .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
-        assertThat(tags).containsEntry(QuarantineTags.SESSIONS_REVOKED_BEFORE, "2024-08-01T13:33:29Z")
+        assertThat(tags).containsEntry(QuarantineTags.SESSIONS_REVOKED_BEFORE, "2026-11-22T02:00:00Z")
                 .containsEntry(QuarantineTags.FINDING_ID, finding.findingId);
         assertThat(inbox.receive()).first().satisfies(alert -> assertThat(alert.get("Message").asText())
                 .contains("trailwarden release --role ci-deployer --account 123456789012"));
 
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
-            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer"))
+            assertThat(new Release(clients, response.quarantinePolicyName, () -> NOW).releaseRole(ACCOUNT, "ci-deployer", false))
                     .first().asString().startsWith("removed inline policy TrailWardenQuarantine from role ci-deployer");
         }
         assertThat(iam.listRolePolicies(r -> r.roleName("ci-deployer")).policyNames()).isEmpty();

@@ -26,7 +26,7 @@ class IamContainmentTest {
 
     @Test
     void theRoleQuarantinePolicyRevokesTokensIssuedBeforeTheCutOff() {
-        IamContainment containment = new IamContainment(null, "TrailWardenQuarantine", Instant::now);
+        IamContainment containment = new IamContainment(null, "TrailWardenQuarantine", java.util.List.of(), Instant::now);
         String policy = containment.denyAll(Instant.parse("2024-08-01T13:33:29Z"));
 
         assertThat(policy).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrailWardenQuarantine\","

