@@ -135,7 +135,8 @@ class CloudTrailInputsTest {
                 .isEqualTo("unreadable input: gzip stream breaks off: Unexpected end of ZLIB input stream");
         assertThat(parseAll(CloudTrailInputs.readAll(List.of(header))).deadLetters)
                 .extracting(d -> d.origin + " " + d.reason)
-                .containsExactly(header + ":1 unreadable input: gzip stream breaks off after line 0: unexpected end of data");
+                .as("broken before its first line: the file, not a line of it")
+                .containsExactly(header + " unreadable input: gzip stream breaks off: unexpected end of data");
     }
 
     @Test
