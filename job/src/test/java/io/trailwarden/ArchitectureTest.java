@@ -52,7 +52,7 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("finding", "rules.model", "rules.load", "rules.compile",
                         "rules.sigma", "rules.runtime", "respond", "pipeline", "cli")
                 .whereLayer("source")
-                .mayOnlyBeAccessedByLayers("event", "rules.sigma", "rules.runtime", "pipeline", "cli")
+                .mayOnlyBeAccessedByLayers("event", "rules.load", "rules.sigma", "rules.runtime", "pipeline", "cli")
                 .check(MAIN);
     }
 

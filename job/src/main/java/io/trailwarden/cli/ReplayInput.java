@@ -4,10 +4,12 @@ import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.S3Location;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.source.S3Archive;
+import io.trailwarden.source.S3Clients;
 import io.trailwarden.source.S3ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,7 +56,7 @@ abstract class ReplayInput {
      */
     static ReplayInput s3(S3Location location, LocalDate from, LocalDate to, AwsConfig aws) throws IOException {
         List<S3Archive.Entry> entries;
-        try (S3Client s3 = S3Archive.client(aws)) {
+        try (S3Client s3 = S3Clients.create(aws, Duration.ofSeconds(60))) {
             entries = new S3Archive(s3).list(location, from, to);
         }
         if (entries.isEmpty()) {

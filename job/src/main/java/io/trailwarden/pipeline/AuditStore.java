@@ -8,13 +8,14 @@ import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.DeadLetterRecord;
 import io.trailwarden.finding.FindingJson;
 import io.trailwarden.respond.ActionResult;
-import io.trailwarden.rules.load.S3RuleSources;
+import io.trailwarden.source.S3Clients;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -80,7 +81,7 @@ public final class AuditStore {
         @Override
         public void put(String key, byte[] content) {
             if (client == null) {
-                client = S3RuleSources.client(aws);
+                client = S3Clients.create(aws, Duration.ofSeconds(20));
             }
             client.putObject(r -> r.bucket(bucket).key(prefix + key).contentType("application/x-ndjson"),
                     RequestBody.fromBytes(content));

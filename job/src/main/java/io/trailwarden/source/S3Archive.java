@@ -3,7 +3,6 @@ package io.trailwarden.source;
 import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.S3Location;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -12,10 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -54,24 +50,6 @@ public final class S3Archive {
             this.key = key;
             this.size = size;
         }
-    }
-
-    /**
-     * The S3 client of the job's AWS settings ({@code TrailWarden.Aws}). Credentials come from the
-     * SDK's default chain, never from configuration; an endpoint override is an emulator, which serves
-     * buckets by path. The same as {@code S3RuleSources.client}, which the layering keeps from using
-     * this one (rules.load may not use source); the shared factory belongs in a package both may use.
-     */
-    public static S3Client client(AwsConfig aws) {
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(aws.region))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)));
-        if (aws.endpointOverride != null) {
-            builder.endpointOverride(URI.create(aws.endpointOverride)).forcePathStyle(true);
-        }
-        return builder.build();
     }
 
     /** The delivery files under {@code location} delivered from {@code from} to {@code to}, both days included. */

@@ -3,6 +3,7 @@ package io.trailwarden.source;
 import io.trailwarden.config.AwsConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -31,7 +32,7 @@ public final class S3ObjectReader extends RichFlatMapFunction<String, RawInput> 
 
     @Override
     public void open(OpenContext context) {
-        s3 = S3Archive.client(aws);
+        s3 = S3Clients.create(aws, Duration.ofSeconds(60));
     }
 
     @Override

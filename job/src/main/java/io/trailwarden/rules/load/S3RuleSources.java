@@ -3,8 +3,8 @@ package io.trailwarden.rules.load;
 import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.S3Location;
 import io.trailwarden.rules.model.Rule;
+import io.trailwarden.source.S3Clients;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -59,25 +56,9 @@ public final class S3RuleSources {
 
     /** Reads the location with a client of the job's AWS settings ({@code TrailWarden.Aws}). */
     public static List<RuleLoader.Source> read(S3Location location, AwsConfig aws) throws IOException {
-        try (S3Client s3 = client(aws)) {
+        try (S3Client s3 = S3Clients.create(aws, Duration.ofSeconds(20))) {
             return new S3RuleSources(s3, Limits.DEFAULT).read(location);
         }
-    }
-
-    /**
-     * Credentials come from the SDK's default chain (the application's role on MSF), never from
-     * configuration. An endpoint override is an emulator, which serves buckets by path, not by host name.
-     */
-    public static S3Client client(AwsConfig aws) {
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(aws.region))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(20)));
-        if (aws.endpointOverride != null) {
-            builder.endpointOverride(URI.create(aws.endpointOverride)).forcePathStyle(true);
-        }
-        return builder.build();
     }
 
     public List<RuleLoader.Source> read(S3Location location) throws IOException {

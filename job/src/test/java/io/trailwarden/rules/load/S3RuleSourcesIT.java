@@ -14,12 +14,14 @@ import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.RuleError;
 import io.trailwarden.rules.runtime.RepoRules;
 import io.trailwarden.rules.runtime.RuleCatalogue;
+import io.trailwarden.source.S3Clients;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -97,7 +99,7 @@ class S3RuleSourcesIT {
     @Test
     void everyPageOfTheListingIsRead() throws Exception {
         AwsConfig aws = config("classpath").aws;
-        try (S3Client client = S3RuleSources.client(aws)) {
+        try (S3Client client = S3Clients.create(aws, Duration.ofSeconds(20))) {
             // 44 rules, the README and two sub-folders directly under the prefix: twelve pages of four.
             List<RuleLoader.Source> sources = new S3RuleSources(client, new S3RuleSources.Limits(1000, 1 << 20, 4))
                     .read(S3Location.parse("s3://" + BUCKET + "/rules/"));
@@ -136,7 +138,7 @@ class S3RuleSourcesIT {
     @Test
     void tooManyFilesOrTooLargeAFileStopTheLoad() throws Exception {
         S3Location rules = S3Location.parse("s3://" + BUCKET + "/rules/");
-        try (S3Client client = S3RuleSources.client(config("classpath").aws)) {
+        try (S3Client client = S3Clients.create(config("classpath").aws, Duration.ofSeconds(20))) {
             assertThatThrownBy(() -> new S3RuleSources(client, new S3RuleSources.Limits(12, 1 << 20, 5)).read(rules))
                     .isInstanceOf(IOException.class)
                     .hasMessage("rule location s3://" + BUCKET + "/rules/ holds more than 12 rule files (*.yaml, *.yml),"
