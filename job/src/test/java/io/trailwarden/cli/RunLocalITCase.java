@@ -30,8 +30,10 @@ class RunLocalITCase {
                 "    2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com  region ap-isob-central-3r"
                         + "  from 075.050.255.67",
                 "    CONTAIN IAM_USER malicious-iam-user  (dry-run)",
-                "10 findings\ndead letters: none");
-        assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(10);
+                // the sample's stolen instance credentials, used from the address of the user who stole them
+                "FINDING HIGH  instance-credentials-from-user-address  tw-",
+                "11 findings\ndead letters: none");
+        assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(11);
     }
 
     @Test
