@@ -57,7 +57,37 @@ class ReplayCommandITCase {
                 "cloudtrail-logging-tampered christophe StopLogging",
                 "cloudtrail-logging-tampered christophe DeleteTrail",
                 "cloudtrail-logging-tampered christophe PutEventSelectors",
-                "console-login-without-mfa - ConsoleLogin");
+                "console-login-without-mfa - ConsoleLogin",
+                "route53-resolver-query-logging-deleted christophe DeleteResolverQueryLogConfig",
+                "ec2-gpu-or-large-instance-launch - RunInstances",
+                "vpc-flow-logs-deleted - DeleteFlowLogs",
+                "rds-snapshot-shared-with-other-account - ModifyDBSnapshotAttribute",
+                "ssm-shell-command-by-person - SendCommand",
+                "secretsmanager-batch-retrieval-by-filter - BatchGetSecretValue",
+                "organizations-leave-attempted stratus-red-team-leave-org-role LeaveOrganization",
+                "ec2-user-data-modified - ModifyInstanceAttribute",
+                "ec2-ami-shared-with-other-account - ModifyImageAttribute",
+                "bedrock-invocation-logging-deleted AWSReservedSSO_DevAdmin_635426549a280cc6 DeleteModelInvocationLoggingConfiguration",
+                "security-group-ssh-open-to-internet - AuthorizeSecurityGroupIngress",
+                "ebs-snapshot-shared-with-other-account - ModifySnapshotAttribute",
+                "ec2-serial-console-access - EnableSerialConsoleAccess",
+                "iam-role-trust-policy-changed - UpdateAssumeRolePolicy",
+                "lambda-function-invocable-by-anyone - AddPermission20150331v2",
+                "rolesanywhere-trust-anchor-created - CreateTrustAnchor",
+                "bedrock-guardrail-deleted - DeleteGuardrail",
+                "iam-role-created-trusting-an-account - CreateRole",
+                "lambda-code-replaced-by-person - UpdateFunctionCode20150331v2",
+                "lambda-layer-added-to-function - UpdateFunctionConfiguration20150331v2",
+                "sts-federation-token-by-user - GetFederationToken",
+                "ssm-shell-command-by-person - SendCommand",
+                "bedrock-model-access-enabled-then-invoked - PutUseCaseForModelAccess,InvokeModel",
+                "instance-credentials-from-user-address - GetCommandInvocation,GetCallerIdentity",
+                "ec2-instance-connect-keys-to-many-instances - SendSSHPublicKey,SendSSHPublicKey,SendSSHPublicKey",
+                "ssm-sessions-to-many-instances - StartSession,StartSession,StartSession",
+                "ec2-user-data-sweep - DescribeInstanceAttribute,DescribeInstanceAttribute,DescribeInstanceAttribute,DescribeInstanceAttribute,DescribeInstanceAttribute",
+                "ec2-password-data-retrieval-burst - GetPasswordData,GetPasswordData,GetPasswordData,GetPasswordData,GetPasswordData",
+                "ssm-securestring-harvesting - GetParameters,GetParameters,GetParameters,GetParameters,GetParameters",
+                "secretsmanager-secret-harvesting - GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue,GetSecretValue");
         JsonNode backdoor = findings.stream().filter(f -> f.get("ruleId").asText().equals("backdoor-admin-user"))
                 .findFirst().orElseThrow();
         assertThat(backdoor.get("severity").asText()).isEqualTo("CRITICAL");
@@ -72,7 +102,7 @@ class ReplayCommandITCase {
         assertThat(backdoor.get("response")).extracting(step -> step.get("action").asText()).containsExactly("CONTAIN", "ALERT");
 
         assertThat(run.err).contains("replay summary").containsPattern("events read +312")
-                .containsPattern("dead letters +0").containsPattern("findings +12")
+                .containsPattern("dead letters +0").containsPattern("findings +42")
                 .containsPattern("backdoor-admin-user +1");
     }
 
@@ -83,6 +113,6 @@ class ReplayCommandITCase {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out.lines().filter(line -> line.contains("backdoor-admin-user"))).hasSize(1);
-        assertThat(run.out.lines().skip(1)).hasSize(12);
+        assertThat(run.out.lines().skip(1)).hasSize(42);
     }
 }

@@ -27,12 +27,16 @@ class RunLocalITCase {
                 "  principal IAMUser arn:aws:iam::229654561268:user/christophe  access key AKIAOZUDECYXYM4ONAN4",
                 "  target    IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
                         + "  account 229654561268",
-                "    1. 2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com\n",
+                "    1. 2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com
+",
                 "       from 075.050.255.67  region ap-isob-central-3r",
                 "    CONTAIN IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
                         + "  account 229654561268  (dry-run)",
-                "10 findings\ndead letters: none");
-        assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(10);
+                // the sample's stolen instance credentials, used from the address of the user who stole them
+                "FINDING HIGH  instance-credentials-from-user-address  tw-",
+                "11 findings
+dead letters: none");
+        assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(11);
     }
 
     @Test
