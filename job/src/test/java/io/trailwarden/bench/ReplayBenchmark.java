@@ -33,6 +33,8 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -97,7 +99,10 @@ public final class ReplayBenchmark {
                 events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism,
                 rules.size());
 
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+        // Any free REST port: benchmarks of other checkouts may be running on the same machine.
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.BIND_PORT, "0");
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
         cluster.start();
         try {
