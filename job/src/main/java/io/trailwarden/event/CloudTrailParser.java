@@ -285,7 +285,7 @@ public final class CloudTrailParser implements Serializable {
             }
             return;
         }
-        if (document.detailTypeKind != null) {
+        if (document.detailType.kind != null) {
             envelope(document, bytes, origin, out);
             return;
         }
@@ -301,34 +301,35 @@ public final class CloudTrailParser implements Serializable {
     }
 
     private void envelope(RecordScanner.Document envelope, byte[] bytes, String origin, ParseOutput out) {
-        if (envelope.detailTypeKind != JsonToken.VALUE_STRING) {
+        if (envelope.detailType.kind != JsonToken.VALUE_STRING) {
             out.deadLetter(valueDeadLetter(
-                    "field detail-type is " + article(envelope.detailTypeKind) + ", expected a string",
+                    "field detail-type is " + article(envelope.detailType.kind) + ", expected a string",
                     origin,
                     bytes,
                     envelope.root));
             return;
         }
-        if (!envelope.detailType.endsWith(CLOUDTRAIL_DETAIL_TYPE_SUFFIX)) {
+        if (!envelope.detailType.text.endsWith(CLOUDTRAIL_DETAIL_TYPE_SUFFIX)) {
             out.deadLetter(valueDeadLetter(
-                    "EventBridge detail-type " + quote(envelope.detailType) + " is not a CloudTrail record",
+                    "EventBridge detail-type " + quote(envelope.detailType.text) + " is not a CloudTrail record",
                     origin,
                     bytes,
                     envelope.root));
             return;
         }
-        if (envelope.source == null || !envelope.source.startsWith(AdmissionPolicy.AWS_SOURCE_PREFIX)) {
+        String source = envelope.source.text;
+        if (source == null || !source.startsWith(AdmissionPolicy.AWS_SOURCE_PREFIX)) {
             out.deadLetter(DeadLetter.ofBytes(PROVENANCE_STAGE,
-                    (envelope.source == null ? "EventBridge source is " + presence(envelope.sourceKind)
-                            : "EventBridge source " + quote(envelope.source))
+                    (source == null ? "EventBridge source is " + presence(envelope.source.kind)
+                            : "EventBridge source " + quote(source))
                             + ": not an AWS service (only AWS sends events whose source starts with \""
                             + AdmissionPolicy.AWS_SOURCE_PREFIX + "\")",
                     origin, bytes, envelope.root.start, envelope.root.end - envelope.root.start));
             return;
         }
-        if (envelope.account == null) {
+        if (envelope.account.text == null) {
             out.deadLetter(DeadLetter.ofBytes(PROVENANCE_STAGE,
-                    "EventBridge account is " + presence(envelope.accountKind) + ", expected the record's account id",
+                    "EventBridge account is " + presence(envelope.account.kind) + ", expected the record's account id",
                     origin, bytes, envelope.root.start, envelope.root.end - envelope.root.start));
             return;
         }
@@ -343,7 +344,7 @@ public final class CloudTrailParser implements Serializable {
                     envelope.root));
             return;
         }
-        record(detail, bytes, origin, envelope.account, out);
+        record(detail, bytes, origin, envelope.account.text, out);
     }
 
     /**

@@ -65,14 +65,17 @@ final class RecordScanner {
         JsonToken recordsKind;
         /** The elements of {@code Records} when it is an array. */
         final List<Value> records = new ArrayList<>();
-        JsonToken detailTypeKind;
-        String detailType;
+        final Scalar detailType = new Scalar();
         Value detail;
-        /** An envelope's {@code source} and {@code account}: their kinds, and their text when strings. */
-        JsonToken sourceKind;
-        String source;
-        JsonToken accountKind;
-        String account;
+        /** The envelope's {@code source} and {@code account}, which show who sent it. */
+        final Scalar source = new Scalar();
+        final Scalar account = new Scalar();
+    }
+
+    /** A top-level field read for its kind (null when absent) and, when it is a string, its text. */
+    static final class Scalar {
+        JsonToken kind;
+        String text;
     }
 
     /** Scans {@code [start, end)}, which must hold exactly one JSON value. */
@@ -128,28 +131,28 @@ final class RecordScanner {
                     }
                     break;
                 case "detail-type":
-                    document.detailTypeKind = kind;
-                    document.detailType = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    skipValue();
+                    readScalar(document.detailType, kind);
                     break;
                 case "detail":
                     document.detail = readValue();
                     break;
                 case "source":
-                    document.sourceKind = kind;
-                    document.source = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    skipValue();
+                    readScalar(document.source, kind);
                     break;
                 case "account":
-                    document.accountKind = kind;
-                    document.account = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    skipValue();
+                    readScalar(document.account, kind);
                     break;
                 default:
                     readField(fields, RecordFields.Field.child(null, key), kind);
             }
         }
         keys.close(mark);
+    }
+
+    private void readScalar(Scalar scalar, JsonToken kind) throws IOException {
+        scalar.kind = kind;
+        scalar.text = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
+        skipValue();
     }
 
     private void readElements(List<Value> elements) throws IOException {

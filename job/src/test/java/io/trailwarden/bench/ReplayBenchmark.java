@@ -33,6 +33,8 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,7 +51,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
  * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
- * k spans later, every record with a fresh eventID. Records are generated in time order inside the
+ * k spans later, every record with a fresh eventID, and the last copy ends before now. Records are generated in time order inside the
  * source (a few string concatenations per record, counted in the measurement) by one subtask per
  * parallel slot, chained to parse as the file source of {@code trailwarden replay} is. The rate counts
  * from the first generated record to the end of the job: JVM and mini-cluster start are excluded, job
@@ -90,14 +92,17 @@ public final class ReplayBenchmark {
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Path rulesDirectory = args.length > 2 ? Path.of(args[2]) : repoRoot().resolve("rules");
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_ROUNDS;
-        Replicator replicator = Replicator.fromCorpus();
+        Replicator replicator = Replicator.fromCorpus(events);
         List<Rule> rules = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
                 .load(RuleLoader.readDirectory(rulesDirectory));
         System.out.printf("input: %,d events (%d corpus records x %,d copies), parallelism %d, %d rules%n",
                 events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism,
                 rules.size());
 
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+        // Any free REST port: benchmarks of other checkouts may be running on the same machine.
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.BIND_PORT, "0");
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
         cluster.start();
         try {
@@ -332,7 +337,11 @@ public final class ReplayBenchmark {
             this.startMillis = start;
         }
 
-        static Replicator fromCorpus() {
+        /**
+         * The timeline of {@code events} records, ending before now: the parser refuses records dated
+         * ahead of processing time, and a million events span over a decade.
+         */
+        static Replicator fromCorpus(long events) {
             CloudTrailParser parser = new CloudTrailParser();
             List<ObjectNode> records = new ArrayList<>();
             List<Long> times = new ArrayList<>();
@@ -356,7 +365,10 @@ public final class ReplayBenchmark {
                 offsets[i] = offset;
                 sorted.add(records.get(order[i]));
             }
-            return new Replicator(sorted, offsets, offset + MAX_GAP.toMillis(), times.get(order[0]));
+            long span = offset + MAX_GAP.toMillis();
+            long copies = (events + sorted.size() - 1) / sorted.size();
+            long start = Math.min(times.get(order[0]), System.currentTimeMillis() - (copies + 1) * span);
+            return new Replicator(sorted, offsets, span, start);
         }
 
         int size() {

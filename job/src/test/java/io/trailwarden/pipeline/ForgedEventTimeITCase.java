@@ -3,13 +3,10 @@ package io.trailwarden.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.AdmissionPolicy;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.Finding;
-import io.trailwarden.rules.model.Rule;
-import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.PackagedRules;
 import java.util.ArrayList;
@@ -39,10 +36,8 @@ class ForgedEventTimeITCase {
 
     @Test
     void aRecordDated2099NeitherMovesEventTimeNorHidesTheBackdoor() throws Exception {
-        Rule backdoor = RuleCatalogue.load(TrailWardenConfig.defaults()).stream()
-                .filter(rule -> rule.id.equals(RULE_ID)).findFirst().orElseThrow();
         // The rule's own real records, the three calls of one detonation in one second.
-        List<String> attack = backdoor.tests.get(0).inputs;
+        List<String> attack = PackagedRules.testRecords(RULE_ID, 0);
         String forged = attack.get(2)
                 .replace("3346344c-5a3e-429e-8405-420f98f75d6e", "forged-2099")
                 .replace("2024-08-01T13:33:28Z", "2099-01-01T00:00:00Z")
@@ -64,8 +59,8 @@ class ForgedEventTimeITCase {
         CloseableIterator<DeadLetter> deadLettersOut = outputs.deadLetters.collectAsync();
         env.executeAsync("forged-event-time");
 
-        List<Finding> findings = drain(findingsOut);
-        List<DeadLetter> deadLetters = drain(deadLettersOut);
+        List<Finding> findings = TrailWardenTopologyITCase.drain(findingsOut);
+        List<DeadLetter> deadLetters = TrailWardenTopologyITCase.drain(deadLettersOut);
 
         assertThat(findings).extracting(finding -> finding.ruleId).containsExactly(RULE_ID);
         assertThat(findings.get(0).target.name).isEqualTo("malicious-iam-user");
@@ -84,13 +79,5 @@ class ForgedEventTimeITCase {
             }
             return unit;
         }
-    }
-
-    private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {
-        List<T> items = new ArrayList<>();
-        try (iterator) {
-            iterator.forEachRemaining(items::add);
-        }
-        return items;
     }
 }

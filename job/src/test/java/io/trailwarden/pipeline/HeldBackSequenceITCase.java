@@ -3,10 +3,7 @@ package io.trailwarden.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.finding.Finding;
-import io.trailwarden.rules.model.Rule;
-import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.PackagedRules;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +42,8 @@ class HeldBackSequenceITCase {
 
     @Test
     void theBackdoorFindingComesAtTheWatermarkOfItsLastStepNotAtTheUnrelatedPartialsTimeout() throws Exception {
-        Rule backdoor = RuleCatalogue.load(TrailWardenConfig.defaults()).stream()
-                .filter(rule -> rule.id.equals(RULE_ID)).findFirst().orElseThrow();
         // The rule's real records: AttachUserPolicy, CreateAccessKey, CreateUser of one detonation.
-        List<String> real = backdoor.tests.get(0).inputs;
+        List<String> real = PackagedRules.testRecords(RULE_ID, 0);
         Instant t0 = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<RawInput> units = List.of(
                 unit("unrelated", real.get(2).replace("malicious-iam-user", "contractor"), t0),

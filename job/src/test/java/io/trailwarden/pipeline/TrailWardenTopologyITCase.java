@@ -191,7 +191,7 @@ class TrailWardenTopologyITCase {
         return origins;
     }
 
-    private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {
+    static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {
         List<T> items = new ArrayList<>();
         try (iterator) {
             iterator.forEachRemaining(items::add);

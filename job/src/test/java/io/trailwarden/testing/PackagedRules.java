@@ -18,6 +18,14 @@ import java.util.stream.Collectors;
 public final class PackagedRules {
     private PackagedRules() {}
 
+    /** The records of one embedded test case of a packaged rule, as the rule file holds them. */
+    public static List<String> testRecords(String ruleId, int testCase) throws InvalidRulesException, IOException {
+        Rule rule = RuleCatalogue.load(TrailWardenConfig.defaults()).stream()
+                .filter(each -> each.id.equals(ruleId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not in the packaged catalogue: " + ruleId));
+        return rule.tests.get(testCase).inputs;
+    }
+
     /** Only the named rules of the packaged catalogue, with the default (empty) lists. */
     public static CompiledRules only(String... ruleIds) throws InvalidRulesException, IOException {
         TrailWardenConfig defaults = TrailWardenConfig.defaults();
