@@ -68,7 +68,7 @@ public final class ReplayArchiveBenchmark {
         String layout = ours.size() > 1 ? ours.get(1) : "archive";
         String heap = ours.size() > 2 ? ours.get(2) : "2g";
         boolean jfr = ours.contains("jfr");
-        ReplayBenchmark.Replicator replicator = ReplayBenchmark.Replicator.fromCorpus();
+        ReplayBenchmark.Replicator replicator = ReplayBenchmark.Replicator.fromCorpus(events);
         Path input = ReplayBenchmark.repoRoot().resolve("job/target/replay-bench/" + layout + "-" + events);
         if (!Files.exists(input)) {
             System.out.printf(Locale.ROOT, "writing %,d events as %s to %s%n", events, layout, input);

@@ -27,15 +27,13 @@ class RunLocalITCase {
                 "  principal IAMUser arn:aws:iam::229654561268:user/christophe  access key AKIAOZUDECYXYM4ONAN4",
                 "  target    IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
                         + "  account 229654561268",
-                "    1. 2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com
-",
+                "    1. 2024-08-01T13:33:28Z  CreateUser  iam.amazonaws.com\n",
                 "       from 075.050.255.67  region ap-isob-central-3r",
                 "    CONTAIN IAM_USER malicious-iam-user  arn:aws:iam::229654561268:user/malicious-iam-user"
                         + "  account 229654561268  (dry-run)",
                 // the sample's stolen instance credentials, used from the address of the user who stole them
                 "FINDING HIGH  instance-credentials-from-user-address  tw-",
-                "11 findings
-dead letters: none");
+                "11 findings\ndead letters: none");
         assertThat(run.out.lines().filter(line -> line.startsWith("FINDING"))).hasSize(11);
     }
 
