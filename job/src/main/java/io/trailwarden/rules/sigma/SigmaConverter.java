@@ -108,7 +108,8 @@ public final class SigmaConverter {
         Map<String, Object> rule = new LinkedHashMap<>();
         String ruleId = ruleId(fileName, alone, sigma);
         rule.put("id", ruleId);
-        rule.put("title", title);
+        // TrailWarden titles read {label} as a context placeholder; a Sigma title's braces are only text.
+        rule.put("title", title.replace('{', '(').replace('}', ')'));
         rule.put("description", description(sigma));
         rule.put("severity", severity(sigma));
         List<String> mitre = new ArrayList<>();
