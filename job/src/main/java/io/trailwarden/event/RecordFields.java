@@ -3,6 +3,8 @@ package io.trailwarden.event;
 import com.fasterxml.jackson.core.JsonToken;
 import java.util.HashMap;
 import java.util.Map;
+import software.amazon.awssdk.arns.Arn;
+import software.amazon.awssdk.arns.ArnResource;
 
 /**
  * The typed fields of one CloudTrail record as {@link RecordScanner} met them (JSON kind and, for
@@ -14,8 +16,6 @@ import java.util.Map;
  * run in one fixed order, so a record with two problems always gets the same reason.
  */
 final class RecordFields {
-    private static final String ASSUMED_ROLE_ARN_PART = ":assumed-role/";
-    private static final String FEDERATED_USER_ARN_PART = ":federated-user/";
 
     /** Every value the event is built from, by its place in the record. Parents come before children. */
     enum Field {
@@ -158,9 +158,9 @@ final class RecordFields {
                 if (actor.sessionIssuerName != null) {
                     return actor.sessionIssuerName;
                 }
-                return arnSegment(actor.arn, ASSUMED_ROLE_ARN_PART);
+                return arnResource(actor.arn, "assumed-role");
             case FEDERATED_USER:
-                String federated = arnSegment(actor.arn, FEDERATED_USER_ARN_PART);
+                String federated = arnResource(actor.arn, "federated-user");
                 return federated != null ? federated : actor.userName;
             case IDENTITY_CENTER_USER:
                 if (actor.userName != null) {
@@ -176,19 +176,16 @@ final class RecordFields {
         }
     }
 
-    /** The first path segment after {@code marker} in an ARN: the role of a session, a federated name. */
-    private static String arnSegment(String arn, String marker) {
+    /** The resource after {@code type/} in an ARN: the role of a session, a federated user's name. */
+    private static String arnResource(String arn, String type) {
         if (arn == null) {
             return null;
         }
-        int at = arn.indexOf(marker);
-        if (at < 0) {
-            return null;
-        }
-        int start = at + marker.length();
-        int slash = arn.indexOf('/', start);
-        String segment = slash < 0 ? arn.substring(start) : arn.substring(start, slash);
-        return segment.isEmpty() ? null : segment;
+        return Arn.tryFromString(arn).map(Arn::resource)
+                .filter(resource -> resource.resourceType().filter(type::equals).isPresent())
+                .map(ArnResource::resource)
+                .filter(name -> !name.isEmpty())
+                .orElse(null);
     }
 
     /** ConsoleLogin records of IAM users carry MFA only as {@code additionalEventData.MFAUsed}. */
