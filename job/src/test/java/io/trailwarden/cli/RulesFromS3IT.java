@@ -60,7 +60,7 @@ class RulesFromS3IT {
         CliRun run = CliRun.of("rules", "validate", "--config", config("s3://" + BUCKET + "/rules/").toString());
 
         assertThat(run.exitCode).as(run.toString()).isEqualTo(TrailWardenCli.OK);
-        assertThat(run.out).isEqualTo("13 rules valid in the configured catalogue (s3://" + BUCKET + "/rules/)"
+        assertThat(run.out).isEqualTo("15 rules valid in the configured catalogue (s3://" + BUCKET + "/rules/)"
                 + System.lineSeparator());
     }
 

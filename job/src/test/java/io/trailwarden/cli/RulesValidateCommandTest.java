@@ -21,7 +21,7 @@ class RulesValidateCommandTest {
         CliRun run = CliRun.of("rules", "validate", repoRoot().resolve("rules").toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).contains("13 rules valid");
+        assertThat(run.out).contains("15 rules valid");
     }
 
     @Test
