@@ -1,6 +1,7 @@
 package io.trailwarden.rules.model;
 
 import java.util.Locale;
+import software.amazon.awssdk.arns.Arn;
 
 /**
  * A function applied to a field's values before a condition compares them, so a rule can say "the
@@ -59,13 +60,7 @@ public enum Transform {
         if (isAccountId(text)) {
             return text;
         }
-        if (text.startsWith("arn:")) {
-            String[] parts = text.split(":", 6);
-            if (parts.length == 6 && isAccountId(parts[4])) {
-                return parts[4];
-            }
-        }
-        return value;
+        return Arn.tryFromString(text).flatMap(Arn::accountId).filter(Transform::isAccountId).orElse(value);
     }
 
     private static boolean isAccountId(String text) {
@@ -82,19 +77,9 @@ public enum Transform {
     }
 
     private static String nameOf(String value) {
-        if (!value.startsWith("arn:")) {
-            return value;
-        }
-        String[] parts = value.split(":", 6);
-        if (parts.length < 6) {
-            return value;
-        }
-        String resource = parts[5];
-        int slash = resource.lastIndexOf('/');
-        if (slash >= 0) {
-            return resource.substring(slash + 1);
-        }
-        int colon = resource.lastIndexOf(':');
-        return colon >= 0 ? resource.substring(colon + 1) : resource;
+        return Arn.tryFromString(value).map(arn -> {
+            String resource = arn.resourceAsString();
+            return resource.substring(Math.max(resource.lastIndexOf('/'), resource.lastIndexOf(':')) + 1);
+        }).orElse(value);
     }
 }
