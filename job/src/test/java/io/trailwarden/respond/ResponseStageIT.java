@@ -135,7 +135,7 @@ class ResponseStageIT {
         }
         MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
         ResponseConfig response = TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP, Map.of(
-                "dryRun", "false", "ownAccountId", ACCOUNT, "actionTimeout", "10s", "maxAttempts", "2",
+                "dryRun", "false", "ownAccountId", ACCOUNT, "actionTimeout", "30s", "maxAttempts", "2",
                 "maxInFlight", "4", "retryBackoffBase", "1s", "retryBackoffMax", "2s")))).response;
         try (FaultProxy proxy = new FaultProxy(MOTO.endpoint())) {
             // Every IAM call (API version 2010-05-08) hangs; SNS and STS answer.
@@ -153,7 +153,7 @@ class ResponseStageIT {
             COLLECTED.clear();
             stage.apply(findings(env, incidents, "hung-")).addSink(new Collect()).name("collect");
             org.apache.flink.core.execution.JobClient job = env.executeAsync("iam-hangs");
-            long deadline = System.currentTimeMillis() + 150_000;
+            long deadline = System.currentTimeMillis() + 240_000;
             boolean recovered = false;
             try {
                 while (contained.size() < incidents && System.currentTimeMillis() < deadline) {
