@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -147,8 +148,7 @@ public final class AwsClients implements AutoCloseable {
         if (response.ownAccountId != null) {
             return response.ownAccountId;
         }
-        String[] arn = callerArn().split(":");
-        return arn.length > 4 ? arn[4] : null;
+        return Arn.tryFromString(callerArn()).flatMap(Arn::accountId).orElse(null);
     }
 
     public SnsClient sns() {

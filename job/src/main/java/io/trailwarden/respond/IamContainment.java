@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.arns.Arn;
+import software.amazon.awssdk.arns.ArnResource;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
@@ -86,16 +88,22 @@ public final class IamContainment {
 
     /** True when the caller ARN (a user, or a session of a role) is the target's user or role. */
     static boolean isIdentity(Target target, String callerArn) {
-        if (callerArn == null || target.accountId == null || !callerArn.contains(":" + target.accountId + ":")) {
+        if (callerArn == null || target.accountId == null) {
             return false;
         }
-        String resource = callerArn.substring(callerArn.lastIndexOf(':') + 1);
-        if (target.kind == Target.Kind.IAM_USER) {
-            return resource.startsWith("user/") && resource.toLowerCase().endsWith("/" + target.name.toLowerCase());
+        Arn caller = Arn.tryFromString(callerArn).orElse(null);
+        if (caller == null || !caller.accountId().filter(target.accountId::equals).isPresent()) {
+            return false;
         }
-        String[] session = resource.split("/");
-        return target.kind == Target.Kind.IAM_ROLE && session.length == 3 && session[0].equals("assumed-role")
-                && session[1].equalsIgnoreCase(target.name);
+        ArnResource resource = caller.resource();
+        String type = resource.resourceType().orElse("");
+        if (target.kind == Target.Kind.IAM_USER) {
+            // IAM names are unique whatever their case; the user's path comes before its name.
+            String path = caller.resourceAsString();
+            return type.equals("user") && path.substring(path.lastIndexOf('/') + 1).equalsIgnoreCase(target.name);
+        }
+        return target.kind == Target.Kind.IAM_ROLE && type.equals("assumed-role")
+                && resource.resource().equalsIgnoreCase(target.name);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.trailwarden.respond;
 
 import io.trailwarden.finding.Target;
+import software.amazon.awssdk.arns.Arn;
+import software.amazon.awssdk.arns.ArnResource;
 
 /** ARN arithmetic for IAM identities. */
 public final class IamNames {
@@ -8,13 +10,7 @@ public final class IamNames {
 
     /** The partition of an ARN ({@code aws}, {@code aws-us-gov}, ...), {@code aws} when unknown. */
     public static String partition(String arn) {
-        if (arn != null && arn.startsWith("arn:")) {
-            int end = arn.indexOf(':', 4);
-            if (end > 4) {
-                return arn.substring(4, end);
-            }
-        }
-        return "aws";
+        return arn == null ? "aws" : Arn.tryFromString(arn).map(Arn::partition).orElse("aws");
     }
 
     /** The user's or role's own IAM ARN (not a session ARN), built from name and account. */
@@ -29,10 +25,9 @@ public final class IamNames {
 
     /** The session name of an {@code assumed-role/ROLE/SESSION} ARN, or null. */
     public static String sessionName(String arn) {
-        if (arn == null || !arn.contains(":assumed-role/")) {
-            return null;
-        }
-        int slash = arn.lastIndexOf('/');
-        return slash < 0 ? null : arn.substring(slash + 1);
+        return arn == null ? null : Arn.tryFromString(arn).map(Arn::resource)
+                .filter(resource -> resource.resourceType().filter("assumed-role"::equals).isPresent())
+                .flatMap(ArnResource::qualifier)
+                .orElse(null);
     }
 }

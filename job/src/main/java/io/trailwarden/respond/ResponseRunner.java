@@ -7,14 +7,13 @@ import io.trailwarden.finding.PlannedAction;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -22,6 +21,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 
 /**
  * Runs one kind of action (containments, or alerts) keyed by what it acts on: one target, one alert.
@@ -75,7 +75,7 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
                 alerts.topicArn == null ? null : new AlertPublisher(clients.sns(), alerts.topicArn),
                 Instant::now);
         pool = new ThreadPoolExecutor(response.maxInFlight, response.maxInFlight, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new ResponderThreads(kind));
+                new SynchronousQueue<>(), new ExecutorThreadFactory("trailwarden-" + kind.name().toLowerCase(Locale.ROOT)));
         running = new HashMap<>();
         String name = kind == ResponseTask.Kind.ALERT ? "alert" : "containment";
         retries = getRuntimeContext().getMetricGroup().counter(name + "AttemptsFailed");
@@ -242,22 +242,6 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
         boolean finished() {
             // Cancelled before its thread began: it never will.
             return done || (future != null && future.isCancelled() && !began);
-        }
-    }
-
-    private static final class ResponderThreads implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger count = new AtomicInteger();
-
-        ResponderThreads(ResponseTask.Kind kind) {
-            this.prefix = "trailwarden-" + kind.name().toLowerCase() + "-";
-        }
-
-        @Override
-        public Thread newThread(Runnable runnable) {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 }
