@@ -14,13 +14,9 @@ import io.trailwarden.respond.ResponsePlanner;
 import io.trailwarden.respond.ResponseReport;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "contain",
@@ -31,13 +27,7 @@ import picocli.CommandLine.Spec;
                     + " dry-run); the outcome is alerted and printed.",
             "Credentials come from the AWS SDK's default chain (environment, profile, instance role)."
         })
-final class ContainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class ContainCommand extends ConfiguredCommand {
     @Option(names = "--finding", required = true, paramLabel = "ID", description = "The finding whose containment was held back.")
     String findingId;
 
@@ -56,13 +46,7 @@ final class ContainCommand implements Callable<Integer> {
     String account;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         Target target = identity.user != null
                 ? Target.of(Target.Kind.IAM_USER, identity.user, null, account)
                 : Target.of(Target.Kind.IAM_ROLE, identity.role, null, account);

@@ -8,13 +8,9 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
 
 @Command(
@@ -26,13 +22,7 @@ import software.amazon.awssdk.core.exception.SdkException;
                     + " restored; the command prints how to set a new one.",
             "Credentials come from the AWS SDK's default chain (environment, profile, instance role)."
         })
-final class ReleaseCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class ReleaseCommand extends ConfiguredCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Identity identity;
 
@@ -61,13 +51,7 @@ final class ReleaseCommand implements Callable<Integer> {
     boolean detachDenyAll;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         try (AwsClients clients = AwsClients.withDefaultCredentials(loaded.aws, loaded.response)) {
             Release release = new Release(clients, loaded.response.quarantinePolicyName, Instant::now);
             List<String> report = identity.user != null

@@ -11,14 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "coverage",
@@ -28,14 +24,7 @@ import picocli.CommandLine.Spec;
                     + " rules, local Flink) and print which rules find it.",
             "Exit code 1 when a technique is found by no rule or a corpus line is unreadable."
         })
-final class RulesCoverageCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class RulesCoverageCommand extends ConfiguredCommand {
     @Parameters(arity = "0..1", paramLabel = "DIR",
             description = "Directory of rule files (default: the configured catalogue, TrailWarden.Rules.location).")
     Path directory;
@@ -45,13 +34,7 @@ final class RulesCoverageCommand implements Callable<Integer> {
     Path corpusFile;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         if (!Files.isRegularFile(corpusFile)) {
             err.println(SafeText.safe(corpusFile.toString()) + " is not a file (give the corpus with --corpus FILE)");
             err.flush();

@@ -18,14 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "explain",
@@ -36,13 +32,7 @@ import picocli.CommandLine.Spec;
                     + " how far a sequence got, what a threshold counted.",
             "Exit code 0 when the rule fired, 1 when it did not (or is invalid)."
         })
-final class RulesExplainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class RulesExplainCommand extends ConfiguredCommand {
     @Parameters(index = "0", paramLabel = "RULE", description = "The rule id.")
     String ruleId;
 
@@ -55,13 +45,7 @@ final class RulesExplainCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         RuleDirectory.Loaded catalogue = RuleDirectory.loadValid(directory, loaded, ruleId, err);
         if (catalogue == null || catalogue.rules.isEmpty()) {
             if (catalogue != null && catalogue.files == 0) {

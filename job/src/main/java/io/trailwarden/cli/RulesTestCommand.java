@@ -8,15 +8,12 @@ import io.trailwarden.rules.runtime.TestCorpus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "test",
@@ -26,13 +23,7 @@ import picocli.CommandLine.Spec;
                     + " local Flink mini-cluster, and print rule, case, expected and got.",
             "Exit code 1 when a rule is invalid or any case fails."
         })
-final class RulesTestCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class RulesTestCommand extends ConfiguredCommand {
     @Parameters(arity = "0..1", paramLabel = "DIR",
             description = "Directory of rule files (default: the configured catalogue, TrailWarden.Rules.location).")
     Path directory;
@@ -50,13 +41,7 @@ final class RulesTestCommand implements Callable<Integer> {
     ParallelismOption parallelism;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         RuleDirectory.Loaded catalogue = RuleDirectory.loadValid(directory, loaded, ruleId, err);
         if (catalogue == null) {
             return TrailWardenCli.FAILED;

@@ -6,12 +6,8 @@ import io.trailwarden.rules.model.Rule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "validate",
@@ -22,25 +18,13 @@ import picocli.CommandLine.Spec;
                     + " TrailWarden.Detection.maxRuleWindow), ids, named lists (TrailWarden.Lists) and tests."
                     + " Exit code 1 when any rule is invalid."
         })
-final class RulesValidateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOption config;
-
+final class RulesValidateCommand extends ConfiguredCommand {
     @Parameters(arity = "0..1", paramLabel = "DIR",
             description = "Directory of rule files (default: the configured catalogue, TrailWarden.Rules.location).")
     Path directory;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        TrailWardenConfig loaded = config.loadOrReport(err);
-        if (loaded == null) {
-            return TrailWardenCli.USAGE;
-        }
+    protected int run(TrailWardenConfig loaded, PrintWriter out, PrintWriter err) throws Exception {
         List<Rule> rules = RuleDirectory.load(directory, loaded, err);
         if (rules == null) {
             return TrailWardenCli.FAILED;
