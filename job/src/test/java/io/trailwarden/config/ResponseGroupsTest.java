@@ -52,9 +52,10 @@ class ResponseGroupsTest {
                         "TrailWarden.Response.maxInFlight: must be between 1 and 1000, not 0",
                         "TrailWarden.Response.backoffMax: must not be shorter than backoffBase",
                         "TrailWarden.Response.protectedPrincipal: unknown key (known: accounts, actionTimeout,"
-                                + " backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"
-                                + " dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight, ownAccountId,"
-                                + " ownRoleArns, protectedPrincipals, quarantinePolicyName, responderRoleName)",
+                                + " backoffBase, backoffMax, breakGlassRoleArn, containableRoles, containmentWindow,"
+                                + " criticalReserve, dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight,"
+                                + " ownAccountId, ownRoleArns, protectedPrincipals, quarantinePolicyName,"
+                                + " responderRoleName, retryBackoffBase, retryBackoffMax, retryFor)",
                         "TrailWarden.Alerts.topicArn: is not an SNS topic ARN: 'trailwarden-alerts'",
                         "TrailWarden.Aws.region: is not an AWS region name: 'Europe'",
                         "TrailWarden.Aws.accessKeyId: unknown key (known: endpointOverride, region)"));

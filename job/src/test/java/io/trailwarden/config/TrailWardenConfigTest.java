@@ -65,9 +65,10 @@ class TrailWardenConfigTest {
                         "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, expectedAccounts, idleness, maxClockSkew, maxRuleWindow, outOfOrderness)",
                         "TrailWarden.Response.dryRun: must be true or false, not 'yes'",
                         "TrailWarden.Response.allowedProvisioners: unknown key (known: accounts, actionTimeout,"
-                                + " backoffBase, backoffMax, breakGlassRoleArn, containmentWindow,"
-                                + " dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight, ownAccountId,"
-                                + " ownRoleArns, protectedPrincipals, quarantinePolicyName, responderRoleName)",
+                                + " backoffBase, backoffMax, breakGlassRoleArn, containableRoles, containmentWindow,"
+                                + " criticalReserve, dryRun, dryRunRules, maxAttempts, maxContainments, maxInFlight,"
+                                + " ownAccountId, ownRoleArns, protectedPrincipals, quarantinePolicyName,"
+                                + " responderRoleName, retryBackoffBase, retryBackoffMax, retryFor)",
                         "TrailWarden.Responses: unknown property group (known: "
                                 + String.join(", ", TrailWardenConfig.knownGroups()) + ")"));
     }
