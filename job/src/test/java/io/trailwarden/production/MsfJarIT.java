@@ -148,7 +148,8 @@ class MsfJarIT {
                     msf.loadClass(MsfJobGraphProbe.class.getName()).getDeclaredConstructor().newInstance();
             List<String> operators = probe.apply(Map.of(
                     "TrailWarden.Source", properties("streamName", "trailwarden-events", "region", "us-east-1"),
-                    "TrailWarden.Response", properties("ownAccountId", "123456789012")));
+                    "TrailWarden.Response", properties("ownAccountId", "123456789012"),
+                    "TrailWarden.Audit", properties("location", "s3://trailwarden-audit/prod/")));
 
             assertThat(operators).contains(
                     "org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer",
