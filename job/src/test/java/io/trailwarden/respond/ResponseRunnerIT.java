@@ -187,7 +187,7 @@ class ResponseRunnerIT {
 
         assertThat(results).extracting(r -> r.outcome).startsWith(Outcome.FAILED).endsWith(Outcome.DONE);
         assertThat(results.get(0).undeliveredAlert).as("the audit record keeps the alert SNS refused")
-                .contains("TrailWarden finding " + finding.findingId);
+                .contains("FINDING HIGH  " + finding.ruleId + "  " + finding.findingId);
         // At least once: an attempt that timed out after SNS accepted it is sent again.
         List<JsonNode> delivered = inbox.receive();
         assertThat(delivered).isNotEmpty().allSatisfy(m -> assertThat(m.get("Message").asText()).contains(finding.findingId));
