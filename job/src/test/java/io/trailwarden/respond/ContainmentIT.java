@@ -132,10 +132,10 @@ class ContainmentIT {
         String message = envelope.get("Message").asText();
         assertThat(message).contains("CONTAIN arn:aws:iam::123456789012:user/malicious-iam-user: DONE",
                 "deactivated access key " + key.accessKeyId(), "event id 3346344c-5a3e-429e-8405-420f98f75d6e",
-                "trailwarden release --user malicious-iam-user --account 123456789012");
+                "trailwarden release --user malicious-iam-user --account 123456789012 --reactivate-keys " + key.accessKeyId());
         JsonNode document = AlertFormatterTest.jsonPart(message);
         assertThat(document.at("/results/0/outcome").asText()).isEqualTo("DONE");
-        assertThat(document.at("/release/0").asText()).isEqualTo("trailwarden release --user malicious-iam-user --account 123456789012");
+        assertThat(document.at("/release/0").asText()).isEqualTo("trailwarden release --user malicious-iam-user --account 123456789012 --reactivate-keys " + key.accessKeyId());
         assertThat(report.results).extracting(r -> r.action, r -> r.outcome).contains(
                 org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.ALERT, Outcome.DONE));
         assertThat(report.deadLetters).isEmpty();
