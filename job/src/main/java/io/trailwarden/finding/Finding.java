@@ -31,6 +31,19 @@ public class Finding {
     /** The labelled values the rule names (an ordered map of label -> values), in the rule's order. */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<ContextValue> context = new ArrayList<>();
+    /**
+     * How many matches of the rule, key and target the incident covers: 1 for the finding that opens it;
+     * on an {@link #incidentUpdate}, every match counted while it was open.
+     */
+    public int matches = 1;
+    /** Event time of the incident's first and last matched event; null: this finding's own events. */
+    public Long incidentStartMillis;
+    public Long incidentEndMillis;
+    /**
+     * The record that closes an incident of several matches: the opening finding with the count, span and
+     * latest events. Everything in it was already alerted and contained through the opening finding.
+     */
+    public boolean incidentUpdate;
 
     public Finding() {}
 
@@ -63,6 +76,14 @@ public class Finding {
         return List.of();
     }
 
+    public long incidentStart() {
+        return incidentStartMillis != null ? incidentStartMillis : events.isEmpty() ? 0L : events.get(0).eventTimeMillis;
+    }
+
+    public long incidentEnd() {
+        return incidentEndMillis != null ? incidentEndMillis : lastEventTimeMillis();
+    }
+
     /** Event time of the last matched event: when the incident became a finding. */
     public long lastEventTimeMillis() {
         return events.isEmpty() ? 0L : events.get(events.size() - 1).eventTimeMillis;
@@ -84,7 +105,11 @@ public class Finding {
                 && Objects.equals(target, other.target)
                 && Objects.equals(events, other.events)
                 && Objects.equals(response, other.response)
-                && Objects.equals(context, other.context);
+                && Objects.equals(context, other.context)
+                && matches == other.matches
+                && Objects.equals(incidentStartMillis, other.incidentStartMillis)
+                && Objects.equals(incidentEndMillis, other.incidentEndMillis)
+                && incidentUpdate == other.incidentUpdate;
     }
 
     @Override
@@ -94,7 +119,7 @@ public class Finding {
 
     @Override
     public String toString() {
-        return findingId + " " + ruleId + " [" + severity + "] by " + actor + " target " + target
-                + " events " + events.size();
+        return (incidentUpdate ? "update of " : "") + findingId + " " + ruleId + " [" + severity + "] by " + actor
+                + " target " + target + " events " + events.size() + (matches > 1 ? " matches " + matches : "");
     }
 }

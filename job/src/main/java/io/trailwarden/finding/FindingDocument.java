@@ -58,6 +58,7 @@ public final class FindingDocument {
     public Map<String, List<String>> context = new LinkedHashMap<>();
     /** Per label, the values left out of {@link #context} beyond {@link #MAX_CONTEXT_VALUES}; absent when none. */
     public Map<String, Integer> contextOmitted;
+    public Incident incident;
     public int eventCount;
     /** Events not listed because of the document's limits; {@code eventCount - events.size()}. */
     public int eventsOmitted;
@@ -83,6 +84,14 @@ public final class FindingDocument {
         public String userName;
         public String accessKeyId;
         public Boolean mfaAuthenticated;
+    }
+
+    /** The incident the finding opens, or closes with {@link #update}: its matches and their time span. */
+    public static final class Incident {
+        public int matches;
+        public String firstEventTime;
+        public String lastEventTime;
+        public boolean update;
     }
 
     /** One matched event, in event-time order. */
@@ -137,6 +146,11 @@ public final class FindingDocument {
                 document.contextOmitted.put(SafeText.cut(entry.label, maxFieldChars), entry.values.size() - MAX_CONTEXT_VALUES);
             }
         }
+        document.incident = new Incident();
+        document.incident.matches = finding.matches;
+        document.incident.firstEventTime = Instant.ofEpochMilli(finding.incidentStart()).toString();
+        document.incident.lastEventTime = Instant.ofEpochMilli(finding.incidentEnd()).toString();
+        document.incident.update = finding.incidentUpdate;
         document.eventCount = finding.events.size();
         int shown = Math.max(0, Math.min(shownEvents, finding.events.size()));
         document.eventsOmitted = finding.events.size() - shown;

@@ -21,6 +21,10 @@ public final class FindingText {
         if (finding.alertKind != null && !finding.alertKind.equals("FINDING")) {
             text.append("Containment outcome (").append(safe(finding.alertKind)).append(")\n\n");
         }
+        if (finding.incident != null && finding.incident.update) {
+            text.append("INCIDENT UPDATE: the finding below was alerted (and contained, where its rule contains) when its"
+                    + " incident opened; it closed after " + finding.incident.matches + " matches.\n\n");
+        }
         text.append("FINDING ").append(finding.severity).append("  ").append(safe(finding.ruleId)).append("  ")
                 .append(safe(finding.findingId)).append('\n');
         text.append("  ").append(safe(finding.title)).append('\n');
@@ -34,6 +38,12 @@ public final class FindingText {
             Integer omitted = finding.contextOmitted == null ? null : finding.contextOmitted.get(label);
             line(text, safe(label), safe(String.join(", ", values)) + (omitted == null ? "" : " (+" + omitted + " more)"));
         });
+        if (finding.incident != null) {
+            line(text, "incident", finding.incident.matches + (finding.incident.matches == 1 ? " match" : " matches")
+                    + (finding.incident.firstEventTime.equals(finding.incident.lastEventTime) ? " at " + finding.incident.firstEventTime
+                            : " from " + finding.incident.firstEventTime + " to " + finding.incident.lastEventTime)
+                    + (finding.incident.update ? " (closed)" : ""));
+        }
         line(text, "events", finding.eventCount + ", in event-time order");
         for (int i = 0; i < finding.events.size(); i++) {
             event(text, i + 1, finding.events.get(i));

@@ -91,7 +91,8 @@ public final class AlertFormatter implements Serializable {
                 prefix = "TrailWarden ESCALATED: containment GIVEN UP, act now";
                 break;
             default:
-                prefix = capped ? "TrailWarden ESCALATED: containment HELD BY CAP" : "TrailWarden";
+                prefix = capped ? "TrailWarden ESCALATED: containment HELD BY CAP"
+                        : finding.incidentUpdate ? "TrailWarden incident closed, " + finding.matches + " matches," : "TrailWarden";
                 break;
         }
         return subjectSafe(prefix + " " + finding.severity + ": " + finding.title + " [" + finding.ruleId + "]",

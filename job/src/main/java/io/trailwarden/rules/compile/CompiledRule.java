@@ -89,6 +89,8 @@ public final class CompiledRule implements Serializable {
     public final int atLeast;
     public final String[] stepNames;
     public final boolean hasAbsentStep;
+    /** How long an incident stays open after its last match; zero: every finding is emitted. */
+    public final Duration suppression;
     final EventCondition[] stepConditions;
     final List<List<CaptureCheck>> captureChecks;
     /** Null entries stand for the actor's principal key. */
@@ -117,6 +119,7 @@ public final class CompiledRule implements Serializable {
         this.atLeast = rule.atLeast;
         this.stepNames = rule.steps.stream().map(step -> step.name).toArray(String[]::new);
         this.hasAbsentStep = rule.absentStep() != null;
+        this.suppression = rule.suppressionPeriod();
         this.stepConditions = stepConditions;
         this.captureChecks = captureChecks;
         this.keyFields = rule.by.stream().map(key -> Rule.ACTOR_KEY.equals(key) ? null : new FieldRef(key))

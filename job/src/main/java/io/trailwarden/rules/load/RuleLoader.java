@@ -60,7 +60,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class RuleLoader {
     /** Keys accepted at each level; the JSON Schema in rules/schema lists the same ones (checked by a test). */
     public static final List<String> RULE_KEYS = List.of("id", "title", "description", "severity", "mitre",
-            "references", "falsePositives", "runbook", "detection", "context", "target", "response", "tests");
+            "references", "falsePositives", "runbook", "detection", "context", "target", "response", "suppress", "untested",
+            "tests");
     public static final List<String> DETECTION_KEYS = List.of("match", "threshold", "sequence");
     public static final List<String> MATCH_KEYS = List.of("where");
     public static final List<String> THRESHOLD_KEYS = List.of("where", "by", "within", "atLeast", "distinct");
@@ -96,6 +97,8 @@ public final class RuleLoader {
     }
 
     private final Set<String> listNames;
+    /** The longest incident: a week of silence per key is already more than a responder would accept. */
+    static final Duration MAX_SUPPRESSION = Duration.ofDays(7);
     private final Duration maxWindow;
 
     public RuleLoader(Collection<String> listNames, Duration maxWindow) {
@@ -253,11 +256,22 @@ public final class RuleLoader {
         } else {
             readResponse(response.getValueNode(), rule, context);
         }
+        NodeTuple suppress = top.get("suppress");
+        if (suppress != null) {
+            rule.suppress = suppression(suppress.getValueNode(), context);
+        }
+        NodeTuple untested = top.get("untested");
+        if (untested != null) {
+            rule.untested = scalar(untested.getValueNode(), "untested", context);
+        }
         NodeTuple tests = top.get("tests");
-        if (tests == null) {
+        if (tests == null && untested == null) {
             context.error(root, "missing required key 'tests' (at least " + MIN_TESTS_EACH_WAY
                     + " cases expecting an alert and " + MIN_TESTS_EACH_WAY + " expecting none)");
-        } else {
+        } else if (tests != null && untested != null) {
+            context.error(untested.getKeyNode(), "'untested' says why a rule has no tests; this rule has tests:"
+                    + " remove 'untested'");
+        } else if (tests != null) {
             readTests(tests.getValueNode(), rule, context);
         }
         return rule;
@@ -507,6 +521,20 @@ public final class RuleLoader {
                     + maxWindow + " (TrailWarden.Detection.maxRuleWindow)");
         }
         return window;
+    }
+
+    private Duration suppression(Node node, FileContext context) {
+        String text = scalar(node, "suppress", context);
+        Duration period = text == null ? null : Durations.parse(text);
+        if (period == null || period.isNegative()) {
+            context.error(node, "suppress must be a duration such as 0s, 15m or 1h, not '" + text + "'");
+            return null;
+        }
+        if (period.compareTo(MAX_SUPPRESSION) > 0) {
+            context.error(node, "suppress " + period + " exceeds " + MAX_SUPPRESSION.toDays() + " days: an incident"
+                    + " that stays open longer hides a new attack by the same principal");
+        }
+        return period;
     }
 
     // ---- conditions ----

@@ -48,7 +48,40 @@ public final class Rule implements Serializable {
     public TargetSpec target;
 
     public ResponseSpec response = new ResponseSpec();
+    /**
+     * How long an incident stays open after its last match: later findings of the same rule, key and
+     * target within it are counted into the incident instead of emitted. Null: the kind's default.
+     */
+    public Duration suppress;
+    /**
+     * Why the rule has no embedded tests, for rules loaded from a Sigma file for which none could be
+     * generated; null for every rule that has tests (all hand-written ones must).
+     */
+    public String untested;
     public List<RuleTestCase> tests = new ArrayList<>();
+
+    /** A burst is one incident for an hour: a scripted sweep re-crosses its threshold every few seconds. */
+    public static final Duration THRESHOLD_SUPPRESSION = Duration.ofHours(1);
+    /** Repeated single-event matches of one principal against one target, e.g. the pages of one bulk read. */
+    public static final Duration MATCH_SUPPRESSION = Duration.ofMinutes(15);
+
+    /**
+     * The suppression period in force. Sequences default to none: each completed sequence is already one
+     * incident ({@code IncidentFindings}), and a second backdoor built for the same target is news.
+     */
+    public Duration suppressionPeriod() {
+        if (suppress != null) {
+            return suppress;
+        }
+        switch (kind) {
+            case MATCH:
+                return MATCH_SUPPRESSION;
+            case THRESHOLD:
+                return THRESHOLD_SUPPRESSION;
+            default:
+                return Duration.ZERO;
+        }
+    }
 
     /** The steps that must happen (a sequence's absent step excluded). */
     public List<Step> positiveSteps() {

@@ -58,7 +58,7 @@ public final class CompiledRules implements DetectionStage {
         for (CompiledRule rule : rules) {
             if (rule.kind == Rule.Kind.MATCH) {
                 findings.add(suppressed(rule, events.flatMap(new MatchRuleFunction(rule))
-                        .uid(rule.uid("match")).name("rule " + rule.id), FindingSuppression.MATCH_PERIOD));
+                        .uid(rule.uid("match")).name("rule " + rule.id)));
                 continue;
             }
             OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
@@ -75,13 +75,13 @@ public final class CompiledRules implements DetectionStage {
                         .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
                         .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
                 // Forward-connected after the keyed CEP operator, so its output is still partitioned by the key.
-                findings.add(DataStreamUtils.reinterpretAsKeyedStream(matched, new FindingKey(rule), Types.STRING)
+                findings.add(suppressed(rule, DataStreamUtils.reinterpretAsKeyedStream(matched, new FindingKey(rule), Types.STRING)
                         .process(new IncidentFindings(rule), TypeInformation.of(Finding.class))
-                        .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident"));
+                        .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident")));
             } else {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
-                findings.add(suppressed(rule, matched, FindingSuppression.BURST_PERIOD));
+                findings.add(suppressed(rule, matched));
             }
             matched.getSideOutput(lateTag)
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
@@ -92,9 +92,13 @@ public final class CompiledRules implements DetectionStage {
         return union(findings);
     }
 
-    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings, Duration period) {
+    /** Sequences suppress nothing unless the rule says so: see {@link Rule#suppressionPeriod()}. */
+    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings) {
+        if (rule.suppression.isZero()) {
+            return findings;
+        }
         return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
-                .process(new FindingSuppression(period), TypeInformation.of(Finding.class))
+                .process(new FindingSuppression(rule.suppression), TypeInformation.of(Finding.class))
                 .uid(rule.uid("suppression")).name("rule " + rule.id + " suppression");
     }
 

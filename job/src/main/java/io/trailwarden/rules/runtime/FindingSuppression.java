@@ -7,6 +7,8 @@ import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -24,23 +26,28 @@ import org.apache.flink.util.Collector;
  * threshold was six findings of one incident), and a match rule fires on every matching call (five
  * pages of one bulk secret read were five findings). The key is the rule's own key (the acting
  * principal for match rules); the target keeps apart incidents against different users, each of
- * which needs its own containment.
+ * which needs its own containment. The period is the rule's ({@code suppress}, else its kind's default).
  *
- * <p>Suppressed findings are counted ({@code suppressedFindings}), never lost without a trace; the
- * first finding of the incident is emitted at once, so containment does not wait for the period.
- * State is one timestamp per open incident, cleared by an event-time timer when the period after the
- * last match passes.
+ * <p>The first finding of the incident is emitted at once, so the alert and containment do not wait
+ * for the period. When the period after the last match passes and the incident covered more than one
+ * match, an incident update closes it: the opening finding with the number of matches, their time span
+ * and the latest match's events ({@link Finding#incidentUpdate}). Responders thus learn how big the
+ * incident was without an alert per match. Suppressed findings are also counted
+ * ({@code suppressedFindings}). State per open incident: the opening and the latest finding, the count
+ * and the end, cleared by the event-time timer that closes it.
  */
 public class FindingSuppression extends KeyedProcessFunction<String, Finding, Finding> {
     private static final long serialVersionUID = 1L;
-    /** How long a burst stays one incident after its last match, while rules have no field for it. */
-    public static final Duration BURST_PERIOD = Duration.ofHours(1);
-    /** The same for repeated single-event matches of one principal against one target. */
-    public static final Duration MATCH_PERIOD = Duration.ofMinutes(15);
+    /** Events an incident update lists: the opening finding's and the latest match's, at most this many. */
+    static final int MAX_UPDATE_EVENTS = 50;
 
     private final long periodMillis;
     private transient ValueState<Long> incidentEnd;
+    private transient ValueState<Finding> opening;
+    private transient ValueState<Finding> latest;
+    private transient ValueState<Integer> matches;
     private transient Counter suppressed;
+    private transient Counter updates;
 
     public FindingSuppression(Duration period) {
         this.periodMillis = period.toMillis();
@@ -49,7 +56,11 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     @Override
     public void open(OpenContext openContext) {
         incidentEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("incidentEnd", Types.LONG));
+        opening = getRuntimeContext().getState(new ValueStateDescriptor<>("incident-opening", Finding.class));
+        latest = getRuntimeContext().getState(new ValueStateDescriptor<>("incident-latest", Finding.class));
+        matches = getRuntimeContext().getState(new ValueStateDescriptor<>("incident-matches", Types.INT));
         suppressed = getRuntimeContext().getMetricGroup().counter("suppressedFindings");
+        updates = getRuntimeContext().getMetricGroup().counter("incidentUpdates");
     }
 
     @Override
@@ -57,11 +68,20 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
         long lastMatch = finding.lastEventTimeMillis();
         Long end = incidentEnd.value();
         if (end == null || lastMatch >= end) {
+            closeIncident(out);
             out.collect(finding);
+            opening.update(finding);
+            matches.update(1);
         } else {
             suppressed.inc();
+            Integer count = matches.value();
+            matches.update(count == null ? 2 : count + 1);
+            Finding previous = latest.value();
+            if (previous == null || lastMatch >= previous.lastEventTimeMillis()) {
+                latest.update(finding);
+            }
         }
-        long newEnd = Math.max(end == null ? Long.MIN_VALUE : end, lastMatch + periodMillis);
+        long newEnd = Math.max(end == null || lastMatch >= end ? Long.MIN_VALUE : end, lastMatch + periodMillis);
         incidentEnd.update(newEnd);
         context.timerService().registerEventTimeTimer(newEnd);
     }
@@ -70,8 +90,50 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     public void onTimer(long timestamp, OnTimerContext context, Collector<Finding> out) throws Exception {
         Long end = incidentEnd.value();
         if (end != null && timestamp >= end) {
+            closeIncident(out);
             incidentEnd.clear();
         }
+    }
+
+    /** Emits the update of the open incident when it covered several matches, and forgets it. */
+    private void closeIncident(Collector<Finding> out) throws Exception {
+        Finding first = opening.value();
+        Integer count = matches.value();
+        Finding last = latest.value();
+        if (first != null && count != null && count > 1 && last != null) {
+            out.collect(update(first, last, count));
+            updates.inc();
+        }
+        opening.clear();
+        latest.clear();
+        matches.clear();
+    }
+
+    static Finding update(Finding first, Finding last, int count) {
+        Finding update = new Finding();
+        update.findingId = first.findingId;
+        update.ruleId = first.ruleId;
+        update.title = first.title;
+        update.severity = first.severity;
+        update.mitre = new ArrayList<>(first.mitre);
+        update.actor = first.actor;
+        update.target = first.target;
+        update.context = new ArrayList<>(first.context);
+        update.events = new ArrayList<>(first.events);
+        for (CloudTrailEvent event : last.events) {
+            if (update.events.size() >= MAX_UPDATE_EVENTS) {
+                break;
+            }
+            if (!update.events.contains(event)) {
+                update.events.add(event);
+            }
+        }
+        update.events.sort(Comparator.comparingLong(event -> event.eventTimeMillis));
+        update.matches = count;
+        update.incidentStartMillis = first.incidentStart();
+        update.incidentEndMillis = Math.max(first.incidentEnd(), last.incidentEnd());
+        update.incidentUpdate = true;
+        return update;
     }
 
     /** The rule key of a finding (the key its last event had in the rule's pre-filter) and its target. */

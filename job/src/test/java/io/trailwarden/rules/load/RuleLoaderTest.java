@@ -164,4 +164,37 @@ class RuleLoaderTest {
         assertThat(errors("rules/ctx.yaml", text)).extracting(error -> error.message).containsExactly(
                 "title placeholder {rol} names no context label (labels: role) (did you mean 'role'?)");
     }
+
+    @Test
+    void suppressionPeriodsAreTheRulesOwnOrTheKindsDefault() throws Exception {
+        String match = "detection:\n  match:\n    where: {eventName: CreateUser}";
+        RuleLoader loader = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults());
+        Rule defaulted = loader.load(List.of(new RuleLoader.Source("rules/m.yaml", rule("m", match)))).get(0);
+        Rule own = loader.load(List.of(new RuleLoader.Source("rules/o.yaml", rule("o", match + "\nsuppress: 2h")))).get(0);
+        Rule none = loader.load(List.of(new RuleLoader.Source("rules/n.yaml", rule("n", match + "\nsuppress: 0s")))).get(0);
+
+        assertThat(defaulted.suppressionPeriod()).isEqualTo(Rule.MATCH_SUPPRESSION);
+        assertThat(own.suppressionPeriod()).hasHours(2);
+        assertThat(none.suppressionPeriod()).isZero();
+        assertThat(messages(match + "\nsuppress: 8d")).containsExactly(
+                "suppress PT192H exceeds 7 days: an incident that stays open longer hides a new attack by the same principal");
+        assertThat(messages(match + "\nsuppress: soon")).containsExactly(
+                "suppress must be a duration such as 0s, 15m or 1h, not 'soon'");
+    }
+
+    @Test
+    void onlyARuleThatSaysWhyMayHaveNoTests() throws Exception {
+        String match = "detection:\n  match:\n    where: {eventName: CreateUser}";
+        String withoutTests = rule("u", match).substring(0, rule("u", match).indexOf("tests:"));
+        RuleLoader loader = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults());
+
+        Rule untested = loader.load(List.of(new RuleLoader.Source("rules/u.yaml",
+                withoutTests + "untested: no record could be built from the Sigma selection\n"))).get(0);
+        assertThat(untested.untested).isEqualTo("no record could be built from the Sigma selection");
+        assertThat(untested.tests).isEmpty();
+        assertThat(errors("rules/u.yaml", withoutTests)).extracting(error -> error.message).containsExactly(
+                "missing required key 'tests' (at least 2 cases expecting an alert and 2 expecting none)");
+        assertThat(errors("rules/u.yaml", rule("u", match) + "untested: because\n")).extracting(error -> error.message)
+                .containsExactly("'untested' says why a rule has no tests; this rule has tests: remove 'untested'");
+    }
 }

@@ -56,6 +56,16 @@ class FindingSuppressionHarnessTest {
         }
     }
 
+    private List<Finding> records() {
+        List<Finding> records = new ArrayList<>();
+        for (Object output : harness.getOutput()) {
+            if (output instanceof StreamRecord) {
+                records.add((Finding) ((StreamRecord<?>) output).getValue());
+            }
+        }
+        return records;
+    }
+
     private List<String> emitted() {
         List<String> ids = new ArrayList<>();
         for (Object output : harness.getOutput()) {
@@ -92,7 +102,7 @@ class FindingSuppressionHarnessTest {
     @Test
     void stateIsClearedWhenThePeriodPasses() throws Exception {
         feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
 
         harness.processWatermark(java.time.Instant.parse("2026-01-01T01:00:00Z").toEpochMilli());
 
@@ -123,5 +133,56 @@ class FindingSuppressionHarnessTest {
         }
 
         assertThat(emitted()).as("each user whose key was created is its own incident").containsExactly("k1", "k2", "k4");
+
+        harness.processWatermark(java.time.Instant.parse("2026-01-01T02:00:00Z").toEpochMilli());
+        List<Finding> records = records();
+        Finding aliceOpened = records.get(0);
+        Finding aliceClosed = records.stream().filter(record -> record.incidentUpdate
+                && record.findingId.equals(aliceOpened.findingId)).findFirst().orElseThrow();
+        assertThat(aliceOpened.response).extracting(action -> action.type.name()).contains("CONTAIN");
+        assertThat(aliceClosed.response).as("the update contains nothing again: the opening finding did").isEmpty();
+        assertThat(aliceClosed.matches).isEqualTo(2);
+    }
+
+    @Test
+    void anIncidentOfSeveralMatchesIsClosedByAnUpdateWithItsCountAndSpan() throws Exception {
+        Finding first = finding("a", "arn:r/1", "2026-01-01T00:00:00Z");
+        feed(first, finding("b", "arn:r/1", "2026-01-01T00:20:00Z"), finding("c", "arn:r/1", "2026-01-01T00:50:00Z"));
+        assertThat(records()).as("nothing but the opening finding before the incident closes").hasSize(1);
+
+        harness.processWatermark(java.time.Instant.parse("2026-01-01T01:50:00Z").toEpochMilli());
+
+        List<Finding> records = records();
+        assertThat(records).hasSize(2);
+        Finding update = records.get(1);
+        assertThat(update.incidentUpdate).isTrue();
+        assertThat(update.findingId).as("the update names the finding it closes").isEqualTo(first.findingId);
+        assertThat(update.matches).isEqualTo(3);
+        assertThat(java.time.Instant.ofEpochMilli(update.incidentStart())).hasToString("2026-01-01T00:00:00Z");
+        assertThat(java.time.Instant.ofEpochMilli(update.incidentEnd())).hasToString("2026-01-01T00:50:00Z");
+        assertThat(update.events).extracting(event -> event.eventId).as("the opening and the latest match").containsExactly("a", "c");
+        assertThat(records.get(0).matches).isEqualTo(1);
+        assertThat(records.get(0).incidentUpdate).isFalse();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void anIncidentOfOneMatchClosesWithoutAnUpdate() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"), finding("b", "arn:r/2", "2026-01-01T00:01:00Z"),
+                finding("c", "arn:r/2", "2026-01-01T00:02:00Z"));
+
+        harness.processWatermark(java.time.Instant.parse("2026-01-01T02:00:00Z").toEpochMilli());
+
+        assertThat(records()).extracting(record -> record.events.get(0).eventId + (record.incidentUpdate ? " update " + record.matches : ""))
+                .containsExactly("a", "b", "b update 2");
+    }
+
+    @Test
+    void aNewIncidentBeforeTheTimerFiredStillClosesTheOldOneFirst() throws Exception {
+        feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"), finding("b", "arn:r/1", "2026-01-01T00:30:00Z"),
+                finding("c", "arn:r/1", "2026-01-01T02:00:00Z"));
+
+        assertThat(records()).extracting(record -> record.events.get(0).eventId + (record.incidentUpdate ? " update " + record.matches : ""))
+                .containsExactly("a", "a update 2", "c");
     }
 }
