@@ -47,6 +47,10 @@ interface FindingOutput {
             for (CloudTrailEvent event : finding.events) {
                 events.append(events.length() == 0 ? "" : " > ").append(event.eventName);
             }
+            if (finding.incidentUpdate) {
+                events.insert(0, "incident " + finding.findingId + " closed, " + finding.matches + " matches to "
+                        + Instant.ofEpochMilli(finding.incidentEnd()) + ": ");
+            }
             out.printf("%-20s  %-8s  %-38s  %-50s  %-30s  %s%n",
                     Instant.ofEpochMilli(first.eventTimeMillis),
                     finding.severity,

@@ -85,7 +85,9 @@ final class LocalRun {
         }, finding -> {
             out.println(FindingText.render(FindingDocument.of(finding, FindingDocument.Limits.TERMINAL)));
             out.flush();
-            findingCount[0]++;
+            if (!finding.incidentUpdate) {
+                findingCount[0]++;
+            }
         }, err);
         if (!finished) {
             return TrailWardenCli.FAILED;

@@ -199,6 +199,7 @@ final class ReplayCommand implements Callable<Integer> {
         CollectedJob job = new CollectedJob(outputs, "replay");
 
         Map<String, Long> findingsPerRule = new TreeMap<>();
+        long[] incidentUpdates = {0};
         rules(detection).forEach(id -> findingsPerRule.put(id, 0L));
         ScheduledExecutorService progress =
                 Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("replay-progress"));
@@ -217,7 +218,11 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }, finding -> {
                 synchronized (findingsPerRule) {
-                    findingsPerRule.merge(finding.ruleId, 1L, Long::sum);
+                    if (finding.incidentUpdate) {
+                        incidentUpdates[0]++;
+                    } else {
+                        findingsPerRule.merge(finding.ruleId, 1L, Long::sum);
+                    }
                 }
                 output.write(finding);
             }, err);
@@ -234,7 +239,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started[0]) / 1e9;
         double cpuSeconds = (processCpuNanos() - started[1]) / 1e9;
-        printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule);
+        printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule, incidentUpdates[0]);
         return TrailWardenCli.OK;
     }
 
@@ -260,7 +265,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintWriter err, double seconds, double cpuSeconds, DeadLetterSummary deadLetters,
-            Map<String, Long> findingsPerRule) {
+            Map<String, Long> findingsPerRule, long incidentUpdates) {
         long events = ReplayCounters.total(ParseFunction.EVENTS_PARSED);
         err.println("replay summary");
         err.printf("  events read     %,d%n", events);
@@ -272,6 +277,8 @@ final class ReplayCommand implements Callable<Integer> {
         long total = findingsPerRule.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  findings        %,d%n", total);
         findingsPerRule.forEach((rule, count) -> err.printf("    %-42s %,d%n", SafeText.safe(rule), count));
+        err.printf("  incident updates %,d (incidents of several matches, closed with their count and span)%n",
+                incidentUpdates);
         if (deadLetters.count(CloudTrailParser.STAGE) > 0) {
             deadLetters.print(err);
         }
