@@ -72,7 +72,7 @@ final class RuleDirectory {
                     .collect(Collectors.toList());
         }
         List<RuleError> errors = new ArrayList<>();
-        List<Rule> rules = RuleCatalogue.loader(config.lists.lists, config.detection).load(sources, errors);
+        List<Rule> rules = RuleCatalogue.load(sources, config, errors);
         Collections.sort(errors);
         for (RuleError error : errors) {
             err.println(SafeText.safeSource(error.toString(), 1000));

@@ -84,7 +84,7 @@ final class RulesImportSigmaCommand implements Callable<Integer> {
             } else if (result.converted()) {
                 Files.writeString(out.resolve(result.ruleId + ".yaml"), result.ruleText, StandardCharsets.UTF_8);
                 converted++;
-                line = "converted      " + result.ruleId;
+                line = "converted      " + result.ruleId + (result.untested ? "  (untested: no test record could be built)" : "");
             } else {
                 line = "NOT CONVERTED  " + result.reason;
             }

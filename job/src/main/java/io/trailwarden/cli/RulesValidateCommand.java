@@ -30,6 +30,11 @@ final class RulesValidateCommand extends ConfiguredCommand {
             return TrailWardenCli.FAILED;
         }
         out.println(rules.size() + " rules valid in " + SafeText.safe(RuleDirectory.describe(directory, loaded)));
+        for (Rule rule : rules) {
+            if (rule.untested != null) {
+                out.println("  untested: " + SafeText.safe(rule.id) + " (" + SafeText.safe(rule.untested, 300) + ")");
+            }
+        }
         out.flush();
         return TrailWardenCli.OK;
     }

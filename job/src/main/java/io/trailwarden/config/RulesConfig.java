@@ -10,11 +10,20 @@ public final class RulesConfig implements Serializable {
     /** The catalogue packaged into the jar from the repository's rules/ folder. */
     public static final String CLASSPATH = "classpath";
 
+    /** What rules converted from Sigma files at the location contain: none (alert only) or the actor. */
+    public static final List<String> SIGMA_CONTAIN = List.of("none", "actor");
+
     /** {@link #CLASSPATH}, a directory, or an {@code s3://bucket/prefix/} URI ({@link S3Location}). */
     public final String location;
+    /**
+     * The response of Sigma rules loaded from the location: {@code none} by default, because community
+     * rules are written for analysts' queues, not for automatic containment.
+     */
+    public final String sigmaContain;
 
-    public RulesConfig(String location) {
+    public RulesConfig(String location, String sigmaContain) {
         this.location = location;
+        this.sigmaContain = sigmaContain;
     }
 
     public static RulesConfig defaults() {
@@ -31,7 +40,11 @@ public final class RulesConfig implements Serializable {
                 reader.error("location", e.getMessage());
             }
         }
+        String sigmaContain = reader.string("sigmaContain", "none");
+        if (!SIGMA_CONTAIN.contains(sigmaContain)) {
+            reader.error("sigmaContain", "must be none or actor, not '" + sigmaContain + "'");
+        }
         reader.rejectUnknownKeys();
-        return new RulesConfig(location);
+        return new RulesConfig(location, sigmaContain);
     }
 }

@@ -41,6 +41,13 @@ class RulesFromS3IT {
                 s3.putObject(r -> r.bucket(BUCKET).key("rules/" + file.getFileName()),
                         RequestBody.fromString(Files.readString(file), StandardCharsets.UTF_8));
             }
+            for (String rule : List.of("iam-user-created.yaml", "vpc-flow-logs-deleted.yaml")) {
+                s3.putObject(r -> r.bucket(BUCKET).key("with-sigma/" + rule),
+                        RequestBody.fromString(Files.readString(rules.resolve(rule)), StandardCharsets.UTF_8));
+            }
+            Path sigma = MotoServer.repoRoot().resolve("job/src/test/resources/sigma/cloudtrail/aws_delete_identity.yml");
+            s3.putObject(r -> r.bucket(BUCKET).key("with-sigma/aws_delete_identity.yml"),
+                    RequestBody.fromString(Files.readString(sigma), StandardCharsets.UTF_8));
         }
     }
 
@@ -63,6 +70,14 @@ class RulesFromS3IT {
         assertThat(run.exitCode).as(run.toString()).isEqualTo(TrailWardenCli.OK);
         assertThat(run.out).isEqualTo(RepoRules.sources().size() + " rules valid in the configured catalogue (s3://" + BUCKET + "/rules/)"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void sigmaFilesBesideTheRulesInS3AreConvertedAndLoaded() throws Exception {
+        CliRun run = CliRun.of("rules", "validate", "--config", config("s3://" + BUCKET + "/with-sigma/").toString());
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(TrailWardenCli.OK);
+        assertThat(run.out).startsWith("3 rules valid in the configured catalogue (s3://" + BUCKET + "/with-sigma/)");
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.trailwarden.rules.load.RuleLoader;
 import io.trailwarden.rules.load.S3RuleSources;
 import io.trailwarden.rules.model.InvalidRulesException;
 import io.trailwarden.rules.model.Rule;
+import io.trailwarden.rules.model.RuleError;
+import io.trailwarden.rules.sigma.SigmaConversion;
+import io.trailwarden.rules.sigma.SigmaConverter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,12 +21,15 @@ import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Finds and loads the catalogue: from the copy packaged into the jar (the repository's rules/ folder,
- * the default), from a directory, or from an {@code s3://bucket/prefix/} location. Loading validates
+ * the default), from a directory, or from an {@code s3://bucket/prefix/} location; Sigma rule files at
+ * the location are converted and loaded with the rest. Loading validates
  * everything; an invalid catalogue is an {@link InvalidRulesException}, so the job refuses to start.
  */
 public final class RuleCatalogue {
@@ -34,7 +40,43 @@ public final class RuleCatalogue {
     private RuleCatalogue() {}
 
     public static List<Rule> load(TrailWardenConfig config) throws InvalidRulesException, IOException {
-        return loader(config.lists.lists, config.detection).load(sources(config.rules.location, config.aws));
+        List<RuleError> errors = new ArrayList<>();
+        List<Rule> rules = load(sources(config.rules.location, config.aws), config, errors);
+        if (!errors.isEmpty()) {
+            Collections.sort(errors);
+            throw new InvalidRulesException(errors);
+        }
+        return rules;
+    }
+
+    /**
+     * The rules of the sources: rule files as they are, Sigma files beside them converted first (alert-only
+     * unless {@code TrailWarden.Rules.sigmaContain} says otherwise). A Sigma rule that cannot be converted
+     * is an error naming its file and the reason, like any invalid rule: never left out silently.
+     */
+    public static List<Rule> load(List<RuleLoader.Source> sources, TrailWardenConfig config, List<RuleError> errors) {
+        RuleLoader loader = loader(config.lists.lists, config.detection);
+        List<RuleLoader.Source> rules = new ArrayList<>();
+        SigmaConverter converter = new SigmaConverter(config.lists.lists, loader, config.rules.sigmaContain);
+        for (RuleLoader.Source source : sources) {
+            if (!SigmaConverter.isSigma(source.text)) {
+                rules.add(source);
+                continue;
+            }
+            for (SigmaConversion conversion : converter.convert(source.name, source.text)) {
+                if (conversion.converted()) {
+                    Path folder = Path.of(source.name).getParent();
+                    String name = conversion.ruleId + ".yaml";
+                    rules.add(new RuleLoader.Source(folder == null ? name : folder.resolve(name).toString(),
+                            conversion.ruleText));
+                } else {
+                    errors.add(new RuleError(conversion.source, 0, "Sigma rule"
+                            + (conversion.sigmaTitle == null ? "" : " '" + conversion.sigmaTitle + "'")
+                            + " not converted: " + conversion.reason));
+                }
+            }
+        }
+        return loader.load(rules, errors);
     }
 
     public static CompiledRules compile(TrailWardenConfig config) throws InvalidRulesException, IOException {

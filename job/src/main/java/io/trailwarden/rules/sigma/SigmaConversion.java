@@ -11,21 +11,25 @@ public final class SigmaConversion {
     public final String ruleText;
     /** Why it was not converted; null when converted. */
     public final String reason;
+    /** Converted without tests (marked {@code untested} in the rule): no record could be generated. */
+    public final boolean untested;
 
-    private SigmaConversion(String source, String sigmaTitle, String ruleId, String ruleText, String reason) {
+    private SigmaConversion(String source, String sigmaTitle, String ruleId, String ruleText, String reason,
+            boolean untested) {
         this.source = source;
         this.sigmaTitle = sigmaTitle;
         this.ruleId = ruleId;
         this.ruleText = ruleText;
         this.reason = reason;
+        this.untested = untested;
     }
 
-    static SigmaConversion converted(String source, String title, String ruleId, String ruleText) {
-        return new SigmaConversion(source, title, ruleId, ruleText, null);
+    static SigmaConversion converted(String source, String title, String ruleId, String ruleText, boolean untested) {
+        return new SigmaConversion(source, title, ruleId, ruleText, null, untested);
     }
 
     static SigmaConversion refused(String source, String title, String reason) {
-        return new SigmaConversion(source, title, null, null, reason);
+        return new SigmaConversion(source, title, null, null, reason, false);
     }
 
     public boolean converted() {

@@ -38,6 +38,9 @@ public final class SigmaConverter {
     static final String LICENSE = "Detection Rule License (DRL) 1.1, https://github.com/SigmaHQ/Detection-Rule-License";
     private static final Pattern TIMESPAN = Pattern.compile("(\\d+)([smhdw])");
     private static final int MAX_IDENTIFIERS = 12;
+    /** Why a converted rule has no tests; the catalogue accepts it, marked, instead of losing the detection. */
+    static final String NO_TESTS = "converted from Sigma; no test record could be built that the rule provably fires on"
+            + " and one it provably does not (see the rule's selections)";
 
     private final Map<String, List<String>> lists;
     private final RuleLoader loader;
@@ -49,6 +52,22 @@ public final class SigmaConverter {
         this.lists = lists;
         this.loader = loader;
         this.contain = contain;
+    }
+
+    /** Whether a file beside the rules is a Sigma rule (a document with a logsource or a correlation). */
+    public static boolean isSigma(String text) {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            for (Object document : new Yaml(new SafeConstructor(options)).loadAll(text)) {
+                if (document instanceof Map && (((Map<?, ?>) document).containsKey("logsource")
+                        || ((Map<?, ?>) document).containsKey("correlation"))) {
+                    return true;
+                }
+            }
+        } catch (YAMLException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Every rule of one Sigma file (several YAML documents for correlations), converted or refused. */
@@ -142,17 +161,14 @@ public final class SigmaConverter {
         String header = attribution(sigma, source);
         String body = dump(rule);
         List<String> tests = detection.tests(this, ruleId, header + body);
-        if (tests.isEmpty()) {
-            throw new SigmaException("converted, but no test records could be built that the rule provably"
-                    + " fires on and provably does not (see the rule's selections); not written");
-        }
-        String text = header + body + "tests:\n" + String.join("", tests);
+        String text = header + body + (tests.isEmpty() ? "untested: " + quoted(NO_TESTS) + "\n"
+                : "tests:\n" + String.join("", tests));
         List<RuleError> errors = new ArrayList<>();
         loader.load(List.of(new RuleLoader.Source(ruleId + ".yaml", text)), errors);
         if (!errors.isEmpty()) {
             throw new SigmaException("the converted rule is not valid: " + errors.get(0).message);
         }
-        return SigmaConversion.converted(source, title, ruleId, text);
+        return SigmaConversion.converted(source, title, ruleId, text, tests.isEmpty());
     }
 
     // ---- detection ----

@@ -164,6 +164,18 @@ class SigmaConverterTest {
     }
 
     @Test
+    void aRuleNoRecordCanBeGeneratedForIsConvertedMarkedUntested() throws Exception {
+        SigmaConversion conversion = convert("  selection: {eventName|re: '^Create[A-Z]{2}User$'}\n  condition: selection\n");
+
+        assertThat(conversion.converted()).isTrue();
+        assertThat(conversion.untested).isTrue();
+        assertThat(conversion.ruleText).contains("untested: ").doesNotContain("tests:");
+        CompiledRule rule = compiled(conversion);
+        assertThat(fires(rule, "\"eventName\": \"CreateXYUser\"")).isTrue();
+        assertThat(fires(rule, "\"eventName\": \"CreateXUser\"")).isFalse();
+    }
+
+    @Test
     void whatCannotBeConvertedSaysWhy() {
         assertThat(convert("  keywords: [mimikatz]\n  condition: keywords\n").reason).contains("keyword");
         assertThat(convert("  selection: {eventName|base64: X}\n  condition: selection\n").reason).contains("|base64");
