@@ -62,6 +62,6 @@ class GzipBombReplayITCase {
                 .containsPattern("bomb2\\.json\\.gz +unreadable input: decompresses beyond the decompression budget")
                 .containsPattern("findings +" + ReplayCommandITCase.CORPUS_FINDINGS);
         List<String> lines = Files.readAllLines(findings);
-        assertThat(lines).hasSize(ReplayCommandITCase.CORPUS_FINDINGS).anySatisfy(line -> assertThat(line).contains("\"backdoor-admin-user\""));
+        assertThat(lines).hasSize(ReplayCommandITCase.CORPUS_FINDINGS + ReplayCommandITCase.CORPUS_INCIDENT_UPDATES).anySatisfy(line -> assertThat(line).contains("\"backdoor-admin-user\""));
     }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayCommandITCase {
     /** What the catalogue finds in the whole Stratus corpus; the other replay tests replay it too. */
     static final int CORPUS_FINDINGS = 46;
+    /** Of those, the incidents of several matches, each closed by an incident update line after its finding. */
+    static final int CORPUS_INCIDENT_UPDATES = 7;
 
     private static List<JsonNode> lines(String text) {
         List<JsonNode> findings = new ArrayList<>();
@@ -47,7 +49,25 @@ class ReplayCommandITCase {
                 Corpus.path(Corpus.RECORDS_FILE).toString());
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        List<JsonNode> findings = lines(Files.readString(out));
+        List<JsonNode> written = lines(Files.readString(out));
+        List<JsonNode> updates = written.stream().filter(line -> line.at("/incident/update").asBoolean())
+                .collect(java.util.stream.Collectors.toList());
+        List<JsonNode> findings = written.stream().filter(line -> !updates.contains(line))
+                .collect(java.util.stream.Collectors.toList());
+        assertThat(updates).as("incidents of several matches are closed with their count and span").extracting(update ->
+                update.get("ruleId").asText() + " " + update.at("/incident/matches").asInt() + " "
+                        + update.at("/incident/firstEventTime").asText() + ".." + update.at("/incident/lastEventTime").asText())
+                .containsExactlyInAnyOrder(
+                        "secretsmanager-secret-harvesting 2 2024-07-31T12:36:48Z..2024-07-31T12:36:52Z",
+                        "ec2-serial-console-access 4 2024-11-26T15:35:22Z..2024-11-26T15:35:23Z",
+                        "secrets-retrieval-burst 2 2024-08-01T15:26:56Z..2024-08-01T15:26:57Z",
+                        "ssm-securestring-harvesting 4 2024-08-01T15:26:56Z..2024-08-01T15:26:57Z",
+                        "ec2-password-data-retrieval-burst 6 2024-07-30T21:31:16Z..2024-07-30T21:31:21Z",
+                        "secretsmanager-batch-retrieval-by-filter 5 2024-07-31T12:29:16Z..2024-07-31T12:29:17Z",
+                        "ec2-user-data-sweep 3 2024-07-31T19:52:34Z..2024-07-31T19:52:38Z");
+        assertThat(updates).extracting(update -> update.get("findingId").asText()).as("each update closes a finding written before it")
+                .isSubsetOf(findings.stream().map(finding -> finding.get("findingId").asText()).collect(java.util.stream.Collectors.toList()));
+        assertThat(findings).allSatisfy(finding -> assertThat(finding.at("/incident/matches").asInt()).isEqualTo(1));
         assertThat(findings).extracting(ReplayCommandITCase::summary).containsExactlyInAnyOrder(
                 "backdoor-admin-user malicious-iam-user CreateUser,AttachUserPolicy,CreateAccessKey",
                 "iam-user-created malicious-iam-user CreateUser",
@@ -110,7 +130,7 @@ class ReplayCommandITCase {
 
         assertThat(run.err).contains("replay summary").containsPattern("events read +312")
                 .containsPattern("dead letters +0").containsPattern("findings +" + CORPUS_FINDINGS)
-                .containsPattern("backdoor-admin-user +1");
+                .containsPattern("backdoor-admin-user +1").containsPattern("incident updates 7 ");
     }
 
     @Test
@@ -120,6 +140,7 @@ class ReplayCommandITCase {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out.lines().filter(line -> line.contains("backdoor-admin-user"))).hasSize(1);
-        assertThat(run.out.lines().skip(1)).hasSize(CORPUS_FINDINGS);
+        assertThat(run.out.lines().skip(1).filter(line -> !line.contains(" closed, "))).hasSize(CORPUS_FINDINGS);
+        assertThat(run.out.lines().filter(line -> line.contains(" closed, "))).hasSize(CORPUS_INCIDENT_UPDATES);
     }
 }

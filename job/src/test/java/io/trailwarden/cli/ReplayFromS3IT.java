@@ -73,7 +73,7 @@ class ReplayFromS3IT {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         List<String> findings = Files.readAllLines(out);
-        assertThat(findings).hasSize(ReplayCommandITCase.CORPUS_FINDINGS).anySatisfy(line -> assertThat(line).contains("\"backdoor-admin-user\""))
+        assertThat(findings).hasSize(ReplayCommandITCase.CORPUS_FINDINGS + ReplayCommandITCase.CORPUS_INCIDENT_UPDATES).anySatisfy(line -> assertThat(line).contains("\"backdoor-admin-user\""))
                 .noneSatisfy(line -> assertThat(line).contains("outside-range-user"));
         assertThat(run.err).containsPattern("events read +312")
                 .containsPattern("s3://" + BUCKET + "/" + DAY_PREFIX + "3/229654561268_CloudTrail_us-east-1_.*"
