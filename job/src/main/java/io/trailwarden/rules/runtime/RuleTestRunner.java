@@ -154,7 +154,10 @@ public final class RuleTestRunner {
             try (CloseableIterator<Finding> results = findings.executeAndCollect("trailwarden rules test")) {
                 while (results.hasNext()) {
                     Finding finding = results.next();
-                    findingsByCase.get(caseOf(finding)).add(finding);
+                    // An update closes an incident already counted through its opening finding.
+                    if (!finding.incidentUpdate) {
+                        findingsByCase.get(caseOf(finding)).add(finding);
+                    }
                 }
             }
         }
