@@ -46,6 +46,25 @@ class AlertFormatterTest {
         assertThat(alert.attributes).containsEntry("escalated", "true").containsEntry("alertKind", "PARTIAL");
     }
 
+    @Test
+    void anIncidentUpdateSaysSoInSubjectTextAndJson() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        finding.incidentUpdate = true;
+        finding.matches = 3;
+        finding.incidentStartMillis = finding.events.get(0).eventTimeMillis;
+        finding.incidentEndMillis = finding.incidentStartMillis + 600_000;
+
+        Alert alert = formatter.format(finding, List.of());
+
+        assertThat(alert.subject).startsWith("TrailWarden incident closed, 3 matches, HIGH:");
+        assertThat(alert.message).startsWith("INCIDENT UPDATE:").contains("  incident  3 matches from ");
+        JsonNode json = jsonPart(alert.message);
+        assertThat(json.at("/incident/matches").asInt()).isEqualTo(3);
+        assertThat(json.at("/incident/update").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(json.at("/incident/lastEventTime").asText()).toEpochMilli())
+                .isEqualTo(finding.incidentEndMillis);
+    }
+
     /** The alert's JSON part, checked against finding.schema.json. */
     static JsonNode jsonPart(String message) {
         return FindingSchema.valid(message.substring(message.indexOf(AlertFormatter.JSON_SEPARATOR)
