@@ -67,7 +67,8 @@ final class HtmlReport implements FindingOutput {
 
     private final PrintWriter out;
     private final String inputs;
-    private final Path folder;
+    /** Holds the incidents of each severity until the page is put together. */
+    final Path folder;
     private final Map<Severity, BufferedWriter> incidents = new EnumMap<>(Severity.class);
     private final Map<String, Map<Severity, Long>> findingsByRule = new HashMap<>();
     private final Map<String, Integer> detailedByRule = new HashMap<>();
