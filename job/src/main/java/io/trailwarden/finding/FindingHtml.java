@@ -34,8 +34,8 @@ public final class FindingHtml {
         if (!finding.mitre.isEmpty()) {
             item(html, "MITRE ATT&amp;CK", h(String.join(", ", finding.mitre)));
         }
-        item(html, "principal", principal(finding.principal));
-        item(html, "target", target(finding.target));
+        item(html, "principal", FindingText.principal(finding.principal, FindingHtml::h));
+        item(html, "target", FindingText.target(finding.target, FindingHtml::h));
         item(html, "account", h(finding.account));
         finding.context.forEach((label, values) -> {
             Integer omitted = finding.contextOmitted == null ? null : finding.contextOmitted.get(label);
@@ -82,7 +82,8 @@ public final class FindingHtml {
     private static void response(StringBuilder html, FindingDocument finding) {
         html.append("<h4>Response: what would be contained, as planned</h4>\n<ul class=\"response\">\n");
         for (FindingDocument.Step step : finding.response) {
-            html.append("<li><b>").append(h(step.action)).append("</b> ").append(target(step.target))
+            html.append("<li><b>").append(h(step.action)).append("</b> ")
+                    .append(FindingText.target(step.target, FindingHtml::h))
                     .append(step.dryRun ? " <span class=\"dry\">dry-run</span>" : "")
                     .append(step.note == null ? "" : " " + h(step.note)).append("</li>\n");
         }
@@ -113,23 +114,6 @@ public final class FindingHtml {
             html.append("<li class=\"cut\">").append(more).append(" events with other values</li>");
         }
         html.append("</ul>\n");
-    }
-
-    private static String principal(FindingDocument.Principal principal) {
-        if (principal == null) {
-            return "-";
-        }
-        return h(principal.identityType) + " " + h(principal.arn)
-                + (principal.accessKeyId == null ? "" : " access key " + h(principal.accessKeyId))
-                + (principal.mfaAuthenticated == null ? "" : principal.mfaAuthenticated ? " with MFA" : " without MFA");
-    }
-
-    private static String target(Target target) {
-        if (target == null) {
-            return "-";
-        }
-        return target.kind + " " + h(target.name) + (target.arn == null ? "" : " " + h(target.arn))
-                + (target.accountId == null ? "" : " account " + h(target.accountId));
     }
 
     private static void item(StringBuilder html, String label, String value) {

@@ -41,11 +41,13 @@ class HtmlReportBrowserIT {
     static void replayTheCorpusAndAHostileRecord() throws Exception {
         ObjectNode createUser = Corpus.first(event -> event.get("eventName").asText().equals("CreateUser"));
         createUser.put("eventID", "hostile-create-user");
+        // After every corpus record, in a delivery file read after the corpus: the corpus's own incidents stay whole.
+        createUser.put("eventTime", "2024-12-01T00:00:00Z");
         createUser.put("userAgent", HOSTILE);
         ((ObjectNode) createUser.get("userIdentity")).put("userName", HOSTILE);
         ((ObjectNode) createUser.get("requestParameters")).put("userName", HOSTILE);
         ((ObjectNode) createUser.get("responseElements").get("user")).remove("arn");
-        Path hostile = dir.resolve("hostile.jsonl");
+        Path hostile = dir.resolve("229654561268_CloudTrail_us-east-1_20241201T0005Z_hostile.jsonl");
         Files.writeString(hostile, createUser + "\n{\"eventID\": \"" + HOSTILE.replace("\"", "'") + "\n",
                 StandardCharsets.UTF_8);
         report = dir.resolve("report.html");
