@@ -5,12 +5,23 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.FindingDocument;
 import io.trailwarden.finding.FindingJson;
 import io.trailwarden.finding.SafeText;
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 
-/** How replay writes findings: a line per finding for people, or one JSON object per line for tools. */
-interface FindingOutput {
+/**
+ * How replay writes findings: a line per finding for people, one JSON object per line for tools, or a
+ * page for people ({@link HtmlReport}).
+ */
+interface FindingOutput extends Closeable {
     void write(Finding finding);
+
+    /** After the last finding of a replay that ran to its end: what the output says about the whole. */
+    default void finish(long eventsRead, DeadLetterSummary deadLetters) throws IOException {}
+
+    @Override
+    default void close() throws IOException {}
 
     /** One finding document (finding.schema.json) per line. */
     final class JsonLines implements FindingOutput {

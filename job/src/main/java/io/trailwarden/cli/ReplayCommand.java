@@ -61,7 +61,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     enum Format {
         table,
-        jsonl
+        jsonl,
+        html
     }
 
     @Spec
@@ -75,7 +76,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path rulesDirectory;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (for people) or jsonl (one JSON object per finding). Default: ${DEFAULT-VALUE}.")
+            description = "table (for people), jsonl (one JSON object per finding) or html (one self-contained page:"
+                    + " summary, incident timelines, dead letters). Default: ${DEFAULT-VALUE}.")
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write findings to FILE instead of stdout.")
@@ -206,9 +208,8 @@ final class ReplayCommand implements Callable<Integer> {
         long[] started = {System.nanoTime(), processCpuNanos()};
         ReadProgress.reset();
         ProgressBar bar = new ProgressBar(err, input.totalBytes());
-        FindingOutput output = format == Format.jsonl ? new FindingOutput.JsonLines(out) : new FindingOutput.Table(out);
         boolean finished;
-        try {
+        try (FindingOutput output = output(out)) {
             finished = job.run(env, "trailwarden replay", client -> {
                 started[0] = System.nanoTime();
                 started[1] = processCpuNanos();
@@ -226,6 +227,9 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 output.write(finding);
             }, err);
+            if (finished) {
+                output.finish(ReplayCounters.total(ParseFunction.EVENTS_PARSED), job.deadLetters());
+            }
         } finally {
             progress.shutdownNow();
             progress.awaitTermination(1, TimeUnit.SECONDS);
@@ -241,6 +245,17 @@ final class ReplayCommand implements Callable<Integer> {
         double cpuSeconds = (processCpuNanos() - started[1]) / 1e9;
         printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule, incidentUpdates[0]);
         return TrailWardenCli.OK;
+    }
+
+    private FindingOutput output(PrintWriter out) throws IOException {
+        switch (format) {
+            case jsonl:
+                return new FindingOutput.JsonLines(out);
+            case html:
+                return new HtmlReport(out, String.join(", ", inputs));
+            default:
+                return new FindingOutput.Table(out);
+        }
     }
 
     private static List<String> rules(CompiledRules detection) {

@@ -1,6 +1,7 @@
 package io.trailwarden.finding;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The one text form of a finding: what {@code run --local} prints and the text part of the SNS alert.
@@ -92,20 +93,30 @@ public final class FindingText {
     }
 
     private static String principal(FindingDocument.Principal principal) {
+        return principal(principal, FindingText::safe);
+    }
+
+    /** The principal on one line, each value through {@code escape}: shared with {@link FindingHtml}. */
+    static String principal(FindingDocument.Principal principal, UnaryOperator<String> escape) {
         if (principal == null) {
             return "-";
         }
-        return safe(principal.identityType) + " " + safe(principal.arn)
-                + (principal.accessKeyId == null ? "" : "  access key " + safe(principal.accessKeyId))
+        return escape.apply(principal.identityType) + " " + escape.apply(principal.arn)
+                + (principal.accessKeyId == null ? "" : "  access key " + escape.apply(principal.accessKeyId))
                 + (principal.mfaAuthenticated == null ? "" : principal.mfaAuthenticated ? "  with MFA" : "  without MFA");
     }
 
     private static String target(Target target) {
+        return target(target, FindingText::safe);
+    }
+
+    /** The target on one line, each value through {@code escape}: shared with {@link FindingHtml}. */
+    static String target(Target target, UnaryOperator<String> escape) {
         if (target == null) {
             return "-";
         }
-        return target.kind + " " + safe(target.name) + (target.arn == null ? "" : "  " + safe(target.arn))
-                + (target.accountId == null ? "" : "  account " + safe(target.accountId));
+        return target.kind + " " + escape.apply(target.name) + (target.arn == null ? "" : "  " + escape.apply(target.arn))
+                + (target.accountId == null ? "" : "  account " + escape.apply(target.accountId));
     }
 
     private static void line(StringBuilder text, String label, String value) {

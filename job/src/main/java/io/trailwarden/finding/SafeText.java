@@ -5,7 +5,8 @@ package io.trailwarden.finding;
  * carry strings the caller chose (user names, user agents, request parameters): an ANSI escape sequence
  * could recolour or rewrite an operator's screen, a newline or U+2028 could forge a line, a bidirectional
  * override (U+202E) could reorder what is read. {@link #isHidden} names those characters once; text
- * outputs show them as {@code \\uXXXX} ({@link #safe}), JSON outputs escape the same characters through
+ * outputs show them as {@code \\uXXXX} ({@link #safe}), HTML outputs the same text with markup characters
+ * as character references ({@link #html}), JSON outputs escape the same characters through
  * {@link FindingJson}. Long values are cut to a bound ({@link #cut}) so a 5 MB field cannot flood an
  * alert or a screen, and the cut says how much it left out.
  */
@@ -25,6 +26,40 @@ public final class SafeText {
      */
     public static String safe(String text, int maxChars) {
         return escape(text, maxChars, true);
+    }
+
+    /**
+     * {@link #safe} for HTML: the same visible text, with {@code & < > " '} as character references, so a
+     * value is text wherever it goes in a page, in an element or in a quoted attribute, and can neither
+     * open a tag nor close the attribute. Hidden characters are already escapes, so a bidirectional
+     * control cannot reorder the page around it.
+     */
+    public static String html(String text, int maxChars) {
+        String visible = safe(text, maxChars);
+        StringBuilder out = new StringBuilder(visible.length() + 16);
+        for (int i = 0; i < visible.length(); i++) {
+            char c = visible.charAt(i);
+            switch (c) {
+                case '&':
+                    out.append("&amp;");
+                    break;
+                case '<':
+                    out.append("&lt;");
+                    break;
+                case '>':
+                    out.append("&gt;");
+                    break;
+                case '"':
+                    out.append("&quot;");
+                    break;
+                case '\'':
+                    out.append("&#39;");
+                    break;
+                default:
+                    out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -47,4 +47,13 @@ class SafeTextTest {
         assertThat(cut.chars().anyMatch(c -> Character.isSurrogate((char) c))).isFalse();
         assertThat(SafeText.cut("a".repeat(14) + emoji + "tail", 16)).isEqualTo("a".repeat(14) + emoji + "...[4 more chars]");
     }
+
+    @Test
+    void htmlIsTheSameVisibleTextWithMarkupAsCharacterReferences() {
+        assertThat(SafeText.html("<img src=x onerror=\"alert('1')\">&amp;\u202Egnp.exe\u001b[2J\\u001b", 300))
+                .isEqualTo("&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;amp;\\u202Egnp.exe\\u001B[2J"
+                        + "\\\\u001b");
+        assertThat(SafeText.html(null, 10)).isEqualTo("-");
+        assertThat(SafeText.html("<".repeat(50), 3)).isEqualTo("&lt;&lt;&lt;...[47 more chars]");
+    }
 }
