@@ -84,9 +84,11 @@ final class HtmlReport implements FindingOutput {
 
     @Override
     public void write(Finding finding) {
-        findings++;
-        findingsByRule.computeIfAbsent(finding.ruleId, rule -> new EnumMap<>(Severity.class))
-                .merge(finding.severity, 1L, Long::sum);
+        if (!finding.incidentUpdate) {
+            findings++;
+            findingsByRule.computeIfAbsent(finding.ruleId, rule -> new EnumMap<>(Severity.class))
+                    .merge(finding.severity, 1L, Long::sum);
+        }
         int ofRule = detailedByRule.getOrDefault(finding.ruleId, 0);
         if (ofRule >= MAX_INCIDENTS_PER_RULE || detailed >= MAX_INCIDENTS) {
             return;

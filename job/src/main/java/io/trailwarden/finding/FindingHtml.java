@@ -22,15 +22,22 @@ public final class FindingHtml {
         StringBuilder html = new StringBuilder(4096);
         String severity = finding.severity.name();
         // The most severe incidents open with the page; the others open on a click.
-        html.append("<details class=\"finding sev-").append(severity.toLowerCase(Locale.ROOT))
-                .append(finding.severity == Severity.CRITICAL ? "\" open>\n" : "\">\n")
-                .append("<summary><span class=\"sev\">").append(severity).append("</span> <code>")
+        boolean update = finding.incident != null && finding.incident.update;
+        // An update closes an incident listed before it; it is not another finding.
+        html.append(update ? "<details class=\"incident-update sev-" : "<details class=\"finding sev-")
+                .append(severity.toLowerCase(Locale.ROOT))
+                .append(finding.severity == Severity.CRITICAL && !update ? "\" open>\n" : "\">\n")
+                .append("<summary>").append(update ? "Incident closed: " : "")
+                .append("<span class=\"sev\">").append(severity).append("</span> <code>")
                 .append(h(finding.ruleId)).append("</code> ").append(h(finding.title));
         if (!finding.events.isEmpty()) {
             html.append(" <span class=\"when\">").append(h(finding.events.get(0).eventTime)).append("</span>");
         }
         html.append("</summary>\n<dl>\n");
         item(html, "finding", h(finding.findingId));
+        if (finding.incident != null) {
+            item(html, "incident", h(FindingText.incident(finding.incident)));
+        }
         if (!finding.mitre.isEmpty()) {
             item(html, "MITRE ATT&amp;CK", h(String.join(", ", finding.mitre)));
         }

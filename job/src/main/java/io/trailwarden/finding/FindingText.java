@@ -11,6 +11,14 @@ import java.util.function.UnaryOperator;
 public final class FindingText {
     private FindingText() {}
 
+    /** How many matches an incident covers and when: "3 matches from T1 to T2 (closed)". No record text in it. */
+    public static String incident(FindingDocument.Incident incident) {
+        return incident.matches + (incident.matches == 1 ? " match" : " matches")
+                + (incident.firstEventTime.equals(incident.lastEventTime) ? " at " + incident.firstEventTime
+                        : " from " + incident.firstEventTime + " to " + incident.lastEventTime)
+                + (incident.update ? " (closed)" : "");
+    }
+
     public static String render(FindingDocument finding) {
         StringBuilder text = new StringBuilder();
         if (finding.heldBack != null) {
@@ -40,10 +48,7 @@ public final class FindingText {
             line(text, safe(label), safe(String.join(", ", values)) + (omitted == null ? "" : " (+" + omitted + " more)"));
         });
         if (finding.incident != null) {
-            line(text, "incident", finding.incident.matches + (finding.incident.matches == 1 ? " match" : " matches")
-                    + (finding.incident.firstEventTime.equals(finding.incident.lastEventTime) ? " at " + finding.incident.firstEventTime
-                            : " from " + finding.incident.firstEventTime + " to " + finding.incident.lastEventTime)
-                    + (finding.incident.update ? " (closed)" : ""));
+            line(text, "incident", incident(finding.incident));
         }
         line(text, "events", finding.eventCount + ", in event-time order");
         for (int i = 0; i < finding.events.size(); i++) {
