@@ -14,8 +14,7 @@ import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.CloudTrailFileFormat;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.PackagedRules;
-import java.io.DataInputStream;
-import java.net.URI;
+import io.trailwarden.testing.Savepoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -40,17 +40,15 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.shaded.guava31.com.google.common.hash.Hashing;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,11 +78,7 @@ class RuleLifecycleITCase {
     static Path stateDirectory;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(StreamingJob.selfManagedConfiguration(stateDirectory.resolve("checkpoints")))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = Savepoints.rocksDbCluster(() -> stateDirectory);
 
     @TempDir
     Path input;
@@ -93,6 +87,7 @@ class RuleLifecycleITCase {
 
     private Instant t0;
     private int files;
+    private final List<JobClient> jobs = new ArrayList<>();
 
     @BeforeEach
     void clear() throws Exception {
@@ -103,14 +98,21 @@ class RuleLifecycleITCase {
         t0 = Instant.now().minus(Duration.ofMinutes(25)).truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** A job a failed test left running would hold the cluster's slots, and the next test's job would wait for them. */
+    @AfterEach
+    void cancelRunningJobs() throws Exception {
+        for (JobClient job : jobs) {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void addedRemovedAndCosmeticallyEditedRulesRestoreAndKeepTheStateOfWhatDidNotChange() throws Exception {
         // v1: the sequence and the match rule. The backdoor's first step is taken; the match rule alerts on it.
         Map<String, String> v1 = catalogue(SEQUENCE, MATCH);
-        deliver(createUser("b1-created", "backdoor-one", 0), tick("tick-1", 10));
-        JobClient first = start(v1, null);
-        await(first, finding -> finding.ruleId.equals(MATCH));
-        String afterFirstStep = stop(first);
+        String afterFirstStep = createdThenStopped(v1, "b1-created", "backdoor-one");
         CompiledRule sequenceV1 = compiled(v1, SEQUENCE);
         assertThat(operatorsWithState(afterFirstStep)).as("the partial sequence is in the savepoint")
                 .contains(operatorId(sequenceV1.uid("cep")));
@@ -164,10 +166,7 @@ class RuleLifecycleITCase {
     @Test
     void anEditOfTheStepsStartsFreshAndNoStalePartialMatchCompletesTheChangedPattern() throws Exception {
         Map<String, String> v1 = catalogue(SEQUENCE, MATCH);
-        deliver(createUser("stale-created", "backdoor-stale", 0), tick("tick-1", 10));
-        JobClient first = start(v1, null);
-        await(first, finding -> finding.ruleId.equals(MATCH));
-        String afterFirstStep = stop(first);
+        String afterFirstStep = createdThenStopped(v1, "stale-created", "backdoor-stale");
         FINDINGS.clear();
 
         // The credentials step narrowed to console passwords: the old partial match (its CreateUser)
@@ -192,10 +191,7 @@ class RuleLifecycleITCase {
     @Test
     void aRestoreThatWouldDropACoreOperatorsStateIsRefused() throws Exception {
         Map<String, String> rules = catalogue(MATCH);
-        deliver(createUser("created", "someone", 0), tick("tick-1", 10));
-        JobClient first = start(rules, null);
-        await(first, finding -> finding.ruleId.equals(MATCH));
-        String savepoint = stop(first);
+        String savepoint = createdThenStopped(rules, "created", "someone");
 
         // The same job with its source's uid changed: its read position would be dropped.
         JobClient renamed = start(rules, savepoint, "test-source-renamed");
@@ -214,6 +210,17 @@ class RuleLifecycleITCase {
     private static final String[] DISCOVERY_CALLS = {"ListUsers", "ListRoles", "ListPolicies", "ListGroups",
         "ListBuckets", "DescribeInstances", "DescribeVpcs", "GetAccountSummary", "ListAccessKeys", "DescribeRegions",
         "ListFunctions20150331", "DescribeSecurityGroups", "GetCallerIdentity", "ListSecrets"};
+
+    /**
+     * The first run: a CreateUser (a sequence's first step) and a later call of someone else, until the
+     * match rule has alerted on the CreateUser; then stop with a savepoint, whose path is returned.
+     */
+    private String createdThenStopped(Map<String, String> catalogue, String eventId, String user) throws Exception {
+        deliver(createUser(eventId, user, 0), tick("tick-1", 10));
+        JobClient first = start(catalogue, null);
+        await(first, finding -> finding.ruleId.equals(MATCH));
+        return stop(first);
+    }
 
     private JobClient start(Map<String, String> catalogue, String savepoint) throws Exception {
         return start(catalogue, savepoint, TEST_SOURCE_UID);
@@ -246,12 +253,29 @@ class RuleLifecycleITCase {
         CoreStateGuard.attach(outputs.deadLetters, core, CoreOperators.RETIRED)
                 .sinkTo(new DiscardingSink<>()).uid("test-dead-letters");
         CoreOperators.check(env, core);
-        return env.executeAsync("rule-lifecycle");
+        JobClient job = env.executeAsync("rule-lifecycle");
+        jobs.add(job);
+        return job;
     }
 
+    /**
+     * Stops the job with a savepoint. A savepoint can be taken only once every task runs, and on a busy
+     * machine the first finding can come out while some rule's task is still starting: then it is retried.
+     */
     private static String stop(JobClient job) throws Exception {
-        return job.stopWithSavepoint(false, stateDirectory.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return job.stopWithSavepoint(false, stateDirectory.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (ExceptionUtils.findThrowableWithMessage(e, "is not being executed at the moment").isEmpty()
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static TrailWardenConfig config() throws Exception {
@@ -355,15 +379,10 @@ class RuleLifecycleITCase {
     }
 
     private static Set<OperatorID> operatorsWithState(String savepoint) throws Exception {
-        Path metadata = Path.of(URI.create(savepoint)).resolve("_metadata");
         Set<OperatorID> withState = new HashSet<>();
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
-            CheckpointMetadata loaded = Checkpoints.loadCheckpointMetadata(
-                    in, RuleLifecycleITCase.class.getClassLoader(), savepoint);
-            for (OperatorState operator : loaded.getOperatorStates()) {
-                if (operator.getStates().stream().anyMatch(subtask -> subtask.hasState())) {
-                    withState.add(operator.getOperatorID());
-                }
+        for (OperatorState operator : Savepoints.metadata(savepoint).getOperatorStates()) {
+            if (operator.getStates().stream().anyMatch(subtask -> subtask.hasState())) {
+                withState.add(operator.getOperatorID());
             }
         }
         return withState;
