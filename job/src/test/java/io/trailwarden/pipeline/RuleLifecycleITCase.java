@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.finding.Finding;
+import io.trailwarden.finding.Severity;
 import io.trailwarden.production.QueueSink;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.load.RuleLoader;
@@ -142,7 +143,8 @@ class RuleLifecycleITCase {
 
         Finding backdoor = only(SEQUENCE);
         assertThat(backdoor.events).extracting(event -> event.eventId).containsExactly("b1-created", "b1-admin", "b1-key");
-        assertThat(backdoor.title).isEqualTo("Admin backdoor user");
+        assertThat(backdoor.title).startsWith("Admin backdoor user (");
+        assertThat(backdoor.severity).isEqualTo(Severity.HIGH);
         assertThat(backdoor.target.name).isEqualTo("backdoor-one");
         assertThat(ruleIds()).as("the repeated CreateUser is suppressed by state from before the restore")
                 .doesNotContain(MATCH);
