@@ -75,13 +75,20 @@ public final class StreamingJob {
         return PropertyGroups.fromProperties(runtimeProperties);
     }
 
-    /** Adds the whole production graph to {@code env}: rules are loaded and validated before anything else. */
+    /**
+     * Adds the whole production graph to {@code env}: rules are loaded and validated before anything
+     * else, and the graph's core operators must be the golden list ({@link CoreOperators}), which the
+     * snapshot guard records, since the application restores with AllowNonRestoredState on.
+     */
     public static void build(StreamExecutionEnvironment env, TrailWardenConfig config, Map<String, String> environment)
             throws ConfigException, InvalidRulesException, IOException {
         config.describe().forEach(line -> LOG.info("configuration {}", line));
         CompiledRules detection = RuleCatalogue.compile(config);
         Outputs outputs = graph(KinesisInput.create(env, config.source, environment), config, detection);
-        AuditStore.attach(outputs.audit, outputs.deadLetters, config.audit, config.aws);
+        AuditStore.attach(outputs.audit,
+                CoreStateGuard.attach(outputs.deadLetters, CoreOperators.PRODUCTION, CoreOperators.RETIRED),
+                config.audit, config.aws);
+        CoreOperators.check(env, CoreOperators.PRODUCTION);
     }
 
     /** What the production graph hands its sinks. */

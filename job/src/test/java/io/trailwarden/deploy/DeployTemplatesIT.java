@@ -292,6 +292,12 @@ class DeployTemplatesIT {
 
         assertThat(application.get("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
         assertThat(castMap(configuration.get("ApplicationSnapshotConfiguration"))).containsEntry("SnapshotsEnabled", true);
+        Map<String, Object> run = castMap(application.get("RunConfiguration"));
+        assertThat(castMap(run.get("ApplicationRestoreConfiguration")))
+                .containsEntry("ApplicationRestoreType", "RESTORE_FROM_LATEST_SNAPSHOT");
+        assertThat(castMap(run.get("FlinkRunConfiguration")))
+                .as("a removed rule's state is dropped without a manual flag; CoreStateGuard protects the rest")
+                .containsEntry("AllowNonRestoredState", true);
         assertThat(main.resourcesOfType("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption")).hasSize(1);
 
         TrailWardenConfig withDefaults = TrailWardenConfig.from(propertyGroups(main, Map.of()));

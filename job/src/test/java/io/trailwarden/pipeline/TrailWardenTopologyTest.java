@@ -3,6 +3,8 @@ package io.trailwarden.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.rules.compile.CompiledRule;
+import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
 import java.util.List;
@@ -20,10 +22,9 @@ class TrailWardenTopologyTest {
     void everyOperatorHasAStableUidAndAReadableName() throws Exception {
         TrailWardenConfig config = TrailWardenConfig.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        CompiledRules rules = RuleCatalogue.compile(config);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
-                env.fromData(RawInput.of("unit", "{}")).uid("test-source"),
-                config.detection,
-                RuleCatalogue.compile(config));
+                env.fromData(RawInput.of("unit", "{}")).uid("test-source"), config.detection, rules);
         outputs.findings.sinkTo(discarding()).uid("test-findings");
         outputs.deadLetters.sinkTo(discarding()).uid("test-dead-letters");
 
@@ -36,12 +37,16 @@ class TrailWardenTopologyTest {
                 TrailWardenTopology.DEDUP_UID,
                 TrailWardenTopology.EVENT_TIME_UID,
                 TrailWardenTopology.LATE_EVENTS_UID,
-                "rule-iam-user-created-match",
-                "rule-backdoor-admin-user-prefilter",
-                "rule-backdoor-admin-user-cep",
-                "rule-discovery-burst-threshold");
+                rule(rules, "iam-user-created").uid("match"),
+                rule(rules, "backdoor-admin-user").uid("prefilter"),
+                rule(rules, "backdoor-admin-user").uid("cep"),
+                rule(rules, "discovery-burst").uid("threshold"));
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
                 .isNotBlank().hasSizeLessThanOrEqualTo(80));
+    }
+
+    private static CompiledRule rule(CompiledRules rules, String id) {
+        return rules.rules().stream().filter(rule -> rule.id.equals(id)).findFirst().orElseThrow();
     }
 
     private static <T> Sink<T> discarding() {

@@ -11,10 +11,8 @@ import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.Kinesalite;
 import io.trailwarden.source.KinesisInput;
-import java.io.DataInputStream;
-import java.net.URI;
+import io.trailwarden.testing.Savepoints;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,13 +28,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyedStateHandle;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -60,11 +55,7 @@ class RocksDbSavepointIT {
     static Path stateDirectory;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(StreamingJob.selfManagedConfiguration(stateDirectory.resolve("checkpoints")))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = Savepoints.rocksDbCluster(() -> stateDirectory);
 
     private static Kinesalite kinesalite;
 
@@ -124,16 +115,11 @@ class RocksDbSavepointIT {
 
     /** The kinds of keyed-state handle in the savepoint: RocksDB's native ones are incremental handles to its files. */
     private static Set<String> keyedStateHandleTypes(String savepoint) throws Exception {
-        Path metadata = Path.of(URI.create(savepoint)).resolve("_metadata");
         Set<String> types = new TreeSet<>();
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
-            CheckpointMetadata loaded = Checkpoints.loadCheckpointMetadata(
-                    in, RocksDbSavepointIT.class.getClassLoader(), savepoint);
-            for (OperatorState operator : loaded.getOperatorStates()) {
-                for (OperatorSubtaskState subtask : operator.getStates()) {
-                    for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
-                        types.add(handle.getClass().getSimpleName());
-                    }
+        for (OperatorState operator : Savepoints.metadata(savepoint).getOperatorStates()) {
+            for (OperatorSubtaskState subtask : operator.getStates()) {
+                for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
+                    types.add(handle.getClass().getSimpleName());
                 }
             }
         }

@@ -79,7 +79,12 @@ public final class CompiledRule implements Serializable {
     static final int MAX_CONTEXT_VALUES = 50;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)\\}");
 
+    /** Every per-rule operator's uid starts with it, and no other uid of the job does. */
+    public static final String UID_PREFIX = "rule-";
+
     public final String id;
+    /** {@link DetectionFingerprint} of the rule as loaded. */
+    public final String fingerprint;
     public final String title;
     public final Severity severity;
     public final List<String> mitre;
@@ -110,6 +115,7 @@ public final class CompiledRule implements Serializable {
     CompiledRule(Rule rule, EventCondition[] stepConditions, List<List<CaptureCheck>> captureChecks,
             FieldRef[] slotFields, Map<String, int[]> captures, List<Context> context) {
         this.id = rule.id;
+        this.fingerprint = DetectionFingerprint.of(rule);
         this.title = rule.title;
         this.severity = rule.severity;
         this.mitre = List.copyOf(rule.mitre);
@@ -154,9 +160,23 @@ public final class CompiledRule implements Serializable {
         return new String[0];
     }
 
-    /** Operator uids: stable per rule id, so a restart with a changed catalogue keeps the other rules' state. */
+    /**
+     * Uid of an operator of the rule's detection (pre-filter, sequence, threshold, one finding per
+     * incident, ...): the rule id and its {@link DetectionFingerprint}. A restart with a changed
+     * catalogue keeps the state of every rule whose detection did not change, and starts an edited
+     * detection with empty state instead of restoring partial matches of another pattern into it.
+     */
     public String uid(String operator) {
-        return "rule-" + id + "-" + operator;
+        return UID_PREFIX + id + "-" + fingerprint + "-" + operator;
+    }
+
+    /**
+     * Uid of an operator whose state is about findings already emitted (suppression of an incident's
+     * repeats), not detection in progress: the rule id alone, so it survives every edit of the rule and
+     * an edit does not alert again on an incident already alerted on.
+     */
+    public String alertUid(String operator) {
+        return UID_PREFIX + id + "-" + operator;
     }
 
     /** Keyed by the acting principal alone: the key the detection stage's input is partitioned by. */

@@ -29,7 +29,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * The rule catalogue as a detection stage. Per rule: match rules take the single-event fast path;
  * sequences and thresholds get their own pre-filter -> keyBy(rule key) -> CEP pattern or threshold
- * function, in event time. Every operator's uid is derived from the rule id.
+ * function, in event time. Every operator's uid is derived from the rule id and, except for the
+ * suppression of repeated findings, from its detection's fingerprint ({@link CompiledRule#uid}).
  *
  * <p>A rule keyed by the acting principal skips the keyBy: its input is already partitioned by
  * {@link io.trailwarden.event.PrincipalKey} (the {@link DetectionStage} contract) and its pre-filter is
@@ -99,7 +100,7 @@ public final class CompiledRules implements DetectionStage {
         }
         return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
                 .process(new FindingSuppression(rule.suppression), TypeInformation.of(Finding.class))
-                .uid(rule.uid("suppression")).name("rule " + rule.id + " suppression");
+                .uid(rule.alertUid("suppression")).name("rule " + rule.id + " suppression");
     }
 
     /** The rule's key, as its pre-filter computed it. */

@@ -17,28 +17,32 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-/** The job graph the catalogue compiles to: per-rule operators with uids derived from the rule id. */
+/** The job graph the catalogue compiles to: per-rule operators with uids derived from the rule id and its detection. */
 class CompiledRulesTest {
     @Test
-    void everyRuleOperatorHasAUidDerivedFromItsRuleId() throws Exception {
+    void everyRuleOperatorHasAUidDerivedFromItsRuleIdAndDetection() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
-        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
-                .sinkTo(new DiscardingSink<Finding>());
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()).uid("test-input"))
+                .sinkTo(new DiscardingSink<Finding>()).uid("test-findings");
 
         Set<String> uids = env.getStreamGraph().getStreamNodes().stream()
                 .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
 
-        assertThat(uids).contains(
-                "rule-iam-user-created-match",
-                "rule-backdoor-admin-user-prefilter", "rule-backdoor-admin-user-cep", "rule-backdoor-admin-user-late",
-                "rule-console-login-failure-burst-prefilter", "rule-console-login-failure-burst-threshold",
-                "rule-discovery-burst-threshold", "rule-s3-enumeration-then-object-access-cep");
         for (CompiledRule rule : rules.rules()) {
-            String expected = rule.kind == Rule.Kind.MATCH ? "rule-" + rule.id + "-match"
-                    : rule.kind == Rule.Kind.SEQUENCE ? "rule-" + rule.id + "-cep" : "rule-" + rule.id + "-threshold";
-            assertThat(uids).as(rule.id).contains(expected);
+            String prefix = "rule-" + rule.id + "-" + rule.fingerprint + "-";
+            if (rule.kind == Rule.Kind.MATCH) {
+                assertThat(uids).as(rule.id).contains(prefix + "match", "rule-" + rule.id + "-suppression");
+            } else if (rule.kind == Rule.Kind.SEQUENCE) {
+                assertThat(uids).as(rule.id).contains(prefix + "prefilter", prefix + "cep", prefix + "incident",
+                        prefix + "late", prefix + "late-sink");
+            } else {
+                assertThat(uids).as(rule.id).contains(prefix + "prefilter", prefix + "threshold", prefix + "late",
+                        "rule-" + rule.id + "-suppression");
+            }
         }
+        uids.removeAll(Set.of("test-input", "test-findings"));
+        assertThat(uids).as("every operator of the detection stage belongs to a rule").allMatch(uid -> uid.startsWith("rule-"));
     }
 
     @Test
@@ -74,10 +78,11 @@ class CompiledRulesTest {
                 .filter(node -> node.getTransformationUID() != null && !node.getInEdges().isEmpty())
                 .collect(Collectors.toMap(StreamNode::getTransformationUID,
                         node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
-        assertThat(inputPartitioners).containsEntry("rule-discovery-burst-threshold", "ForwardPartitioner")
-                .containsEntry("rule-backdoor-admin-user-cep", "ForwardPartitioner")
-                .containsEntry("rule-console-login-then-s3-enumeration-cep", "ForwardPartitioner")
-                .containsEntry("rule-s3-enumeration-then-object-access-cep", "ForwardPartitioner")
-                .containsEntry("rule-console-login-failure-burst-threshold", "KeyGroupStreamPartitioner");
+        Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
+        assertThat(inputPartitioners).containsEntry(byId.get("discovery-burst").uid("threshold"), "ForwardPartitioner")
+                .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "ForwardPartitioner")
+                .containsEntry(byId.get("console-login-then-s3-enumeration").uid("cep"), "ForwardPartitioner")
+                .containsEntry(byId.get("s3-enumeration-then-object-access").uid("cep"), "ForwardPartitioner")
+                .containsEntry(byId.get("console-login-failure-burst").uid("threshold"), "KeyGroupStreamPartitioner");
     }
 }
