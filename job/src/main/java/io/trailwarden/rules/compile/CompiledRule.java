@@ -332,6 +332,9 @@ public final class CompiledRule implements Serializable {
                 RuleEvent defining = eventsByStep == null ? null : eventsByStep.get(stepNames[definition[0]]);
                 String name = defining == null ? null : defining.values[definition[1]];
                 return name == null ? null : userTarget(name, defining.event);
+            case ACTOR_OF_STEP:
+                RuleEvent step = eventsByStep == null ? null : eventsByStep.get(response.reference);
+                return step == null ? null : actorTarget(step.event.actor);
             default:
                 return null;
         }

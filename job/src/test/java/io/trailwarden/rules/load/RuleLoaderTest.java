@@ -110,6 +110,23 @@ class RuleLoaderTest {
                 .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
     }
 
+    @Test
+    void actorOfStepMustNameAStepOfASequence() {
+        String match = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
+                .replace("contain: actor", "contain: {actorOfStep: match}");
+        assertThat(errors("rules/resp.yaml", match)).extracting(RuleError::toString).containsExactly(
+                "rules/resp.yaml:13: actorOfStep names step 'match', which is not a step of this rule's sequence");
+
+        String sequence = "detection:\n  sequence:\n    by: recipientAccountId\n    within: 1h\n    steps:\n"
+                + "      - {name: first, where: {eventName: PutUserPolicy}}\n"
+                + "      - {name: second, where: {eventName: UpdateAccessKey}}";
+        assertThat(errors("rules/resp.yaml", rule("resp", sequence).replace("contain: actor", "contain: {actorOfStep: second}")))
+                .isEmpty();
+        assertThat(errors("rules/resp.yaml", rule("resp", sequence).replace("contain: actor", "contain: {actorOfStep: Second}")))
+                .extracting(error -> error.message)
+                .containsExactly("actorOfStep names step 'Second', which is not a step of this rule's sequence");
+    }
+
     private static List<String> messages(String detection) {
         return errors("rules/x.yaml", rule("x", detection)).stream().map(error -> error.message)
                 .collect(java.util.stream.Collectors.toList());
@@ -137,7 +154,7 @@ class RuleLoaderTest {
         assertThat(messages("detection:\n  match:\n    where:\n      Any: [{eventName: A}, {eventName: B}]"))
                 .containsExactly("unknown condition key 'Any' (did you mean 'any'?)");
         assertThat(messages("detection:\n  match:\n    where: {eventName: {equals: A, transform: accountof}}"))
-                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf) (did you mean"
+                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf, topicOf) (did you mean"
                         + " 'accountOf'?)");
         assertThat(messages("detection:\n  match:\n    whre: {eventName: A}")).contains(
                 "unknown key 'whre' in match (did you mean 'where'?)");
