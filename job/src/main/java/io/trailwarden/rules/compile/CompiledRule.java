@@ -227,7 +227,7 @@ public final class CompiledRule implements Serializable {
         finding.mitre = new ArrayList<>(mitre);
         finding.events = new ArrayList<>(events);
         finding.findingId = Finding.findingId(id, events);
-        finding.actor = events.get(0).actor;
+        finding.actor = principal(events, eventsByStep);
         for (Context entry : context) {
             finding.context.add(ContextValue.of(entry.label, contextValues(entry, events)));
         }
@@ -312,6 +312,13 @@ public final class CompiledRule implements Serializable {
     private static String accountOf(CloudTrailEvent event) {
         return event.recipientAccountId != null ? event.recipientAccountId
                 : event.actor == null ? null : event.actor.accountId;
+    }
+
+    /** Who the finding is about: the first call's actor, or the named step's when the rule contains that one. */
+    private Actor principal(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
+        RuleEvent step = response.contain == ResponseSpec.Contain.ACTOR_OF_STEP && eventsByStep != null
+                ? eventsByStep.get(response.reference) : null;
+        return step != null ? step.event.actor : events.get(0).actor;
     }
 
     private Target containTarget(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {

@@ -100,9 +100,7 @@ class RuleLoaderTest {
 
     @Test
     void responseCaptureMustExistAndDetectionIsRequired() {
-        String text = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
-                .replace("contain: actor", "contain: {userFromCapture: newUser}");
-        assertThat(errors("rules/resp.yaml", text)).extracting(RuleError::toString).containsExactly(
+        assertThat(containErrors(MATCH_CREATE_USER, "{userFromCapture: newUser}")).containsExactly(
                 "rules/resp.yaml:13: userFromCapture names capture 'newUser', which no step of this rule defines");
 
         String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
@@ -112,19 +110,22 @@ class RuleLoaderTest {
 
     @Test
     void actorOfStepMustNameAStepOfASequence() {
-        String match = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
-                .replace("contain: actor", "contain: {actorOfStep: match}");
-        assertThat(errors("rules/resp.yaml", match)).extracting(RuleError::toString).containsExactly(
+        assertThat(containErrors(MATCH_CREATE_USER, "{actorOfStep: match}")).containsExactly(
                 "rules/resp.yaml:13: actorOfStep names step 'match', which is not a step of this rule's sequence");
 
         String sequence = "detection:\n  sequence:\n    by: recipientAccountId\n    within: 1h\n    steps:\n"
                 + "      - {name: first, where: {eventName: PutUserPolicy}}\n"
                 + "      - {name: second, where: {eventName: UpdateAccessKey}}";
-        assertThat(errors("rules/resp.yaml", rule("resp", sequence).replace("contain: actor", "contain: {actorOfStep: second}")))
-                .isEmpty();
-        assertThat(errors("rules/resp.yaml", rule("resp", sequence).replace("contain: actor", "contain: {actorOfStep: Second}")))
-                .extracting(error -> error.message)
-                .containsExactly("actorOfStep names step 'Second', which is not a step of this rule's sequence");
+        assertThat(containErrors(sequence, "{actorOfStep: second}")).isEmpty();
+        assertThat(containErrors(sequence, "{actorOfStep: Second}")).containsExactly(
+                "rules/resp.yaml:17: actorOfStep names step 'Second', which is not a step of this rule's sequence");
+    }
+
+    private static final String MATCH_CREATE_USER = "detection:\n  match:\n    where: {eventName: CreateUser}";
+
+    private static List<String> containErrors(String detection, String contain) {
+        return errors("rules/resp.yaml", rule("resp", detection).replace("contain: actor", "contain: " + contain)).stream()
+                .map(RuleError::toString).collect(java.util.stream.Collectors.toList());
     }
 
     private static List<String> messages(String detection) {

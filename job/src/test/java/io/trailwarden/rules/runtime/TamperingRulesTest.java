@@ -8,8 +8,10 @@ import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.Corpus;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleCompiler;
+import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.source.RawInput;
 import java.util.HashMap;
@@ -76,6 +78,27 @@ class TamperingRulesTest {
         assertThat(rule.matchesSingle(call("iam.amazonaws.com", "DeleteUserPolicy", deleteQuarantine,
                 session("trailwarden-deploy")))).isFalse();
         assertThat(rule.matchesSingle(call("iam.amazonaws.com", "DeleteUserPolicy", deleteQuarantine, null))).isTrue();
+    }
+
+    @Test
+    void theUndoneQuarantineNamesAndContainsWhoUndidItNotTrailWarden() throws Exception {
+        CompiledRule rule = rule("trailwarden-quarantine-undone", Map.of());
+        CloudTrailEvent quarantine = call("iam.amazonaws.com", "PutUserPolicy",
+                "{\"userName\": \"malicious-iam-user\", \"policyName\": \"TrailWardenQuarantine\"}", session("trailwarden-application"));
+        CloudTrailEvent reactivation = call("iam.amazonaws.com", "UpdateAccessKey",
+                "{\"userName\": \"Malicious-IAM-User\", \"accessKeyId\": \"AKIAXAFZN8JEPF6L682H\", \"status\": \"Active\"}", null);
+        RuleEvent quarantined = rule.prefilter(quarantine);
+        RuleEvent undone = rule.prefilter(reactivation);
+        assertThat(quarantined.steps).as("TrailWarden's call is only the first step").isEqualTo(1);
+        assertThat(undone.steps).as("the reactivation is only the second").isEqualTo(2);
+
+        Finding finding = rule.finding(List.of(quarantine, reactivation), Map.of("quarantined", quarantined, "undone", undone));
+
+        assertThat(finding.actor.arn).isEqualTo("arn:aws:iam::143434273843:user/christophe");
+        assertThat(finding.target.name).isEqualTo("christophe");
+        assertThat(finding.response).extracting(action -> action.type.name() + " " + action.target.name)
+                .containsExactly("CONTAIN christophe", "ALERT christophe");
+        assertThat(finding.title).isEqualTo("Quarantined user malicious-iam-user, Malicious-IAM-User given credentials back");
     }
 
     private static CompiledRule rule(String id, Map<String, List<String>> lists) throws Exception {
