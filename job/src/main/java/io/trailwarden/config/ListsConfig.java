@@ -15,10 +15,36 @@ import java.util.regex.Pattern;
 public final class ListsConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String GROUP = "TrailWarden.Lists";
-    /** Lists the shipped catalogue references; they exist (empty) even when not configured. */
-    public static final List<String> STANDARD_LISTS = List.of("allowedProvisioners", "sensitiveBuckets", "adminGroups",
-            "trustedAccounts");
+    /** The inline policy names that are TrailWarden quarantines. */
+    public static final String QUARANTINE_POLICIES = "quarantinePolicies";
+    /**
+     * Lists the shipped catalogue references, with their values when not configured. The
+     * {@code trailwarden*} lists name TrailWarden's own resources as deploy/trailwarden.yaml,
+     * responder-role.yaml and region-forwarder.yaml create them with their default parameters, so the
+     * tampering rules watch a default deployment without configuration; the template sets them to
+     * the names it actually gave.
+     */
+    public static final Map<String, List<String>> STANDARD_LISTS = standardLists();
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
+    private static Map<String, List<String>> standardLists() {
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        lists.put("allowedProvisioners", List.of());
+        lists.put("sensitiveBuckets", List.of());
+        lists.put("adminGroups", List.of());
+        lists.put("trustedAccounts", List.of());
+        lists.put("trailwardenEventRules", List.of("trailwarden-cloudtrail-to-kinesis", "trailwarden-forwarded-to-kinesis",
+                "trailwarden-forward-cloudtrail"));
+        lists.put("trailwardenEventBuses", List.of("trailwarden-forwarded"));
+        lists.put("trailwardenApplications", List.of("trailwarden"));
+        lists.put("trailwardenStreams", List.of("trailwarden-events"));
+        lists.put("trailwardenTopics", List.of("trailwarden-alerts"));
+        lists.put("trailwardenRoles", List.of("trailwarden-application", "trailwarden-eventbridge-to-kinesis",
+                "TrailWardenResponder"));
+        lists.put("trailwardenOperators", List.of());
+        lists.put(QUARANTINE_POLICIES, List.of("TrailWardenQuarantine"));
+        return Collections.unmodifiableMap(lists);
+    }
 
     public final Map<String, List<String>> lists;
 
@@ -31,10 +57,7 @@ public final class ListsConfig implements Serializable {
     }
 
     static ListsConfig read(PropertyGroups groups, List<String> errors) {
-        Map<String, List<String>> lists = new LinkedHashMap<>();
-        for (String name : STANDARD_LISTS) {
-            lists.put(name, List.of());
-        }
+        Map<String, List<String>> lists = new LinkedHashMap<>(STANDARD_LISTS);
         GroupReader reader = new GroupReader(groups, GROUP, errors);
         for (String name : reader.values().keySet()) {
             if (!LIST_NAME.matcher(name).matches()) {

@@ -34,6 +34,13 @@ public final class TrailWardenConfig implements Serializable {
         rules = RulesConfig.read(groups, errors);
         lists = ListsConfig.read(groups, errors);
         audit = AuditConfig.read(groups, errors);
+        // The tampering rules recognise a quarantine by this list; one that misses the policy the
+        // responders write would let its removal pass unseen.
+        if (lists.lists.get(ListsConfig.QUARANTINE_POLICIES).stream()
+                .noneMatch(name -> name.equalsIgnoreCase(response.quarantinePolicyName))) {
+            errors.add(ListsConfig.GROUP + "." + ListsConfig.QUARANTINE_POLICIES + ": must include "
+                    + ResponseConfig.GROUP + ".quarantinePolicyName \"" + response.quarantinePolicyName + "\"");
+        }
     }
 
     public static TrailWardenConfig defaults() {

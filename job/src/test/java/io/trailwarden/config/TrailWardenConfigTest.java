@@ -74,6 +74,26 @@ class TrailWardenConfigTest {
     }
 
     @Test
+    void theTamperingListsDefaultToTheDeployedNamesAndMustKnowTheQuarantinePolicy() throws Exception {
+        TrailWardenConfig defaults = TrailWardenConfig.defaults();
+        assertThat(defaults.lists.lists.get("trailwardenApplications")).containsExactly("trailwarden");
+        assertThat(defaults.lists.lists.get("quarantinePolicies")).containsExactly(defaults.response.quarantinePolicyName);
+        assertThat(defaults.lists.lists.get("trailwardenOperators")).isEmpty();
+
+        PropertyGroups renamed = PropertyGroups.of(Map.of("TrailWarden.Response", Map.of("quarantinePolicyName", "Quarantine2"),
+                "TrailWarden.Lists", Map.of("trailwardenTopics", "tw-prod-alerts")));
+        assertThatThrownBy(() -> TrailWardenConfig.from(renamed))
+                .as("a quarantine the tampering rules would not recognise stops the start")
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
+                        "TrailWarden.Lists.quarantinePolicies: must include TrailWarden.Response.quarantinePolicyName \"Quarantine2\""));
+
+        PropertyGroups consistent = PropertyGroups.of(Map.of("TrailWarden.Response", Map.of("quarantinePolicyName", "Quarantine2"),
+                "TrailWarden.Lists", Map.of("quarantinePolicies", "quarantine2, TrailWardenQuarantine")));
+        assertThat(TrailWardenConfig.from(consistent).lists.lists.get("quarantinePolicies"))
+                .containsExactly("quarantine2", "TrailWardenQuarantine");
+    }
+
+    @Test
     void aFileOfTheWrongShapeIsReportedWithItsName() throws Exception {
         Path file = write("{\"TrailWarden.Response\": {\"dryRun\": false}}");
 

@@ -2,6 +2,7 @@ package io.trailwarden.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trailwarden.config.ListsConfig;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.SourceConfig;
 import io.trailwarden.config.TrailWardenConfig;
@@ -326,6 +327,42 @@ class DeployTemplatesIT {
                     assertThat("s3://trailwarden-artefacts-" + ACCOUNT + "/other/").doesNotMatch(pattern);
                     assertThat("/opt/rules").doesNotMatch(pattern);
                 });
+    }
+
+    @Test
+    void theTamperingListsNameTheResourcesTheTemplatesCreateAndDefaultToThem() throws Exception {
+        CfnTemplate main = CfnTemplate.load(DEPLOY.resolve("trailwarden.yaml"));
+        CfnTemplate forwarder = CfnTemplate.load(DEPLOY.resolve("region-forwarder.yaml"));
+        CfnTemplate responder = CfnTemplate.load(DEPLOY.resolve("responder-role.yaml"));
+        CfnEvaluation central = new CfnEvaluation(main, ACCOUNT, "us-east-1", Map.of());
+        CfnEvaluation member = new CfnEvaluation(forwarder, "210987654321", "eu-west-1", Map.of("SecurityAccountId", ACCOUNT));
+        CfnEvaluation memberIam = new CfnEvaluation(responder, "210987654321", "us-east-1", Map.of("SecurityAccountId", ACCOUNT));
+        Map<String, List<String>> deployed = TrailWardenConfig.from(propertyGroups(main, Map.of())).lists.lists;
+
+        assertThat(deployed.get("trailwardenEventRules")).containsExactlyInAnyOrder(
+                (String) central.evaluate(CfnTemplate.properties(main.resources().get("CloudTrailToKinesisRule")).get("Name")),
+                (String) central.evaluate(CfnTemplate.properties(main.resources().get("ForwardedToKinesisRule")).get("Name")),
+                (String) member.evaluate(CfnTemplate.properties(forwarder.resources().get("ForwardCloudTrailEvents")).get("Name")));
+        assertThat(deployed.get("trailwardenEventBuses")).containsExactly(
+                (String) central.evaluate(Map.of("Ref", "ForwardedEventBus")));
+        assertThat(deployed.get("trailwardenStreams")).containsExactly((String) central.evaluate(Map.of("Ref", "EventStream")));
+        assertThat(deployed.get("trailwardenTopics")).containsExactly((String) central.evaluate(
+                CfnTemplate.properties(main.resources().get("AlertTopic")).get("TopicName")));
+        assertThat(deployed.get("trailwardenApplications")).containsExactly((String) central.evaluate(
+                CfnTemplate.properties(main.resources().get("Application")).get("ApplicationName")));
+        assertThat(deployed.get("trailwardenRoles")).containsExactlyInAnyOrder(
+                (String) central.evaluate(Map.of("Ref", "ApplicationRole")),
+                (String) central.evaluate(Map.of("Ref", "EventBridgeToKinesisRole")),
+                (String) memberIam.evaluate(Map.of("Ref", "ResponderRole")));
+        assertThat(deployed.get("trailwardenOperators")).isEmpty();
+        // Unconfigured (a local run, rules test), the lists hold the same names.
+        ListsConfig.STANDARD_LISTS.forEach((name, values) -> assertThat(deployed.get(name)).as(name).containsExactlyElementsOf(values));
+
+        TrailWardenConfig withOperators = TrailWardenConfig.from(propertyGroups(main,
+                Map.of("TrailWardenOperators", "arn:aws:iam::" + ACCOUNT + ":role/trailwarden-deploy")));
+        assertThat(withOperators.lists.lists.get("trailwardenOperators"))
+                .containsExactly("arn:aws:iam::" + ACCOUNT + ":role/trailwarden-deploy");
+        assertThat(defaultOf(forwarder, "RuleName")).isEqualTo(defaultOf(main, "ForwarderRuleName"));
     }
 
     /** The application's property groups as MSF would receive them for the given parameter values (others default). */

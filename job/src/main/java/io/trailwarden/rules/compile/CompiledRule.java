@@ -250,7 +250,7 @@ public final class CompiledRule implements Serializable {
         finding.mitre = new ArrayList<>(mitre);
         finding.events = new ArrayList<>(events);
         finding.findingId = Finding.findingId(id, events);
-        finding.actor = events.get(0).actor;
+        finding.actor = principal(events, eventsByStep);
         for (Context entry : context) {
             finding.context.add(ContextValue.of(entry.label, contextValues(entry, events)));
         }
@@ -337,6 +337,13 @@ public final class CompiledRule implements Serializable {
                 : event.actor == null ? null : event.actor.accountId;
     }
 
+    /** Who the finding is about: the first call's actor, or the named step's when the rule contains that one. */
+    private Actor principal(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
+        RuleEvent step = response.contain == ResponseSpec.Contain.ACTOR_OF_STEP && eventsByStep != null
+                ? eventsByStep.get(response.reference) : null;
+        return step != null ? step.event.actor : events.get(0).actor;
+    }
+
     private Target containTarget(List<CloudTrailEvent> events, Map<String, RuleEvent> eventsByStep) {
         CloudTrailEvent first = events.get(0);
         switch (response.contain) {
@@ -355,6 +362,9 @@ public final class CompiledRule implements Serializable {
                 RuleEvent defining = eventsByStep == null ? null : eventsByStep.get(stepNames[definition[0]]);
                 String name = defining == null ? null : defining.values[definition[1]];
                 return name == null ? null : userTarget(name, defining.event);
+            case ACTOR_OF_STEP:
+                RuleEvent step = eventsByStep == null ? null : eventsByStep.get(response.reference);
+                return step == null ? null : actorTarget(step.event.actor);
             default:
                 return null;
         }

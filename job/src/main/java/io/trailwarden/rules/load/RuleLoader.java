@@ -69,7 +69,7 @@ public final class RuleLoader {
     public static final List<String> STEP_KEYS = List.of("name", "where", "capture");
     public static final List<String> ABSENT_KEYS = List.of("name", "where", "within");
     public static final List<String> RESPONSE_KEYS = List.of("contain");
-    public static final List<String> CONTAIN_KEYS = List.of("userFromField", "userFromCapture");
+    public static final List<String> CONTAIN_KEYS = List.of("userFromField", "userFromCapture", "actorOfStep");
     public static final List<String> TEST_KEYS = List.of("name", "expect", "target", "findings", "context", "events");
     public static final List<String> CORPUS_RECORD_KEYS = List.of("corpus", "set");
     public static final List<String> CONTEXT_KEYS = List.of("fields", "transform");
@@ -955,13 +955,13 @@ public final class RuleLoader {
     private void readResponse(Node node, Rule rule, FileContext context) {
         if (!(node instanceof MappingNode)) {
             context.error(node, "response must be a mapping: {contain: actor | none | {userFromField: PATH} |"
-                    + " {userFromCapture: NAME}}");
+                    + " {userFromCapture: NAME} | {actorOfStep: STEP}}");
             return;
         }
         Map<String, NodeTuple> response = mapping((MappingNode) node, RESPONSE_KEYS, "response", context);
         NodeTuple contain = response.get("contain");
         if (contain == null) {
-            context.error(node, "missing required key 'contain' (actor, none, {userFromField: ...} or {userFromCapture: ...})");
+            context.error(node, "missing required key 'contain' (actor, none, {userFromField: ...}, {userFromCapture: ...} or {actorOfStep: ...})");
             return;
         }
         Node value = contain.getValueNode();
@@ -972,18 +972,18 @@ public final class RuleLoader {
             } else if ("none".equals(text)) {
                 rule.response.contain = ResponseSpec.Contain.NONE;
             } else {
-                context.error(value, "contain must be actor, none, {userFromField: PATH} or {userFromCapture: NAME},"
+                context.error(value, "contain must be actor, none, {userFromField: PATH}, {userFromCapture: NAME} or {actorOfStep: STEP},"
                         + " not '" + text + "'");
             }
             return;
         }
         if (!(value instanceof MappingNode)) {
-            context.error(value, "contain must be actor, none, {userFromField: PATH} or {userFromCapture: NAME}");
+            context.error(value, "contain must be actor, none, {userFromField: PATH}, {userFromCapture: NAME} or {actorOfStep: STEP}");
             return;
         }
         Map<String, NodeTuple> target = mapping((MappingNode) value, CONTAIN_KEYS, "contain", context);
         if (target.size() != 1) {
-            context.error(value, "contain needs exactly one of userFromField, userFromCapture");
+            context.error(value, "contain needs exactly one of userFromField, userFromCapture, actorOfStep");
             return;
         }
         Map.Entry<String, NodeTuple> only = target.entrySet().iterator().next();
@@ -992,6 +992,12 @@ public final class RuleLoader {
         if ("userFromField".equals(only.getKey())) {
             rule.response.contain = ResponseSpec.Contain.USER_FROM_FIELD;
             checkField(reference, only.getValue().getValueNode(), context);
+        } else if ("actorOfStep".equals(only.getKey())) {
+            rule.response.contain = ResponseSpec.Contain.ACTOR_OF_STEP;
+            if (rule.positiveSteps().size() < 2 || rule.positiveSteps().stream().noneMatch(step -> step.name.equals(reference))) {
+                context.error(only.getValue().getValueNode(), "actorOfStep names step '" + reference
+                        + "', which is not a step of this rule's sequence");
+            }
         } else {
             rule.response.contain = ResponseSpec.Contain.USER_FROM_CAPTURE;
             Set<String> defined = new HashSet<>();

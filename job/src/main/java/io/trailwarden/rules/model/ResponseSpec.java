@@ -14,10 +14,16 @@ public final class ResponseSpec implements Serializable {
         /** The IAM user named by a field of the matched event (for sequences: of the last step's event). */
         USER_FROM_FIELD,
         /** The IAM user named by a sequence capture. */
-        USER_FROM_CAPTURE
+        USER_FROM_CAPTURE,
+        /**
+         * The identity that made the call of the named sequence step: when the steps have different
+         * actors and the one to contain is not the first (TrailWarden's own quarantine, then someone
+         * undoing it).
+         */
+        ACTOR_OF_STEP
     }
 
     public Contain contain = Contain.NONE;
-    /** The field path or capture name, for the USER_FROM_* modes. */
+    /** The field path, capture name or step name, for the USER_FROM_* and ACTOR_OF_STEP modes. */
     public String reference;
 }

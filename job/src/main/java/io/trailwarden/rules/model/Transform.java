@@ -25,7 +25,13 @@ public enum Transform {
      * {@code :} ({@code arn:aws:iam::1:role/path/admin} gives {@code admin}); a value that is not an
      * ARN unchanged.
      */
-    NAME_OF("nameOf");
+    NAME_OF("nameOf"),
+    /**
+     * The topic name of an SNS topic or subscription ARN ({@code arn:aws:sns:r:1:alerts} and
+     * {@code arn:aws:sns:r:1:alerts:0a1b-...} both give {@code alerts}): a subscription is named only by
+     * its own ARN in CloudTrail, and nameOf would give its id; any other value unchanged.
+     */
+    TOPIC_OF("topicOf");
 
     public final String yamlName;
 
@@ -50,6 +56,8 @@ public enum Transform {
                 return value.toLowerCase(Locale.ROOT);
             case NAME_OF:
                 return nameOf(value);
+            case TOPIC_OF:
+                return topicOf(value);
             default:
                 return value;
         }
@@ -74,6 +82,14 @@ public enum Transform {
             }
         }
         return true;
+    }
+
+    private static String topicOf(String value) {
+        return Arn.tryFromString(value).filter(arn -> "sns".equals(arn.service())).map(arn -> {
+            String resource = arn.resourceAsString();
+            int colon = resource.indexOf(':');
+            return colon < 0 ? resource : resource.substring(0, colon);
+        }).orElse(value);
     }
 
     private static String nameOf(String value) {

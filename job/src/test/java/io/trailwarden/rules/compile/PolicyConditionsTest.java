@@ -161,6 +161,11 @@ class PolicyConditionsTest {
         assertThat(Transform.ACCOUNT_OF.apply("*")).isEqualTo("*");
         assertThat(Transform.NAME_OF.apply("arn:aws:iam::1:role/path/Admin")).isEqualTo("Admin");
         assertThat(Transform.NAME_OF.apply("arn:aws:secretsmanager:r:1:secret:db-AbCdEf")).isEqualTo("db-AbCdEf");
+        assertThat(Transform.TOPIC_OF.apply("arn:aws:sns:us-east-1:1:trailwarden-alerts")).isEqualTo("trailwarden-alerts");
+        assertThat(Transform.TOPIC_OF.apply("arn:aws:sns:us-east-1:1:trailwarden-alerts:0a1b2c3d-4e5f"))
+                .as("a subscription ARN gives its topic, not its id").isEqualTo("trailwarden-alerts");
+        assertThat(Transform.TOPIC_OF.apply("arn:aws:sqs:us-east-1:1:queue:x")).as("only SNS ARNs").isEqualTo("arn:aws:sqs:us-east-1:1:queue:x");
+        assertThat(Transform.TOPIC_OF.apply("trailwarden-alerts")).isEqualTo("trailwarden-alerts");
         assertThat(compile("{requestParameters.roleName: {transform: lower, equals: STRATUS-RED-TEAM-BACKDOOR-R-ROLE}}",
                 NO_TRUST).test(BACKDOOR)).as("the operand goes through the same transform").isTrue();
         assertThat(compile("{userIdentity.arn: {transform: nameOf, equalsField: userIdentity.userName}}", NO_TRUST)

@@ -100,14 +100,32 @@ class RuleLoaderTest {
 
     @Test
     void responseCaptureMustExistAndDetectionIsRequired() {
-        String text = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
-                .replace("contain: actor", "contain: {userFromCapture: newUser}");
-        assertThat(errors("rules/resp.yaml", text)).extracting(RuleError::toString).containsExactly(
+        assertThat(containErrors(MATCH_CREATE_USER, "{userFromCapture: newUser}")).containsExactly(
                 "rules/resp.yaml:13: userFromCapture names capture 'newUser', which no step of this rule defines");
 
         String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
                 .containsExactly("rules/nodet.yaml:1: missing required key 'detection'");
+    }
+
+    @Test
+    void actorOfStepMustNameAStepOfASequence() {
+        assertThat(containErrors(MATCH_CREATE_USER, "{actorOfStep: match}")).containsExactly(
+                "rules/resp.yaml:13: actorOfStep names step 'match', which is not a step of this rule's sequence");
+
+        String sequence = "detection:\n  sequence:\n    by: recipientAccountId\n    within: 1h\n    steps:\n"
+                + "      - {name: first, where: {eventName: PutUserPolicy}}\n"
+                + "      - {name: second, where: {eventName: UpdateAccessKey}}";
+        assertThat(containErrors(sequence, "{actorOfStep: second}")).isEmpty();
+        assertThat(containErrors(sequence, "{actorOfStep: Second}")).containsExactly(
+                "rules/resp.yaml:17: actorOfStep names step 'Second', which is not a step of this rule's sequence");
+    }
+
+    private static final String MATCH_CREATE_USER = "detection:\n  match:\n    where: {eventName: CreateUser}";
+
+    private static List<String> containErrors(String detection, String contain) {
+        return errors("rules/resp.yaml", rule("resp", detection).replace("contain: actor", "contain: " + contain)).stream()
+                .map(RuleError::toString).collect(java.util.stream.Collectors.toList());
     }
 
     private static List<String> messages(String detection) {
@@ -137,7 +155,7 @@ class RuleLoaderTest {
         assertThat(messages("detection:\n  match:\n    where:\n      Any: [{eventName: A}, {eventName: B}]"))
                 .containsExactly("unknown condition key 'Any' (did you mean 'any'?)");
         assertThat(messages("detection:\n  match:\n    where: {eventName: {equals: A, transform: accountof}}"))
-                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf) (did you mean"
+                .containsExactly("unknown transform 'accountof' (one of accountOf, lower, nameOf, topicOf) (did you mean"
                         + " 'accountOf'?)");
         assertThat(messages("detection:\n  match:\n    whre: {eventName: A}")).contains(
                 "unknown key 'whre' in match (did you mean 'where'?)");
