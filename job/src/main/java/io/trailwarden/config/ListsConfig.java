@@ -17,8 +17,18 @@ public final class ListsConfig implements Serializable {
     public static final String GROUP = "TrailWarden.Lists";
     /** Lists the shipped catalogue references; they exist (empty) even when not configured. */
     public static final List<String> STANDARD_LISTS = List.of("allowedProvisioners", "sensitiveBuckets", "adminGroups",
-            "trustedAccounts");
+            "trustedAccounts", ListsConfig.TRUSTED_AUTOMATION);
+    /**
+     * IAM users and roles whose calls are routine administration: a finding made only by them is alerted
+     * and never contained (the response planner), and rules may leave their routine calls out.
+     */
+    public static final String TRUSTED_AUTOMATION = "trustedAutomation";
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    /**
+     * A trusted principal is named by its own ARN in one account: a session ARN's session name is chosen
+     * by whoever assumes the role, and a '*' in the account would trust the name in every account.
+     */
+    private static final Pattern TRUSTED_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(user|role)/[^*]*[^*/].*");
 
     public final Map<String, List<String>> lists;
 
@@ -43,7 +53,19 @@ public final class ListsConfig implements Serializable {
             }
             lists.put(name, List.copyOf(reader.list(name, List.of())));
         }
+        for (String entry : lists.get(TRUSTED_AUTOMATION)) {
+            if (!TRUSTED_ARN.matcher(entry).matches()) {
+                reader.error(TRUSTED_AUTOMATION, "'" + entry + "' is not an IAM user or role ARN pattern of one"
+                        + " account (arn:aws:iam::123456789012:role/PATH/NAME; '*' only after the type's '/' and one"
+                        + " character of the name or path; no assumed-role session ARNs: the caller names the session)");
+            }
+        }
         return new ListsConfig(lists);
+    }
+
+    /** ARN patterns of {@link #TRUSTED_AUTOMATION}. */
+    public List<String> trustedAutomation() {
+        return lists.get(TRUSTED_AUTOMATION);
     }
 
     @Override

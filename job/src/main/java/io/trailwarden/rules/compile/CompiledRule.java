@@ -82,6 +82,7 @@ public final class CompiledRule implements Serializable {
     public final String id;
     public final String title;
     public final Severity severity;
+    public final List<String> tactics;
     public final List<String> mitre;
     public final Rule.Kind kind;
     public final Duration within;
@@ -110,6 +111,7 @@ public final class CompiledRule implements Serializable {
         this.id = rule.id;
         this.title = rule.title;
         this.severity = rule.severity;
+        this.tactics = List.copyOf(rule.tactics);
         this.mitre = List.copyOf(rule.mitre);
         this.kind = rule.kind;
         this.within = rule.within;
@@ -224,7 +226,9 @@ public final class CompiledRule implements Serializable {
         Finding finding = new Finding();
         finding.ruleId = id;
         finding.severity = severity;
+        finding.tactics = new ArrayList<>(tactics);
         finding.mitre = new ArrayList<>(mitre);
+        finding.responseReason = response.reason;
         finding.events = new ArrayList<>(events);
         finding.findingId = Finding.findingId(id, events);
         finding.actor = events.get(0).actor;

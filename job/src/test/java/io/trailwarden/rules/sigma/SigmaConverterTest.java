@@ -63,7 +63,8 @@ class SigmaConverterTest {
         assertThat(conversion.ruleId).isEqualTo("sigma-aws-test-rule");
         assertThat(conversion.ruleText).contains("# sigma id: 11111111-2222-3333-4444-555555555555",
                 "# sigma author: Someone", "Detection Rule License (DRL) 1.1", "severity: high", "- T1098.001",
-                "- https://example.com/r", "- Admins", "ATT&CK tactics: persistence", "contain: none");
+                "- https://example.com/r", "- Admins", "tactics:\n- persistence", "contain: none",
+                "reason: 'Alert only: converted Sigma rules are alert-only");
     }
 
     @Test
