@@ -25,10 +25,11 @@ public final class ListsConfig implements Serializable {
     public static final String TRUSTED_AUTOMATION = "trustedAutomation";
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     /**
-     * A trusted principal is named by its own ARN in one account: a session ARN's session name is chosen
-     * by whoever assumes the role, and a '*' in the account would trust the name in every account.
+     * A trusted principal is named by its exact ARN, path included, in one account: a session ARN's
+     * session name is chosen by whoever assumes the role, and a '*' would trust every user or role that
+     * anyone allowed to create one can name to fit (rules compare the list exactly, as the planner does).
      */
-    private static final Pattern TRUSTED_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(user|role)/[^*]*[^*/].*");
+    private static final Pattern TRUSTED_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(user|role)/[^*\\s]*[^*/\\s]");
 
     public final Map<String, List<String>> lists;
 
@@ -55,9 +56,9 @@ public final class ListsConfig implements Serializable {
         }
         for (String entry : lists.get(TRUSTED_AUTOMATION)) {
             if (!TRUSTED_ARN.matcher(entry).matches()) {
-                reader.error(TRUSTED_AUTOMATION, "'" + entry + "' is not an IAM user or role ARN pattern of one"
-                        + " account (arn:aws:iam::123456789012:role/PATH/NAME; '*' only after the type's '/' and one"
-                        + " character of the name or path; no assumed-role session ARNs: the caller names the session)");
+                reader.error(TRUSTED_AUTOMATION, "'" + entry + "' is not the exact ARN of an IAM user or role"
+                        + " (arn:aws:iam::123456789012:role/PATH/NAME, path included; no '*', no assumed-role session"
+                        + " ARNs: whoever assumes a role names the session)");
             }
         }
         return new ListsConfig(lists);

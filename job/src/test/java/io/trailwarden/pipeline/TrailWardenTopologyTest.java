@@ -39,7 +39,7 @@ class TrailWardenTopologyTest {
                 "rule-iam-user-created-match",
                 "rule-backdoor-admin-user-prefilter",
                 "rule-backdoor-admin-user-cep",
-                "rule-discovery-burst-threshold");
+                "rule-reconnaissance-burst-threshold");
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
                 .isNotBlank().hasSizeLessThanOrEqualTo(80));
     }

@@ -210,6 +210,74 @@ class ResponsePlannerTest {
         assertThat(containStep(planner.plan(spoofedSession)).decision).isEqualTo(Decision.EXECUTE);
     }
 
+    private static final String ROTATOR = "arn:aws:iam::111122223333:role/automation/key-rotator";
+
+    /** Issue 10 item 5: trusted automation is alerted, never contained; nothing that merely resembles it. */
+    @Test
+    void trustedAutomationIsAlertedAndNotContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Finding rotation = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        rotation.events = assumedRole(rotation.events, ROTATOR, "key-rotator", "rotation-42");
+
+        ResponsePlan plan = planner.plan(rotation);
+        assertThat(containStep(plan).decision).isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+        assertThat(containStep(plan).reason).isEqualTo("every matched call made by trusted automation " + ROTATOR
+                + " (matches " + ROTATOR + " of TrailWarden.Lists trustedAutomation); not contained, alert only");
+        assertThat(plan.steps).filteredOn(step -> step.type == PlannedAction.Type.ALERT)
+                .extracting(step -> step.decision).containsExactly(Decision.EXECUTE);
+        assertThat(Decision.SKIPPED_TRUSTED_AUTOMATION.outcomeWithoutExecution()).isEqualTo(Outcome.SKIPPED_TRUSTED_AUTOMATION);
+    }
+
+    @Test
+    void onlyTheTrustedPrincipalItselfIsTrusted() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Map<String, String> lookAlikes = Map.of(
+                "another account", "arn:aws:iam::999988887777:role/automation/key-rotator",
+                "another path", "arn:aws:iam::111122223333:role/key-rotator",
+                "a longer name", "arn:aws:iam::111122223333:role/automation/key-rotator-2");
+        lookAlikes.forEach((what, roleArn) -> {
+            Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+            finding.events = assumedRole(finding.events, roleArn, roleArn.substring(roleArn.lastIndexOf('/') + 1), "rotation");
+            assertThat(containStep(planner.plan(finding)).decision).as(what).isEqualTo(Decision.EXECUTE);
+        });
+        Finding sessionNamedLikeIt = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        sessionNamedLikeIt.events = assumedRole(sessionNamedLikeIt.events, "arn:aws:iam::111122223333:role/Developer",
+                "Developer", "automation/key-rotator");
+        assertThat(containStep(planner.plan(sessionNamedLikeIt)).decision).as("a session name is the caller's choice")
+                .isEqualTo(Decision.EXECUTE);
+        Finding caseVaried = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        caseVaried.events = assumedRole(caseVaried.events, "arn:aws:iam::111122223333:role/Automation/KEY-ROTATOR",
+                "KEY-ROTATOR", "rotation");
+        assertThat(containStep(planner.plan(caseVaried)).decision).as("the same role to IAM")
+                .isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+    }
+
+    /** One matched call by anyone else, and the finding is no longer routine. */
+    @Test
+    void aFindingWithOneUntrustedCallIsContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Finding mixed = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        List<CloudTrailEvent> events = assumedRole(mixed.events, ROTATOR, "key-rotator", "rotation");
+        events.set(events.size() - 1, mixed.events.get(mixed.events.size() - 1));
+        mixed.events = events;
+        assertThat(mixed.events.get(mixed.events.size() - 1).actor.type).isEqualTo(IdentityType.IAM_USER);
+
+        assertThat(containStep(planner.plan(mixed)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    /** A trusted IAM user is matched by its own ARN; protection is reported before trust. */
+    @Test
+    void aTrustedUserIsMatchedByItsArnAndProtectionComesFirst() throws Exception {
+        Finding byUser = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        String userArn = byUser.events.get(0).actor.arn;
+        assertThat(containStep(new ResponsePlanner(config(Map.of()), List.of(userArn)).plan(byUser)).decision)
+                .isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+        Finding protectedTarget = findingFor(Target.of(Target.Kind.IAM_USER, "admin-alice",
+                "arn:aws:iam::111122223333:user/admin-alice", ACCOUNT));
+        assertThat(containStep(new ResponsePlanner(config(Map.of()), List.of(userArn)).plan(protectedTarget)).decision)
+                .isEqualTo(Decision.SKIPPED_PROTECTED);
+    }
+
     private static List<CloudTrailEvent> assumedRole(List<CloudTrailEvent> events, String roleArn, String roleName, String session) {
         List<CloudTrailEvent> copies = new ArrayList<>();
         for (CloudTrailEvent event : events) {

@@ -34,8 +34,8 @@ class RuleLoaderTest {
                 "falsePositives: [f]",
                 "runbook: r",
                 detection,
-                "response:",
-                "  contain: actor",
+                "response: {contain: actor, reason: the caller is contained in these tests}",
+                "tactics: [persistence]",
                 TESTS);
     }
 
@@ -103,7 +103,7 @@ class RuleLoaderTest {
         String text = rule("resp", "detection:\n  match:\n    where: {eventName: CreateUser}")
                 .replace("contain: actor", "contain: {userFromCapture: newUser}");
         assertThat(errors("rules/resp.yaml", text)).extracting(RuleError::toString).containsExactly(
-                "rules/resp.yaml:13: userFromCapture names capture 'newUser', which no step of this rule defines");
+                "rules/resp.yaml:12: userFromCapture names capture 'newUser', which no step of this rule defines");
 
         String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
@@ -163,5 +163,38 @@ class RuleLoaderTest {
                 .replace("title: t", "title: Role {role} by {rol}");
         assertThat(errors("rules/ctx.yaml", text)).extracting(error -> error.message).containsExactly(
                 "title placeholder {rol} names no context label (labels: role) (did you mean 'role'?)");
+    }
+
+    /** Every rule names ATT&CK tactics by their current names, and says in words why it contains or only alerts. */
+    @Test
+    void tacticsAreAttackTacticsAndTheResponseHasAReason() {
+        String valid = rule("r", "detection:\n  match:\n    where: {eventName: CreateUser}");
+        Rule rule = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                .load(List.of(new RuleLoader.Source("rules/r.yaml", valid)), new ArrayList<>()).get(0);
+        assertThat(rule.tactics).containsExactly("persistence");
+        assertThat(rule.response.reason).isEqualTo("the caller is contained in these tests");
+
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [persistance]")))
+                .extracting(error -> error.message).singleElement().asString()
+                .startsWith("'persistance' is not an ATT&CK enterprise tactic").endsWith("(did you mean 'persistence'?)");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [defense-evasion]")))
+                .extracting(error -> error.message).singleElement().asString()
+                .endsWith("ATT&CK v19 split defense-evasion into stealth and defense-impairment");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [Persistence]")))
+                .as("tactic names are lower case").hasSize(1);
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [impact, impact]")))
+                .extracting(error -> error.message).containsExactly("tactic 'impact' is listed twice");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: []")))
+                .extracting(error -> error.message).containsExactly("'tactics' needs at least one entry");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]\n", "")))
+                .extracting(error -> error.message).containsExactly("missing required key 'tactics'");
+
+        assertThat(errors("rules/r.yaml", valid.replace(", reason: the caller is contained in these tests", "")))
+                .extracting(error -> error.message).singleElement().asString().startsWith("missing required key 'reason'");
+        assertThat(errors("rules/r.yaml", valid.replace("the caller is contained in these tests", "because")))
+                .extracting(error -> error.message).containsExactly("reason is 7 characters; write 20 to 250 (alerts carry"
+                        + " it whole): why contain, or why alert only");
+        assertThat(errors("rules/r.yaml", valid.replace("the caller is contained in these tests", "x".repeat(251))))
+                .extracting(error -> error.message).singleElement().asString().startsWith("reason is 251 characters");
     }
 }

@@ -33,7 +33,7 @@ class CompiledRulesTest {
                 "rule-iam-user-created-match",
                 "rule-backdoor-admin-user-prefilter", "rule-backdoor-admin-user-cep", "rule-backdoor-admin-user-late",
                 "rule-console-login-failure-burst-prefilter", "rule-console-login-failure-burst-threshold",
-                "rule-discovery-burst-threshold", "rule-s3-enumeration-then-object-access-cep");
+                "rule-reconnaissance-burst-threshold", "rule-s3-enumeration-then-object-access-cep");
         for (CompiledRule rule : rules.rules()) {
             String expected = rule.kind == Rule.Kind.MATCH ? "rule-" + rule.id + "-match"
                     : rule.kind == Rule.Kind.SEQUENCE ? "rule-" + rule.id + "-cep" : "rule-" + rule.id + "-threshold";
@@ -74,7 +74,7 @@ class CompiledRulesTest {
                 .filter(node -> node.getTransformationUID() != null && !node.getInEdges().isEmpty())
                 .collect(Collectors.toMap(StreamNode::getTransformationUID,
                         node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
-        assertThat(inputPartitioners).containsEntry("rule-discovery-burst-threshold", "ForwardPartitioner")
+        assertThat(inputPartitioners).containsEntry("rule-reconnaissance-burst-threshold", "ForwardPartitioner")
                 .containsEntry("rule-backdoor-admin-user-cep", "ForwardPartitioner")
                 .containsEntry("rule-console-login-then-s3-enumeration-cep", "ForwardPartitioner")
                 .containsEntry("rule-s3-enumeration-then-object-access-cep", "ForwardPartitioner")
