@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  * moto with containment on: trustedAutomation rotating a service user's key and resetting a password is
  * alerted and never contained; an engineer on the shared Developer role who signs in and reads one
  * object is alerted and the role is left alone (containableRoles). Each rail is also attacked: the
- * trusted role's ARN in another case (the same role to IAM: still trusted), the trusted name on another
- * path and in another account (different principals: contained), a reset that leaves the password
- * usable (reported and contained).
+ * trusted role's ARN in another case (the same role to IAM: still trusted), the trusted names on another
+ * path and in another account (different principals: contained). The helpdesk's reset that leaves the
+ * password usable is reported (not the documented procedure) but, by a trusted principal, not contained.
  */
 class RoutineAdministrationIT {
     @RegisterExtension
@@ -59,9 +59,10 @@ class RoutineAdministrationIT {
     private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
     /** Users the routine work touches: they must keep an active key, a password and no quarantine. */
     private static final List<String> UNTOUCHED = List.of("svc-rotated", "svc-rotated-by-case", "contractor-reset",
-            "contractor-created");
+            "contractor-created", "contractor-usable");
     /** Users the look-alikes touched: contained. */
-    private static final List<String> CONTAINED = List.of("svc-by-other-path", "svc-by-other-account", "contractor-usable");
+    private static final List<String> CONTAINED = List.of("svc-by-other-path", "svc-by-other-account",
+            "contractor-by-other-path");
 
     private static final List<ActionResult> audit = new ArrayList<>();
     private static final List<JsonNode> alerts = new ArrayList<>();
@@ -96,10 +97,11 @@ class RoutineAdministrationIT {
         records.add(createAccessKey("arn:aws:iam::" + ACCOUNT + ":role/Automation/Key-Rotator", "svc-rotated-by-case"));
         records.add(loginProfile("UpdateLoginProfile", HELPDESK, "contractor-reset", true));
         records.add(loginProfile("CreateLoginProfile", HELPDESK, "contractor-created", true));
-        // Look-alikes: the same role name on another path, in another account; a reset the user need not change.
+        records.add(loginProfile("UpdateLoginProfile", HELPDESK, "contractor-usable", false));
+        // Look-alikes: the trusted role names on another path, in another account.
         records.add(createAccessKey("arn:aws:iam::" + ACCOUNT + ":role/key-rotator", "svc-by-other-path"));
         records.add(createAccessKey("arn:aws:iam::999988887777:role/automation/key-rotator", "svc-by-other-account"));
-        records.add(loginProfile("UpdateLoginProfile", HELPDESK, "contractor-usable", false));
+        records.add(loginProfile("UpdateLoginProfile", "arn:aws:iam::" + ACCOUNT + ":role/helpdesk", "contractor-by-other-path", true));
         // An engineer on the shared Developer role: sign in, list the buckets, read one object.
         ObjectNode login = record("signin", "ConsoleLogin", session(DEVELOPER, "alice@example.com"));
         login.put("eventType", "AwsConsoleSignIn");
@@ -119,9 +121,9 @@ class RoutineAdministrationIT {
                 .map(new ToRecord(records)).returns(RawInput.class);
         TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection, PackagedRules.only(config,
                 "iam-access-key-created-for-other-user", "iam-login-profile-for-other-user", "console-login-then-s3-enumeration"));
-        // 7 findings with a containment decision and an alert each; the 3 contained ones a follow-up alert too.
-        audit.addAll(ResponseStage.from(config).apply(detected.findings).executeAndCollect(7 * 2 + 3));
-        for (int i = 0; i < 5 && alerts.size() < 10; i++) {
+        // 8 findings with a containment decision and an alert each; the 3 contained ones a follow-up alert too.
+        audit.addAll(ResponseStage.from(config).apply(detected.findings).executeAndCollect(8 * 2 + 3));
+        for (int i = 0; i < 5 && alerts.size() < 11; i++) {
             alerts.addAll(inbox.receive());
         }
     }
@@ -194,7 +196,7 @@ class RoutineAdministrationIT {
 
     @Test
     void routineAdministrationIsAlertedAndNotContained() {
-        for (String user : List.of("svc-rotated", "svc-rotated-by-case", "contractor-created")) {
+        for (String user : List.of("svc-rotated", "svc-rotated-by-case", "contractor-created", "contractor-usable")) {
             ActionResult skipped = containmentOf(user);
             assertThat(skipped.outcome).as(user).isEqualTo(Outcome.SKIPPED_TRUSTED_AUTOMATION);
             assertThat(skipped.detail).as(user).contains("trusted automation", "TrailWarden.Lists trustedAutomation");
