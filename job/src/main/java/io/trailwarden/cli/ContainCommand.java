@@ -57,7 +57,8 @@ final class ContainCommand extends ConfiguredCommand {
                     new AlertFormatter(loaded.alerts),
                     loaded.alerts.topicArn == null ? null : new AlertPublisher(clients.sns(), loaded.alerts.topicArn),
                     Instant::now);
-            ResponseReport report = executor.execute(new ResponsePlanner(loaded.response).approve(findingId, target));
+            ResponsePlanner planner = new ResponsePlanner(loaded.response, loaded.lists.trustedAutomation());
+            ResponseReport report = executor.execute(planner.approve(findingId, target));
             boolean failed = false;
             for (ActionResult result : report.results) {
                 out.println("- " + result.action + " " + SafeText.safe(result.target) + ": " + result.outcome

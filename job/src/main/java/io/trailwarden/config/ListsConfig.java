@@ -18,6 +18,11 @@ public final class ListsConfig implements Serializable {
     /** The inline policy names that are TrailWarden quarantines. */
     public static final String QUARANTINE_POLICIES = "quarantinePolicies";
     /**
+     * IAM users and roles whose calls are routine administration: a finding made only by them is alerted
+     * and never contained (the response planner), and rules may leave their routine calls out.
+     */
+    public static final String TRUSTED_AUTOMATION = "trustedAutomation";
+    /**
      * Lists the shipped catalogue references, with their values when not configured. The
      * {@code trailwarden*} lists name TrailWarden's own resources as deploy/trailwarden.yaml,
      * responder-role.yaml and region-forwarder.yaml create them with their default parameters, so the
@@ -26,6 +31,12 @@ public final class ListsConfig implements Serializable {
      */
     public static final Map<String, List<String>> STANDARD_LISTS = standardLists();
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    /**
+     * A trusted principal is named by its exact ARN, path included, in one account: a session ARN's
+     * session name is chosen by whoever assumes the role, and a '*' would trust every user or role that
+     * anyone allowed to create one can name to fit (rules compare the list exactly, as the planner does).
+     */
+    private static final Pattern TRUSTED_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(user|role)/[^*\\s]*[^*/\\s]");
 
     private static Map<String, List<String>> standardLists() {
         Map<String, List<String>> lists = new LinkedHashMap<>();
@@ -33,6 +44,7 @@ public final class ListsConfig implements Serializable {
         lists.put("sensitiveBuckets", List.of());
         lists.put("adminGroups", List.of());
         lists.put("trustedAccounts", List.of());
+        lists.put(TRUSTED_AUTOMATION, List.of());
         lists.put("trailwardenEventRules", List.of("trailwarden-cloudtrail-to-kinesis", "trailwarden-forwarded-to-kinesis",
                 "trailwarden-forward-cloudtrail"));
         lists.put("trailwardenEventBuses", List.of("trailwarden-forwarded"));
@@ -66,7 +78,19 @@ public final class ListsConfig implements Serializable {
             }
             lists.put(name, List.copyOf(reader.list(name, List.of())));
         }
+        for (String entry : lists.get(TRUSTED_AUTOMATION)) {
+            if (!TRUSTED_ARN.matcher(entry).matches()) {
+                reader.error(TRUSTED_AUTOMATION, "'" + entry + "' is not the exact ARN of an IAM user or role"
+                        + " (arn:aws:iam::123456789012:role/PATH/NAME, path included; no '*', no assumed-role session"
+                        + " ARNs: whoever assumes a role names the session)");
+            }
+        }
         return new ListsConfig(lists);
+    }
+
+    /** ARN patterns of {@link #TRUSTED_AUTOMATION}. */
+    public List<String> trustedAutomation() {
+        return lists.get(TRUSTED_AUTOMATION);
     }
 
     @Override

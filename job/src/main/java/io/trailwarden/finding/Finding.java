@@ -17,6 +17,9 @@ public class Finding {
     public String ruleId;
     public String title;
     public Severity severity = Severity.MEDIUM;
+    /** ATT&CK tactics of the rule: what the attacker was trying to achieve. */
+    @TypeInfo(ListTypeInfoFactory.class)
+    public List<String> tactics = new ArrayList<>();
     @TypeInfo(ListTypeInfoFactory.class)
     public List<String> mitre = new ArrayList<>();
     /** The acting identity: of the first matched event. */
@@ -28,6 +31,8 @@ public class Finding {
     public List<CloudTrailEvent> events = new ArrayList<>();
     @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedAction> response = new ArrayList<>();
+    /** Why the rule contains or only alerts, as its author wrote it; null when the finding has no rule. */
+    public String responseReason;
     /** The labelled values the rule names (an ordered map of label -> values), in the rule's order. */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<ContextValue> context = new ArrayList<>();
@@ -101,6 +106,8 @@ public class Finding {
         return Objects.equals(findingId, other.findingId)
                 && Objects.equals(ruleId, other.ruleId)
                 && severity == other.severity
+                && Objects.equals(tactics, other.tactics)
+                && Objects.equals(responseReason, other.responseReason)
                 && Objects.equals(actor, other.actor)
                 && Objects.equals(target, other.target)
                 && Objects.equals(events, other.events)

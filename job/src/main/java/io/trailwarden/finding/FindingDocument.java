@@ -44,6 +44,8 @@ public final class FindingDocument {
     public String ruleId;
     public String title;
     public Severity severity;
+    /** ATT&CK tactics of the rule (kebab-case short names). */
+    public List<String> tactics = new ArrayList<>();
     public List<String> mitre = new ArrayList<>();
     /** The acting identity, of the first matched event. */
     public Principal principal;
@@ -65,6 +67,8 @@ public final class FindingDocument {
     public List<Event> events = new ArrayList<>();
     /** The response as planned, each step with why it is what it is. */
     public List<Step> response = new ArrayList<>();
+    /** Why the rule contains or only alerts, as its author wrote it; absent when no rule made the finding. */
+    public String responseReason;
     /** What the response did: absent until it ran (replay, {@code run --local}), present in alerts. */
     public List<AuditRecord> results;
     /** Commands that undo what was contained; present with {@link #results}. */
@@ -131,7 +135,9 @@ public final class FindingDocument {
         document.ruleId = SafeText.cut(finding.ruleId, maxFieldChars);
         document.title = SafeText.cut(finding.title, maxFieldChars);
         document.severity = finding.severity;
+        finding.tactics.forEach(tactic -> document.tactics.add(SafeText.cut(tactic, maxFieldChars)));
         finding.mitre.forEach(technique -> document.mitre.add(SafeText.cut(technique, maxFieldChars)));
+        document.responseReason = finding.responseReason == null ? null : SafeText.cut(finding.responseReason, maxFieldChars);
         document.principal = principal(finding.actor, maxFieldChars);
         document.target = target(finding.target, maxFieldChars);
         document.account = SafeText.cut(account(finding), maxFieldChars);

@@ -37,6 +37,9 @@ public final class FindingText {
         text.append("FINDING ").append(finding.severity).append("  ").append(safe(finding.ruleId)).append("  ")
                 .append(safe(finding.findingId)).append('\n');
         text.append("  ").append(safe(finding.title)).append('\n');
+        if (!finding.tactics.isEmpty()) {
+            line(text, "tactics", safe(String.join(", ", finding.tactics)));
+        }
         if (!finding.mitre.isEmpty()) {
             line(text, "mitre", safe(String.join(", ", finding.mitre)));
         }
@@ -58,6 +61,9 @@ public final class FindingText {
             text.append("    ... ").append(finding.eventsOmitted).append(" more events not shown (size limit)\n");
         }
         text.append("  response\n");
+        if (finding.responseReason != null) {
+            text.append("    why  ").append(safe(finding.responseReason)).append('\n');
+        }
         for (FindingDocument.Step step : finding.response) {
             text.append("    ").append(step.action).append(step.target == null ? "" : " " + target(step.target))
                     .append(step.dryRun ? "  (dry-run)" : "")

@@ -109,7 +109,7 @@ public final class StreamingJob {
         TrailWardenTopology.Outputs detected = TrailWardenTopology.build(input, config.detection,
                 AdmissionPolicy.eventBridgeStream(config.detection, config.source.acceptBareRecords), detection);
         SingleOutputStreamOperator<ActionResult> audit =
-                new ResponseStage(config.response, config.alerts, config.aws).apply(detected.findings);
+                ResponseStage.from(config).apply(detected.findings);
         return new Outputs(audit, detected.deadLetters.union(audit.getSideOutput(ResponseStage.DEAD_LETTERS)));
     }
 

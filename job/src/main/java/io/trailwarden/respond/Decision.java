@@ -7,6 +7,7 @@ public enum Decision {
     SKIPPED_PROTECTED,
     HELD_BY_CAP,
     SKIPPED_NOT_CONTAINABLE,
+    SKIPPED_TRUSTED_AUTOMATION,
     IGNORED_OWN_ACTIVITY;
 
     /** The outcome of an action that is not executed; EXECUTE has none until it runs. */
@@ -20,6 +21,8 @@ public enum Decision {
                 return Outcome.HELD_BY_CAP;
             case SKIPPED_NOT_CONTAINABLE:
                 return Outcome.SKIPPED_NOT_CONTAINABLE;
+            case SKIPPED_TRUSTED_AUTOMATION:
+                return Outcome.SKIPPED_TRUSTED_AUTOMATION;
             case IGNORED_OWN_ACTIVITY:
                 return Outcome.IGNORED_OWN_ACTIVITY;
             default:

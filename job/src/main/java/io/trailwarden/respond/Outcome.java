@@ -14,6 +14,8 @@ public enum Outcome {
     HELD_BY_CAP,
     /** IAM cannot contain it (root, AWS service, federated) or it lives outside the configured accounts. */
     SKIPPED_NOT_CONTAINABLE,
+    /** Every matched call was made by a principal of TrailWarden.Lists trustedAutomation: alerted, not contained. */
+    SKIPPED_TRUSTED_AUTOMATION,
     /** The finding was triggered by TrailWarden's own calls (loop guard). */
     IGNORED_OWN_ACTIVITY,
     /** Started; its own audit record and a follow-up alert say how it ended. */

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The safety rails, as a pure function from a finding to its plan: loop guard, what IAM can contain,
- * protected principals, dry-run. The blast-radius cap needs shared state and is applied afterwards
+ * protected principals, shared roles, trusted automation, dry-run. Every containing rule's finding passes
+ * here, so a rail written here holds for every rule. The blast-radius cap needs shared state and is applied afterwards
  * ({@link BlastRadiusFunction}). Every finding's plan ends with exactly one alert.
  */
 public final class ResponsePlanner implements Serializable {
@@ -28,10 +29,13 @@ public final class ResponsePlanner implements Serializable {
 
     private final ResponseConfig config;
     private final List<ArnPattern> protectedPatterns;
+    private final List<ArnPattern> trustedAutomation = new ArrayList<>();
 
-    public ResponsePlanner(ResponseConfig config) {
+    /** {@code trustedAutomation}: ARN patterns of TrailWarden.Lists trustedAutomation. */
+    public ResponsePlanner(ResponseConfig config, List<String> trustedAutomation) {
         this.config = config;
         this.protectedPatterns = protectedPatterns(config);
+        trustedAutomation.forEach(pattern -> this.trustedAutomation.add(new ArnPattern(pattern)));
     }
 
     /** Never contained: the job's own roles, the break-glass role, the configured patterns. */
@@ -67,10 +71,11 @@ public final class ResponsePlanner implements Serializable {
             finding.severity = Severity.LOW;
             return ResponsePlan.of(finding, steps);
         }
+        String trusted = trustedAutomation(finding);
         PlannedAction alert = null;
         for (PlannedAction action : finding.response) {
             if (action.type == PlannedAction.Type.CONTAIN) {
-                steps.add(planContainment(finding, action));
+                steps.add(planContainment(finding, action, trusted));
             } else if (alert == null) {
                 alert = action;
             }
@@ -95,7 +100,7 @@ public final class ResponsePlanner implements Serializable {
         return plan(approval);
     }
 
-    private PlannedStep planContainment(Finding finding, PlannedAction action) {
+    private PlannedStep planContainment(Finding finding, PlannedAction action, String trustedAutomation) {
         Target target = action.target;
         String notContainable = whyNotContainable(target);
         if (notContainable != null) {
@@ -110,6 +115,10 @@ public final class ResponsePlanner implements Serializable {
             return PlannedStep.of(action.type, target, Decision.SKIPPED_NOT_CONTAINABLE, "role " + target.name
                     + " may be shared by many people and is not in TrailWarden.Response.containableRoles; alert only");
         }
+        if (trustedAutomation != null) {
+            return PlannedStep.of(action.type, target, Decision.SKIPPED_TRUSTED_AUTOMATION, trustedAutomation
+                    + "; not contained, alert only");
+        }
         if (config.dryRun) {
             return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by configuration (TrailWarden.Response.dryRun)");
         }
@@ -121,6 +130,46 @@ public final class ResponsePlanner implements Serializable {
             return PlannedStep.of(action.type, target, Decision.DRY_RUN, "dry-run by the rule's response section");
         }
         return PlannedStep.of(action.type, target, Decision.EXECUTE, action.note);
+    }
+
+    /**
+     * Why the finding is routine administration, or null when it is not: every matched call was made by
+     * an IAM user or role of the trustedAutomation list, judged by the ARN CloudTrail recorded (a role's
+     * own ARN with its path, never the session name, which whoever assumes the role chooses). One call
+     * by anyone else, or an identity CloudTrail did not name, and the finding is contained as usual.
+     */
+    private String trustedAutomation(Finding finding) {
+        if (trustedAutomation.isEmpty() || finding.events.isEmpty()) {
+            return null;
+        }
+        String matched = null;
+        for (CloudTrailEvent event : finding.events) {
+            String arn = principalArn(event.actor);
+            ArnPattern pattern = arn == null ? null
+                    : trustedAutomation.stream().filter(candidate -> candidate.matches(arn)).findFirst().orElse(null);
+            if (pattern == null) {
+                return null;
+            }
+            if (matched == null) {
+                matched = "made by trusted automation " + arn + " (matches " + pattern + " of TrailWarden.Lists trustedAutomation)";
+            }
+        }
+        return finding.events.size() == 1 ? matched : "every matched call " + matched;
+    }
+
+    /** The IAM user's ARN, or the ARN of the role that issued the session; null for any other identity. */
+    private static String principalArn(Actor actor) {
+        if (actor == null) {
+            return null;
+        }
+        switch (actor.type) {
+            case IAM_USER:
+                return actor.arn;
+            case ASSUMED_ROLE:
+                return actor.sessionIssuerArn;
+            default:
+                return null;
+        }
     }
 
     private String whyNotContainable(Target target) {

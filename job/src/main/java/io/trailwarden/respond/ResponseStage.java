@@ -6,6 +6,7 @@ import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.DeadLetter;
 import io.trailwarden.finding.Finding;
+import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -21,23 +22,26 @@ public final class ResponseStage {
     };
 
     private final ResponseConfig response;
+    private final List<String> trustedAutomation;
     private final AlertConfig alerts;
     private final AwsConfig aws;
 
-    public ResponseStage(ResponseConfig response, AlertConfig alerts, AwsConfig aws) {
+    /** {@code trustedAutomation}: ARN patterns whose findings are alerted, never contained. */
+    public ResponseStage(ResponseConfig response, List<String> trustedAutomation, AlertConfig alerts, AwsConfig aws) {
         this.response = response;
+        this.trustedAutomation = List.copyOf(trustedAutomation);
         this.alerts = alerts;
         this.aws = aws;
     }
 
     public static ResponseStage from(TrailWardenConfig config) {
-        return new ResponseStage(config.response, config.alerts, config.aws);
+        return new ResponseStage(config.response, config.lists.trustedAutomation(), config.alerts, config.aws);
     }
 
     /** The audit stream of every action's result; its side output {@link #DEAD_LETTERS} holds the failures. */
     public SingleOutputStreamOperator<ActionResult> apply(DataStream<Finding> findings) {
         DataStream<ResponsePlan> plans = findings
-                .map(new PlanResponse(new ResponsePlanner(response)))
+                .map(new PlanResponse(new ResponsePlanner(response, trustedAutomation)))
                 .uid("response-planner")
                 .name("Response planner (safety rails)");
         DataStream<ResponsePlan> capped = plans

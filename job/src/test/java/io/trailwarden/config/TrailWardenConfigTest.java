@@ -73,6 +73,27 @@ class TrailWardenConfigTest {
                                 + String.join(", ", TrailWardenConfig.knownGroups()) + ")"));
     }
 
+    /** A trusted principal exempts its findings from containment: only exact user and role ARNs may be trusted. */
+    @Test
+    void trustedAutomationHoldsExactUserAndRoleArnsOnly() throws Exception {
+        String role = "arn:aws:iam::111122223333:role/automation/key-rotator";
+        String user = "arn:aws:iam::111122223333:user/ci/deployer";
+        TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.of(Map.of(
+                ListsConfig.GROUP, Map.of(ListsConfig.TRUSTED_AUTOMATION, role + ", " + user))));
+        assertThat(config.lists.trustedAutomation()).containsExactly(role, user);
+        assertThat(TrailWardenConfig.defaults().lists.trustedAutomation()).isEmpty();
+
+        for (String refused : List.of("*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:role/automation/key-rotator",
+                "arn:aws:iam::111122223333:role/automation/*", "arn:aws:sts::111122223333:assumed-role/key-rotator/session",
+                "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:role/automation/", "key-rotator",
+                "arn:aws:iam::111122223333:group/admins")) {
+            assertThatThrownBy(() -> TrailWardenConfig.from(PropertyGroups.of(Map.of(
+                    ListsConfig.GROUP, Map.of(ListsConfig.TRUSTED_AUTOMATION, refused)))))
+                    .as(refused).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                            .singleElement().asString().contains("trustedAutomation", "is not the exact ARN"));
+        }
+    }
+
     @Test
     void theTamperingListsDefaultToTheDeployedNamesAndMustKnowTheQuarantinePolicy() throws Exception {
         TrailWardenConfig defaults = TrailWardenConfig.defaults();

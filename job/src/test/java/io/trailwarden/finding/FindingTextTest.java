@@ -58,4 +58,22 @@ class FindingTextTest {
         assertThat(text).contains("agent \"curl/8\\u000A  response\\u000A    CONTAIN nothing\\u000D\"",
                 "adm\\u202Enim", "\\\\u001b", "  actions\n", "    nothing was contained, nothing to release\n");
     }
+
+    /** The rule's tactics and its reason for containing or not are in every text and JSON output, each on its own line. */
+    @Test
+    void theRulesTacticsAndResponseReasonAreShown() throws Exception {
+        Finding finding = FindingJsonTest.hostileFinding();
+        finding.tactics = new java.util.ArrayList<>(List.of("persistence", "privilege-escalation"));
+        finding.responseReason = "Contain the user:\nno routine work does this";
+
+        FindingDocument document = FindingDocument.of(finding, FindingDocument.Limits.TERMINAL);
+        String text = FindingText.render(document);
+
+        assertThat(text).contains("  tactics   persistence, privilege-escalation\n",
+                "  response\n    why  Contain the user:\\u000Ano routine work does this\n");
+        String json = FindingJson.line(document);
+        FindingSchema.valid(json, "finding");
+        assertThat(json).contains("\"tactics\":[\"persistence\",\"privilege-escalation\"]",
+                "\"responseReason\":\"Contain the user:\\nno routine work does this\"");
+    }
 }

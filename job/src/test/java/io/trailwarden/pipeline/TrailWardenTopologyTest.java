@@ -40,7 +40,7 @@ class TrailWardenTopologyTest {
                 rule(rules, "iam-user-created").uid("match"),
                 rule(rules, "backdoor-admin-user").uid("prefilter"),
                 rule(rules, "backdoor-admin-user").uid("cep"),
-                rule(rules, "discovery-burst").uid("threshold"));
+                rule(rules, "reconnaissance-burst").uid("threshold"));
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())
                 .isNotBlank().hasSizeLessThanOrEqualTo(80));
     }

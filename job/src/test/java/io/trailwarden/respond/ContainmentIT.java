@@ -78,7 +78,7 @@ class ContainmentIT {
                     new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW),
                     new AlertFormatter(new AlertConfig(topicArn, 50, 256)),
                     new AlertPublisher(clients.sns(), topicArn), () -> NOW);
-            return executor.execute(new ResponsePlanner(response).plan(finding));
+            return executor.execute(new ResponsePlanner(response, List.of()).plan(finding));
         }
     }
 

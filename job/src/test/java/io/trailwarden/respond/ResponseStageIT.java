@@ -83,7 +83,7 @@ class ResponseStageIT {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
+        ResponseStage stage = new ResponseStage(response, List.of(), new AlertConfig(inbox.topicArn, 50, 256),
                 new AwsConfig(MotoServer.REGION, MOTO.endpoint().toString()));
         // 5 finding alerts, 3 containments and their 3 follow-up alerts, 2 held back by the cap.
         List<ActionResult> audit = stage.apply(findings(env, findings.size(), "backdoor-")).executeAndCollect(13);
@@ -149,7 +149,7 @@ class ResponseStageIT {
             proxy.inject(FaultProxy.Kind.HANG, Integer.MAX_VALUE, "Version=2010-05-08");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
+            ResponseStage stage = new ResponseStage(response, List.of(), new AlertConfig(inbox.topicArn, 50, 256),
                     new AwsConfig(MotoServer.REGION, proxy.endpoint().toString()));
             // Measured from the job's first output, not its start: a loaded machine takes seconds to deploy it.
             long firstRecordMillis = -1;

@@ -28,8 +28,12 @@ public final class PackagedRules {
 
     /** Only the named rules of the packaged catalogue, with the default (empty) lists. */
     public static CompiledRules only(String... ruleIds) throws InvalidRulesException, IOException {
-        TrailWardenConfig defaults = TrailWardenConfig.defaults();
-        List<Rule> all = RuleCatalogue.load(defaults);
+        return only(TrailWardenConfig.defaults(), ruleIds);
+    }
+
+    /** Only the named rules of the packaged catalogue, with the configuration's lists. */
+    public static CompiledRules only(TrailWardenConfig config, String... ruleIds) throws InvalidRulesException, IOException {
+        List<Rule> all = RuleCatalogue.load(config);
         Set<String> wanted = Set.of(ruleIds);
         List<Rule> chosen = all.stream().filter(rule -> wanted.contains(rule.id)).collect(Collectors.toList());
         if (chosen.size() != wanted.size()) {
@@ -37,6 +41,6 @@ public final class PackagedRules {
             chosen.forEach(rule -> missing.remove(rule.id));
             throw new IllegalArgumentException("not in the packaged catalogue: " + missing);
         }
-        return CompiledRules.compile(chosen, defaults.lists.lists);
+        return CompiledRules.compile(chosen, config.lists.lists);
     }
 }

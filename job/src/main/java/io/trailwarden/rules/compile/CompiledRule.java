@@ -87,6 +87,7 @@ public final class CompiledRule implements Serializable {
     public final String fingerprint;
     public final String title;
     public final Severity severity;
+    public final List<String> tactics;
     public final List<String> mitre;
     public final Rule.Kind kind;
     public final Duration within;
@@ -118,6 +119,7 @@ public final class CompiledRule implements Serializable {
         this.fingerprint = DetectionFingerprint.of(rule);
         this.title = rule.title;
         this.severity = rule.severity;
+        this.tactics = List.copyOf(rule.tactics);
         this.mitre = List.copyOf(rule.mitre);
         this.kind = rule.kind;
         this.within = rule.within;
@@ -247,7 +249,9 @@ public final class CompiledRule implements Serializable {
         Finding finding = new Finding();
         finding.ruleId = id;
         finding.severity = severity;
+        finding.tactics = new ArrayList<>(tactics);
         finding.mitre = new ArrayList<>(mitre);
+        finding.responseReason = response.reason;
         finding.events = new ArrayList<>(events);
         finding.findingId = Finding.findingId(id, events);
         finding.actor = principal(events, eventsByStep);

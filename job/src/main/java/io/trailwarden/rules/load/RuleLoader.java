@@ -59,22 +59,33 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class RuleLoader {
     /** Keys accepted at each level; the JSON Schema in rules/schema lists the same ones (checked by a test). */
-    public static final List<String> RULE_KEYS = List.of("id", "title", "description", "severity", "mitre",
-            "references", "falsePositives", "runbook", "detection", "context", "target", "response", "suppress", "untested",
-            "tests");
+    public static final List<String> RULE_KEYS = List.of("id", "title", "description", "severity", "tactics",
+            "mitre", "references", "falsePositives", "runbook", "detection", "context", "target", "response", "suppress",
+            "untested", "tests");
     public static final List<String> DETECTION_KEYS = List.of("match", "threshold", "sequence");
     public static final List<String> MATCH_KEYS = List.of("where");
     public static final List<String> THRESHOLD_KEYS = List.of("where", "by", "within", "atLeast", "distinct");
     public static final List<String> SEQUENCE_KEYS = List.of("by", "within", "steps", "absent");
     public static final List<String> STEP_KEYS = List.of("name", "where", "capture");
     public static final List<String> ABSENT_KEYS = List.of("name", "where", "within");
-    public static final List<String> RESPONSE_KEYS = List.of("contain");
+    public static final List<String> RESPONSE_KEYS = List.of("contain", "reason");
     public static final List<String> CONTAIN_KEYS = List.of("userFromField", "userFromCapture", "actorOfStep");
     public static final List<String> TEST_KEYS = List.of("name", "expect", "target", "findings", "context", "events");
     public static final List<String> CORPUS_RECORD_KEYS = List.of("corpus", "set");
     public static final List<String> CONTEXT_KEYS = List.of("fields", "transform");
     public static final List<String> TARGET_KEYS = List.of("kind", "name", "arn");
     public static final List<String> SEVERITIES = List.of("informational", "low", "medium", "high", "critical");
+    /**
+     * The tactics of ATT&CK Enterprise (v19, which split Defense Evasion into Stealth and Defense
+     * Impairment), by the short names ATT&CK and Sigma's {@code attack.*} tags use.
+     */
+    public static final List<String> TACTICS = List.of("reconnaissance", "resource-development", "initial-access",
+            "execution", "persistence", "privilege-escalation", "stealth", "defense-impairment", "credential-access",
+            "discovery", "lateral-movement", "collection", "command-and-control", "exfiltration", "impact");
+    /** A response reason shorter than this says nothing a reader can weigh. */
+    public static final int MIN_REASON_CHARS = 20;
+    /** Alerts cut values at 256 characters by default; a reason stays whole within this. */
+    public static final int MAX_REASON_CHARS = 250;
     public static final List<String> CONDITION_OPTION_KEYS = List.of("ignoreCase", "matchWhenListEmpty", "transform");
     public static final List<String> CONDITION_GROUP_KEYS = List.of("all", "any", "not");
 
@@ -223,6 +234,19 @@ public final class RuleLoader {
                 context.error(top.get("severity").getValueNode(), "severity must be one of "
                         + String.join(", ", SEVERITIES) + " (lower case), not '" + severity + "'"
                         + Suggestions.didYouMean(severity, SEVERITIES));
+            }
+        }
+        rule.tactics = stringList(top, "tactics", root, context, true);
+        for (int i = 0; i < rule.tactics.size(); i++) {
+            String tactic = rule.tactics.get(i);
+            Node node = ((SequenceNode) top.get("tactics").getValueNode()).getValue().get(i);
+            if (!TACTICS.contains(tactic)) {
+                context.error(node, "'" + tactic + "' is not an ATT&CK enterprise tactic (" + String.join(", ", TACTICS)
+                        + ")" + (tactic.equalsIgnoreCase("defense-evasion")
+                                ? "; ATT&CK v19 split defense-evasion into stealth and defense-impairment"
+                                : Suggestions.didYouMean(tactic, TACTICS)));
+            } else if (rule.tactics.indexOf(tactic) != i) {
+                context.error(node, "tactic '" + tactic + "' is listed twice");
             }
         }
         rule.mitre = stringList(top, "mitre", root, context, true);
@@ -959,6 +983,7 @@ public final class RuleLoader {
             return;
         }
         Map<String, NodeTuple> response = mapping((MappingNode) node, RESPONSE_KEYS, "response", context);
+        readReason(response, node, rule, context);
         NodeTuple contain = response.get("contain");
         if (contain == null) {
             context.error(node, "missing required key 'contain' (actor, none, {userFromField: ...}, {userFromCapture: ...} or {actorOfStep: ...})");
@@ -1009,6 +1034,22 @@ public final class RuleLoader {
                         + "', which no step of this rule defines");
             }
         }
+    }
+
+    private static void readReason(Map<String, NodeTuple> response, Node node, Rule rule, FileContext context) {
+        if (!response.containsKey("reason")) {
+            context.error(node, "missing required key 'reason': say why the rule contains or only alerts (what a"
+                    + " containment on a false positive breaks, what the attacker gains before a human acts)");
+            return;
+        }
+        String reason = requiredString(response, "reason", node, context);
+        int length = reason == null ? 0 : reason.strip().length();
+        if (reason != null && (length < MIN_REASON_CHARS || length > MAX_REASON_CHARS)) {
+            context.error(response.get("reason").getValueNode(), "reason is " + length + " characters; write "
+                    + MIN_REASON_CHARS + " to " + MAX_REASON_CHARS + " (alerts carry it whole): why contain, or why alert only");
+            return;
+        }
+        rule.response.reason = reason == null ? null : reason.strip();
     }
 
     private void readTests(Node node, Rule rule, FileContext context) {

@@ -26,4 +26,9 @@ public final class ResponseSpec implements Serializable {
     public Contain contain = Contain.NONE;
     /** The field path, capture name or step name, for the USER_FROM_* and ACTOR_OF_STEP modes. */
     public String reference;
+    /**
+     * Why the rule contains or only alerts, as its author wrote it: findings carry it, so the person who
+     * reads the alert knows why the identity was (or was not) quarantined.
+     */
+    public String reason;
 }

@@ -24,6 +24,8 @@ public final class Rule implements Serializable {
     public String title;
     public String description;
     public Severity severity;
+    /** ATT&CK enterprise tactics (kebab-case short names, such as {@code privilege-escalation}). */
+    public List<String> tactics = new ArrayList<>();
     public List<String> mitre = new ArrayList<>();
     public List<String> references = new ArrayList<>();
     public List<String> falsePositives = new ArrayList<>();

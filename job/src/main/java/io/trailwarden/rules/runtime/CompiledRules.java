@@ -35,7 +35,7 @@ import org.apache.flink.util.OutputTag;
  * <p>A rule keyed by the acting principal skips the keyBy: its input is already partitioned by
  * {@link io.trailwarden.event.PrincipalKey} (the {@link DetectionStage} contract) and its pre-filter is
  * forward-connected, so the pre-filter's output is reinterpreted as keyed by the same key. That spares
- * the shuffle of every event such a rule looks at (discovery-burst alone looks at most of them).
+ * the shuffle of every event such a rule looks at (a broad threshold rule looks at most of them).
  */
 public final class CompiledRules implements DetectionStage {
     private static final long serialVersionUID = 1L;

@@ -35,7 +35,7 @@ import org.apache.flink.util.OutputTag;
  * that second, or empty when nothing is pending). When it fires, every pending second the watermark has
  * passed enters the window at once, and the timer moves to the earliest second still pending; the
  * pending seconds are not looked at when any other timer fires. A timer per pending second would give the same counts,
- * but the timer queue was the largest cost of discovery-burst, which sees most events: a replay holds
+ * but the timer queue was the largest cost of a rule that sees most events (the retired discovery-burst): a replay holds
  * every event back until its input ends, and the queue then held a timer per principal and second of the
  * whole input.
  *

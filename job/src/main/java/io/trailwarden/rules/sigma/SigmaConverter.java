@@ -141,15 +141,14 @@ public final class SigmaConverter {
             throw new SigmaException("no ATT&CK technique tag (attack.tNNNN): every TrailWarden rule names its"
                     + " technique; add the tag to the Sigma rule");
         }
+        rule.put("tactics", tactics(sigma));
         rule.put("mitre", mitre);
         List<String> references = strings(sigma.get("references"));
         rule.put("references", references.isEmpty() ? List.of("sigma rule id " + sigma.getOrDefault("id", "(none)"))
                 : references);
         List<String> falsePositives = strings(sigma.get("falsepositives"));
         rule.put("falsePositives", falsePositives.isEmpty() ? List.of("None listed in the Sigma rule") : falsePositives);
-        rule.put("runbook", "Converted from Sigma: read the Sigma rule's description and references. Response: "
-                + ("none".equals(contain) ? "alert only (converted Sigma rules are alert-only unless imported with"
-                        + " --contain actor)." : "the acting principal is contained (imported with --contain " + contain + ")."));
+        rule.put("runbook", "Converted from Sigma: read the Sigma rule's description and references.");
         Detection detection;
         if (sigma.get("correlation") != null) {
             detection = correlation(sigma, byName);
@@ -157,7 +156,13 @@ public final class SigmaConverter {
             detection = detection(sigma);
         }
         rule.put("detection", detection.yaml);
-        rule.put("response", Map.of("contain", contain));
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("contain", contain);
+        response.put("reason", "none".equals(contain)
+                ? "Alert only: converted Sigma rules are alert-only until someone weighs their false positives against"
+                        + " a quarantine (import with --contain actor to contain)."
+                : "Imported with --contain " + contain + ": whoever imported it judged a match worth quarantining the caller.");
+        rule.put("response", response);
         String header = attribution(sigma, source);
         String body = dump(rule);
         List<String> tests = detection.tests(this, ruleId, header + body);
@@ -492,6 +497,26 @@ public final class SigmaConverter {
         return text.replaceAll("[\\r\\n\\u0085\\u2028\\u2029]+", " ");
     }
 
+    /**
+     * The ATT&CK tactics of the rule's {@code attack.*} tags, as the catalogue names them ({@code
+     * attack.privilege_escalation} is {@code privilege-escalation}); a rule without one is not converted.
+     */
+    private static List<String> tactics(Map<String, Object> sigma) throws SigmaException {
+        List<String> tactics = new ArrayList<>();
+        for (String tag : strings(sigma.get("tags"))) {
+            String tactic = tag.toLowerCase(Locale.ROOT).replace('_', '-');
+            if (tactic.startsWith("attack.") && RuleLoader.TACTICS.contains(tactic.substring("attack.".length()))
+                    && !tactics.contains(tactic.substring("attack.".length()))) {
+                tactics.add(tactic.substring("attack.".length()));
+            }
+        }
+        if (tactics.isEmpty()) {
+            throw new SigmaException("no ATT&CK tactic tag (attack.persistence, attack.stealth, ...; ATT&CK v19 split"
+                    + " defense-evasion into stealth and defense-impairment): every TrailWarden rule names its tactic");
+        }
+        return tactics;
+    }
+
     private static String description(Map<String, Object> sigma) {
         StringBuilder text = new StringBuilder();
         if (sigma.get("description") != null) {
@@ -502,15 +527,6 @@ public final class SigmaConverter {
             text.append(" by ").append(sigma.get("author"));
         }
         text.append(", under the ").append(LICENSE).append('.');
-        List<String> tactics = new ArrayList<>();
-        for (String tag : strings(sigma.get("tags"))) {
-            if (tag.startsWith("attack.") && !tag.toLowerCase(Locale.ROOT).matches("attack\\.[gst]\\d{4}.*")) {
-                tactics.add(tag.substring("attack.".length()));
-            }
-        }
-        if (!tactics.isEmpty()) {
-            text.append(" ATT&CK tactics: ").append(String.join(", ", tactics)).append('.');
-        }
         return text.toString();
     }
 

@@ -34,8 +34,8 @@ class RuleLoaderTest {
                 "falsePositives: [f]",
                 "runbook: r",
                 detection,
-                "response:",
-                "  contain: actor",
+                "response: {contain: actor, reason: the caller is contained in these tests}",
+                "tactics: [persistence]",
                 TESTS);
     }
 
@@ -214,5 +214,38 @@ class RuleLoaderTest {
                 "missing required key 'tests' (at least 2 cases expecting an alert and 2 expecting none)");
         assertThat(errors("rules/u.yaml", rule("u", match) + "untested: because\n")).extracting(error -> error.message)
                 .containsExactly("'untested' says why a rule has no tests; this rule has tests: remove 'untested'");
+    }
+
+    /** Every rule names ATT&CK tactics by their current names, and says in words why it contains or only alerts. */
+    @Test
+    void tacticsAreAttackTacticsAndTheResponseHasAReason() {
+        String valid = rule("r", "detection:\n  match:\n    where: {eventName: CreateUser}");
+        Rule rule = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                .load(List.of(new RuleLoader.Source("rules/r.yaml", valid)), new ArrayList<>()).get(0);
+        assertThat(rule.tactics).containsExactly("persistence");
+        assertThat(rule.response.reason).isEqualTo("the caller is contained in these tests");
+
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [persistance]")))
+                .extracting(error -> error.message).singleElement().asString()
+                .startsWith("'persistance' is not an ATT&CK enterprise tactic").endsWith("(did you mean 'persistence'?)");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [defense-evasion]")))
+                .extracting(error -> error.message).singleElement().asString()
+                .endsWith("ATT&CK v19 split defense-evasion into stealth and defense-impairment");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [Persistence]")))
+                .as("tactic names are lower case").hasSize(1);
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: [impact, impact]")))
+                .extracting(error -> error.message).containsExactly("tactic 'impact' is listed twice");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]", "tactics: []")))
+                .extracting(error -> error.message).containsExactly("'tactics' needs at least one entry");
+        assertThat(errors("rules/r.yaml", valid.replace("tactics: [persistence]\n", "")))
+                .extracting(error -> error.message).containsExactly("missing required key 'tactics'");
+
+        assertThat(errors("rules/r.yaml", valid.replace(", reason: the caller is contained in these tests", "")))
+                .extracting(error -> error.message).singleElement().asString().startsWith("missing required key 'reason'");
+        assertThat(errors("rules/r.yaml", valid.replace("the caller is contained in these tests", "because")))
+                .extracting(error -> error.message).containsExactly("reason is 7 characters; write 20 to 250 (alerts carry"
+                        + " it whole): why contain, or why alert only");
+        assertThat(errors("rules/r.yaml", valid.replace("the caller is contained in these tests", "x".repeat(251))))
+                .extracting(error -> error.message).singleElement().asString().startsWith("reason is 251 characters");
     }
 }

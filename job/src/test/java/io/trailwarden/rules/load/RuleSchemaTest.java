@@ -114,6 +114,10 @@ class RuleSchemaTest {
             {"title:", "titel:"},
             {"eventName: CreateUser", "eventName: {equal: CreateUser}"},
             {"eventName: CreateUser", "eventName: {equals: CreateUser, transform: upper}"},
+            {"tactics: [persistence]", "tactics: [defense-evasion]"},
+            {"tactics: [persistence]", "tactics: [persistence, persistence]"},
+            {"tactics: [persistence]", "tactics: []"},
+            {"  reason: >-", "  reasn: >-"},
         }) {
             assertThat(valid).contains(mistake[0]);
             String broken = valid.replaceFirst(java.util.regex.Pattern.quote(mistake[0]), mistake[1]);

@@ -79,7 +79,7 @@ class CompiledRulesTest {
                 .collect(Collectors.toMap(StreamNode::getTransformationUID,
                         node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
         Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
-        assertThat(inputPartitioners).containsEntry(byId.get("discovery-burst").uid("threshold"), "ForwardPartitioner")
+        assertThat(inputPartitioners).containsEntry(byId.get("reconnaissance-burst").uid("threshold"), "ForwardPartitioner")
                 .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "ForwardPartitioner")
                 .containsEntry(byId.get("console-login-then-s3-enumeration").uid("cep"), "ForwardPartitioner")
                 .containsEntry(byId.get("s3-enumeration-then-object-access").uid("cep"), "ForwardPartitioner")

@@ -65,7 +65,7 @@ class RuleCatalogueITCase {
                 "iam-user-created", "iam-access-key-created-for-other-user", "iam-login-profile-for-other-user",
                 "iam-admin-policy-attached", "backdoor-admin-user", "console-login-then-s3-enumeration",
                 "s3-enumeration-then-object-access", "cloudtrail-logging-tampered", "guardduty-disabled",
-                "console-login-without-mfa", "root-account-usage", "console-login-failure-burst", "discovery-burst",
+                "console-login-without-mfa", "root-account-usage", "console-login-failure-burst", "reconnaissance-burst",
                 "iam-role-trust-opened-to-outside-account", "secrets-retrieval-burst");
     }
 }

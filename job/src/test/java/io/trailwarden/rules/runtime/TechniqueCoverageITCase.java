@@ -90,8 +90,8 @@ class TechniqueCoverageITCase {
     }
 
     @Test
-    void theReconnaissanceBurstDoesNotFireOnAnyDetonation() {
-        // 51 polls of one API are not reconnaissance: distinct API names are what the burst counts.
+    void theRetiredDiscoveryBurstIsGone() {
+        // reconnaissance-burst replaced it: distinct enumeration APIs, not every List/Describe/Get.
         coverage.forEach((technique, rules) -> assertThat(rules).as(technique).doesNotContain("discovery-burst"));
     }
 }

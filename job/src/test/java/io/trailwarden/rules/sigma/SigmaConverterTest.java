@@ -63,7 +63,8 @@ class SigmaConverterTest {
         assertThat(conversion.ruleId).isEqualTo("sigma-aws-test-rule");
         assertThat(conversion.ruleText).contains("# sigma id: 11111111-2222-3333-4444-555555555555",
                 "# sigma author: Someone", "Detection Rule License (DRL) 1.1", "severity: high", "- T1098.001",
-                "- https://example.com/r", "- Admins", "ATT&CK tactics: persistence", "contain: none");
+                "- https://example.com/r", "- Admins", "tactics:\n- persistence", "contain: none",
+                "reason: 'Alert only: converted Sigma rules are alert-only");
     }
 
     @Test
@@ -187,6 +188,17 @@ class SigmaConverterTest {
         assertThat(convert("  selection: {eventNam: X}\n  condition: selection\n").reason).contains("eventNam");
     }
 
+    /** Every catalogue rule names its ATT&CK tactic: Sigma's tactic tags, in either spelling, or no conversion. */
+    @Test
+    void tacticsComeFromTheTagsOrTheRuleIsNotConverted() {
+        String noTactic = sigma("  selection: {eventName: X}\n  condition: selection\n")
+                .replace("tags: [attack.persistence, attack.t1098.001]", "tags: [attack.defense-evasion, attack.t1098.001]");
+        assertThat(CONVERTER.convert("n.yml", noTactic).get(0).reason).contains("no ATT&CK tactic tag", "v19");
+        String oldSpelling = sigma("  selection: {eventName: X}\n  condition: selection\n")
+                .replace("tags: [attack.persistence, attack.t1098.001]", "tags: [attack.Privilege_Escalation, attack.t1098.001]");
+        assertThat(CONVERTER.convert("p.yml", oldSpelling).get(0).ruleText).contains("tactics:\n- privilege-escalation\n");
+    }
+
     @Test
     void hostileTextStaysData() {
         SigmaConversion conversion = CONVERTER.convert("../../etc/aws evil.yml", sigma("  selection: {eventName: X}\n  condition: selection\n")
@@ -202,13 +214,13 @@ class SigmaConverterTest {
                 + "detection: {selection: {eventName: GetSecretValue}, condition: selection}\n---\n"
                 + "title: Other\nname: other\nlogsource: {product: aws, service: cloudtrail}\n"
                 + "detection: {selection: {eventName: DeleteSecret}, condition: selection}\n---\n";
-        SigmaConversion count = CONVERTER.convert("c.yml", base + "title: Many secrets\ntags: [attack.t1555]\ncorrelation: {type: value_count,"
+        SigmaConversion count = CONVERTER.convert("c.yml", base + "title: Many secrets\ntags: [attack.credential-access, attack.t1555]\ncorrelation: {type: value_count,"
                 + " rules: [base], group-by: [userIdentity.arn], timespan: 10m, condition: {gte: 5, field: requestParameters.secretId}}\n"
                 + "level: high\n").stream().filter(c -> "Many secrets".equals(c.sigmaTitle)).findFirst().orElseThrow();
-        SigmaConversion ordered = CONVERTER.convert("o.yml", base + "title: Read then delete\ntags: [attack.t1555]\ncorrelation: {type: temporal_ordered,"
+        SigmaConversion ordered = CONVERTER.convert("o.yml", base + "title: Read then delete\ntags: [attack.credential-access, attack.t1555]\ncorrelation: {type: temporal_ordered,"
                 + " rules: [base, other], group-by: [userIdentity.arn], timespan: 1h}\n").stream()
                 .filter(c -> "Read then delete".equals(c.sigmaTitle)).findFirst().orElseThrow();
-        SigmaConversion unordered = CONVERTER.convert("u.yml", base + "title: U\ntags: [attack.t1555]\ncorrelation: {type: temporal,"
+        SigmaConversion unordered = CONVERTER.convert("u.yml", base + "title: U\ntags: [attack.credential-access, attack.t1555]\ncorrelation: {type: temporal,"
                 + " rules: [base, other], group-by: [userIdentity.arn], timespan: 1h}\n").stream()
                 .filter(c -> "U".equals(c.sigmaTitle)).findFirst().orElseThrow();
 
