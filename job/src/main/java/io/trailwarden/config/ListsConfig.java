@@ -17,7 +17,7 @@ public final class ListsConfig implements Serializable {
     public static final String GROUP = "TrailWarden.Lists";
     /** Lists the shipped catalogue references; they exist (empty) even when not configured. */
     public static final List<String> STANDARD_LISTS = List.of("allowedProvisioners", "sensitiveBuckets", "adminGroups",
-            "trustedAccounts");
+            "adminPolicies", "trustedAccounts");
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
     public final Map<String, List<String>> lists;

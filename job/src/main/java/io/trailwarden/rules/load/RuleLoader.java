@@ -450,7 +450,7 @@ public final class RuleLoader {
         }
         Map<String, Set<String>> allowed = new HashMap<>();
         for (ConditionSpec conjunct : step.where.conjuncts()) {
-            if (conjunct.kind != ConditionSpec.Kind.FIELD || conjunct.ignoreCase
+            if (conjunct.kind != ConditionSpec.Kind.FIELD || conjunct.ignoresCase()
                     || (conjunct.operator != ConditionSpec.Operator.EQUALS
                             && conjunct.operator != ConditionSpec.Operator.ONE_OF)) {
                 continue;
@@ -688,7 +688,8 @@ public final class RuleLoader {
         }
         for (ConditionSpec spec : specs) {
             if (spec.operator == ConditionSpec.Operator.EXISTS || spec.operator == ConditionSpec.Operator.EQUALS_CAPTURE
-                    || spec.operator == ConditionSpec.Operator.ANY_ELEMENT) {
+                    || spec.operator == ConditionSpec.Operator.ANY_ELEMENT
+                    || spec.operator == ConditionSpec.Operator.ADMIN_EQUIVALENT) {
                 context.error(spec.line, spec.operator.yamlName + " tests the field, not each value: it cannot share"
                         + " a field with other operators (write the field twice under all)");
                 return null;
@@ -768,6 +769,14 @@ public final class RuleLoader {
                 } else if (!listNames.contains(spec.values.get(0))) {
                     context.error(operand, "unknown named list '" + spec.values.get(0) + "' (configured in"
                             + " TrailWarden.Lists: " + String.join(", ", new java.util.TreeSet<>(listNames)) + ")");
+                }
+                break;
+            case ADMIN_EQUIVALENT:
+                if (!single || !List.of(ConditionSpec.ADMIN_POLICY, ConditionSpec.ADMIN_GROUP).contains(spec.values.get(0))) {
+                    context.error(operand, "adminEquivalent takes what the field holds: policy (a policy document or a"
+                            + " managed policy ARN) or group (a group name or ARN)");
+                } else if (spec.transform != Transform.NONE) {
+                    context.error(operand, "adminEquivalent reads the policy or group itself; a transform does not apply");
                 }
                 break;
             case EQUALS_CAPTURE:
