@@ -77,6 +77,11 @@ public final class RuleLoader {
     public static final List<String> CONDITION_OPTION_KEYS = List.of("ignoreCase", "matchWhenListEmpty", "transform");
     public static final List<String> CONDITION_GROUP_KEYS = List.of("all", "any", "not");
 
+    /** Operators that test the field as a whole (or a capture), not each of its values. */
+    private static final Set<ConditionSpec.Operator> FIELD_TEST_OPERATORS = Set.of(ConditionSpec.Operator.EXISTS,
+            ConditionSpec.Operator.EQUALS_CAPTURE, ConditionSpec.Operator.ANY_ELEMENT,
+            ConditionSpec.Operator.ADMIN_EQUIVALENT);
+
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern MITRE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -687,9 +692,7 @@ public final class RuleLoader {
             return specs.isEmpty() ? null : specs.get(0);
         }
         for (ConditionSpec spec : specs) {
-            if (spec.operator == ConditionSpec.Operator.EXISTS || spec.operator == ConditionSpec.Operator.EQUALS_CAPTURE
-                    || spec.operator == ConditionSpec.Operator.ANY_ELEMENT
-                    || spec.operator == ConditionSpec.Operator.ADMIN_EQUIVALENT) {
+            if (FIELD_TEST_OPERATORS.contains(spec.operator)) {
                 context.error(spec.line, spec.operator.yamlName + " tests the field, not each value: it cannot share"
                         + " a field with other operators (write the field twice under all)");
                 return null;
@@ -867,6 +870,12 @@ public final class RuleLoader {
                     MappingNode filter = new MappingNode(Tag.MAP, true, filterEntries, value.getStartMark(),
                             value.getEndMark(), ((MappingNode) value).getFlowStyle());
                     field.filter = fieldOperators(field.fields.get(0), filter, context, Set.of(), false, false);
+                    if (field.filter != null && field.filter.kind == ConditionSpec.Kind.FIELD
+                            && FIELD_TEST_OPERATORS.contains(field.filter.operator)) {
+                        context.error(value, "context '" + label + "' keeps values that pass value tests; "
+                                + field.filter.operator.yamlName + " tests the field, not each value");
+                        field.filter = null;
+                    }
                 }
             } else {
                 field.fields = scalarOrList(value, "context fields", context);
