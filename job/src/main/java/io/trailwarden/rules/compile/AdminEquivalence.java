@@ -20,7 +20,7 @@ import software.amazon.awssdk.arns.Arn;
  * and covers every resource, and any {@code NotResource} or IAM resource counts as broad enough (a
  * right to rewrite one's own policies is enough to escalate). A document larger than IAM accepts is
  * judged admin-equivalent without being read further: it cannot be decided within bounds, and IAM
- * never accepts one. Text that is not JSON is no document and grants nothing (IAM refuses it too).
+ * never accepts one. A document that is not a JSON object grants nothing (IAM refuses it too).
  */
 final class AdminEquivalence {
     /**
