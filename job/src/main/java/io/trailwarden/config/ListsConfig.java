@@ -43,6 +43,7 @@ public final class ListsConfig implements Serializable {
         lists.put("allowedProvisioners", List.of());
         lists.put("sensitiveBuckets", List.of());
         lists.put("adminGroups", List.of());
+        lists.put("adminPolicies", List.of());
         lists.put("trustedAccounts", List.of());
         lists.put(TRUSTED_AUTOMATION, List.of());
         lists.put("trailwardenEventRules", List.of("trailwarden-cloudtrail-to-kinesis", "trailwarden-forwarded-to-kinesis",

@@ -154,7 +154,7 @@ public final class CompiledRule implements Serializable {
      */
     public String[] distinctValues(CloudTrailEvent event) {
         for (FieldRef alias : distinctFields) {
-            List<String> values = alias.values(event);
+            List<String> values = alias.identities(event);
             if (!values.isEmpty()) {
                 return new LinkedHashSet<>(values).toArray(new String[0]);
             }
@@ -240,7 +240,7 @@ public final class CompiledRule implements Serializable {
         if (field == null) {
             return PrincipalKey.of(event);
         }
-        String value = field.first(event);
+        String value = field.firstIdentity(event);
         return value == null ? "" : value;
     }
 

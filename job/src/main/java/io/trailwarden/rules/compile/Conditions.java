@@ -5,6 +5,8 @@ import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.rules.model.Cidr;
 import io.trailwarden.rules.model.ConditionSpec.Operator;
 import io.trailwarden.rules.model.ConditionSpec;
+import io.trailwarden.rules.model.EmbeddedJson;
+import io.trailwarden.rules.model.IamNames;
 import io.trailwarden.rules.model.Transform;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class Conditions {
     private Conditions() {}
+
+    /** The named lists {@code adminEquivalent} takes besides what it knows: groups and managed policies. */
+    public static final String ADMIN_GROUPS = "adminGroups";
+    public static final String ADMIN_POLICIES = "adminPolicies";
 
     /** @param lists the named lists of TrailWarden.Lists, by name */
     public static EventCondition compile(ConditionSpec spec, Map<String, List<String>> lists) {
@@ -61,6 +67,10 @@ public final class Conditions {
                 return new Exists(field, Boolean.parseBoolean(spec.values.get(0)));
             case ANY_ELEMENT:
                 return new AnyElement(field, compile(spec.children.get(0), lists));
+            case ADMIN_EQUIVALENT:
+                boolean group = ConditionSpec.ADMIN_GROUP.equals(spec.values.get(0));
+                return new AdminEquivalent(field, group,
+                        lists.getOrDefault(group ? ADMIN_GROUPS : ADMIN_POLICIES, List.of()));
             case EQUALS_CAPTURE:
                 throw new IllegalArgumentException(spec.operator + " compares with a capture and is compiled by the"
                         + " sequence compiler, not here");
@@ -84,7 +94,7 @@ public final class Conditions {
             return new AllTests(tests);
         }
         Transform transform = spec.transform;
-        boolean ignoreCase = spec.ignoreCase;
+        boolean ignoreCase = spec.ignoresCase();
         ValueTest test;
         switch (spec.operator) {
             case EQUALS:
@@ -478,6 +488,55 @@ public final class Conditions {
         @Override
         public boolean test(CloudTrailEvent event, JsonNode scope) {
             return list.anyNode(event, scope, element -> inner.test(event, element));
+        }
+
+        @Override
+        public int cost() {
+            return 4;
+        }
+    }
+
+    /**
+     * The field holds administrator rights ({@link AdminEquivalence}): for {@code policy}, a policy
+     * document (JSON text, URL-encoded text or an object) that grants them, or a managed policy's ARN
+     * known or listed to; for {@code group}, a group (name or ARN) listed in {@code adminGroups}.
+     * Names and ARNs compare without case. Text that is neither JSON nor a listed name grants nothing.
+     */
+    static final class AdminEquivalent implements EventCondition {
+        private static final long serialVersionUID = 1L;
+        private final FieldRef field;
+        private final boolean group;
+        private final Set<String> listed = new HashSet<>();
+
+        AdminEquivalent(FieldRef field, boolean group, List<String> listed) {
+            this.field = field;
+            this.group = group;
+            for (String entry : listed) {
+                this.listed.add(IamNames.fold(entry.trim()));
+            }
+        }
+
+        @Override
+        public boolean test(CloudTrailEvent event, JsonNode scope) {
+            return field.anyNode(event, scope, node -> grants(node, event));
+        }
+
+        private boolean grants(JsonNode node, CloudTrailEvent event) {
+            if (group) {
+                return node.isTextual() && listed.contains(IamNames.fold(Transform.NAME_OF.apply(node.asText().trim())));
+            }
+            if (node.isObject()) {
+                return AdminEquivalence.document(node);
+            }
+            if (!node.isTextual()) {
+                return false;
+            }
+            if (node.asText().length() > AdminEquivalence.MAX_DOCUMENT_CHARS) {
+                return true;
+            }
+            JsonNode document = event.embeddedDocument(node, EmbeddedJson::parse);
+            return document.isObject() ? AdminEquivalence.document(document)
+                    : AdminEquivalence.managedPolicy(node.asText(), listed);
         }
 
         @Override

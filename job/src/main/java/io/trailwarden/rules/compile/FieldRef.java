@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.IdentityType;
 import io.trailwarden.rules.model.EmbeddedJson;
+import io.trailwarden.rules.model.IamNames;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,7 +191,25 @@ public final class FieldRef implements Serializable {
         return walk(event, node.get(parts[index]), index + 1, visitor, nodes, whole);
     }
 
-    /** The first scalar value, or null: what captures, keys and targets use. */
+    /**
+     * The first value as an identity: what keys and distinct counts use, so two spellings of one IAM
+     * name ({@link IamNames}) are one key and one value. Null when there is none.
+     */
+    public String firstIdentity(CloudTrailEvent event) {
+        String value = first(event);
+        return value != null && IamNames.isNameField(path) ? IamNames.fold(value) : value;
+    }
+
+    /** Every value as an identity (see {@link #firstIdentity}), in record order. */
+    public List<String> identities(CloudTrailEvent event) {
+        List<String> values = values(event);
+        if (IamNames.isNameField(path)) {
+            values.replaceAll(IamNames::fold);
+        }
+        return values;
+    }
+
+    /** The first scalar value as written, or null: what captures and targets use. */
     public String first(CloudTrailEvent event) {
         if (typed != null && !typedNeedsTree(event)) {
             return typedValue(event);

@@ -2,6 +2,7 @@ package io.trailwarden.rules.compile;
 
 import io.trailwarden.rules.model.ConditionSpec;
 import io.trailwarden.rules.model.ContextField;
+import io.trailwarden.rules.model.IamNames;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.model.Step;
 import java.util.ArrayList;
@@ -41,9 +42,12 @@ public final class RuleCompiler {
             for (ConditionSpec conjunct : step.where.conjuncts()) {
                 if (conjunct.kind == ConditionSpec.Kind.FIELD
                         && conjunct.operator == ConditionSpec.Operator.EQUALS_CAPTURE) {
-                    int[] definition = captures.get(conjunct.values.get(0));
-                    stepChecks.add(new CompiledRule.CaptureCheck(slot(slots, conjunct.field),
-                            rule.steps.get(definition[0]).name, definition[1], conjunct.ignoreCase));
+                    String capture = conjunct.values.get(0);
+                    int[] definition = captures.get(capture);
+                    Step defining = rule.steps.get(definition[0]);
+                    boolean ignoreCase = conjunct.ignoresCase() || IamNames.isNameField(defining.captures.get(capture));
+                    stepChecks.add(new CompiledRule.CaptureCheck(slot(slots, conjunct.field), defining.name,
+                            definition[1], ignoreCase));
                 } else {
                     own.add(Conditions.compile(conjunct, lists));
                 }

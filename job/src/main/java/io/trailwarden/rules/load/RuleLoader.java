@@ -89,6 +89,11 @@ public final class RuleLoader {
     public static final List<String> CONDITION_OPTION_KEYS = List.of("ignoreCase", "matchWhenListEmpty", "transform");
     public static final List<String> CONDITION_GROUP_KEYS = List.of("all", "any", "not");
 
+    /** Operators that test the field as a whole (or a capture), not each of its values. */
+    private static final Set<ConditionSpec.Operator> FIELD_TEST_OPERATORS = Set.of(ConditionSpec.Operator.EXISTS,
+            ConditionSpec.Operator.EQUALS_CAPTURE, ConditionSpec.Operator.ANY_ELEMENT,
+            ConditionSpec.Operator.ADMIN_EQUIVALENT);
+
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern MITRE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -488,7 +493,7 @@ public final class RuleLoader {
         }
         Map<String, Set<String>> allowed = new HashMap<>();
         for (ConditionSpec conjunct : step.where.conjuncts()) {
-            if (conjunct.kind != ConditionSpec.Kind.FIELD || conjunct.ignoreCase
+            if (conjunct.kind != ConditionSpec.Kind.FIELD || conjunct.ignoresCase()
                     || (conjunct.operator != ConditionSpec.Operator.EQUALS
                             && conjunct.operator != ConditionSpec.Operator.ONE_OF)) {
                 continue;
@@ -739,8 +744,7 @@ public final class RuleLoader {
             return specs.isEmpty() ? null : specs.get(0);
         }
         for (ConditionSpec spec : specs) {
-            if (spec.operator == ConditionSpec.Operator.EXISTS || spec.operator == ConditionSpec.Operator.EQUALS_CAPTURE
-                    || spec.operator == ConditionSpec.Operator.ANY_ELEMENT) {
+            if (FIELD_TEST_OPERATORS.contains(spec.operator)) {
                 context.error(spec.line, spec.operator.yamlName + " tests the field, not each value: it cannot share"
                         + " a field with other operators (write the field twice under all)");
                 return null;
@@ -820,6 +824,14 @@ public final class RuleLoader {
                 } else if (!listNames.contains(spec.values.get(0))) {
                     context.error(operand, "unknown named list '" + spec.values.get(0) + "' (configured in"
                             + " TrailWarden.Lists: " + String.join(", ", new java.util.TreeSet<>(listNames)) + ")");
+                }
+                break;
+            case ADMIN_EQUIVALENT:
+                if (!single || !List.of(ConditionSpec.ADMIN_POLICY, ConditionSpec.ADMIN_GROUP).contains(spec.values.get(0))) {
+                    context.error(operand, "adminEquivalent takes what the field holds: policy (a policy document or a"
+                            + " managed policy ARN) or group (a group name or ARN)");
+                } else if (spec.transform != Transform.NONE) {
+                    context.error(operand, "adminEquivalent reads the policy or group itself; a transform does not apply");
                 }
                 break;
             case EQUALS_CAPTURE:
@@ -910,6 +922,12 @@ public final class RuleLoader {
                     MappingNode filter = new MappingNode(Tag.MAP, true, filterEntries, value.getStartMark(),
                             value.getEndMark(), ((MappingNode) value).getFlowStyle());
                     field.filter = fieldOperators(field.fields.get(0), filter, context, Set.of(), false, false);
+                    if (field.filter != null && field.filter.kind == ConditionSpec.Kind.FIELD
+                            && FIELD_TEST_OPERATORS.contains(field.filter.operator)) {
+                        context.error(value, "context '" + label + "' keeps values that pass value tests; "
+                                + field.filter.operator.yamlName + " tests the field, not each value");
+                        field.filter = null;
+                    }
                 }
             } else {
                 field.fields = scalarOrList(value, "context fields", context);

@@ -38,7 +38,9 @@ public final class ConditionSpec implements Serializable {
         NOT_IN_LIST("notInList"),
         EQUALS_CAPTURE("equalsCapture"),
         /** Some element of the list at the field satisfies {@code children.get(0)}, whose paths start at the element. */
-        ANY_ELEMENT("anyElement");
+        ANY_ELEMENT("anyElement"),
+        /** The field holds a policy (or group) that makes its holder an administrator; operand {@code policy} or {@code group}. */
+        ADMIN_EQUIVALENT("adminEquivalent");
 
         public final String yamlName;
 
@@ -87,6 +89,19 @@ public final class ConditionSpec implements Serializable {
         spec.values = values;
         spec.line = line;
         return spec;
+    }
+
+    /** What {@code adminEquivalent} judges: a policy document or managed policy ARN, or a group name. */
+    public static final String ADMIN_POLICY = "policy";
+    public static final String ADMIN_GROUP = "group";
+
+    /**
+     * Compares without case: when the rule says {@code ignoreCase}, and always on fields that hold IAM
+     * user, role or group names ({@link IamNames}), on either side of a field comparison.
+     */
+    public boolean ignoresCase() {
+        return ignoreCase || IamNames.isNameField(field)
+                || (comparesFields() && !values.isEmpty() && IamNames.isNameField(values.get(0)));
     }
 
     /** Operators whose operands are field paths of the record. */

@@ -2,10 +2,12 @@ package io.trailwarden.rules.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.config.ListsConfig;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.Corpus;
+import io.trailwarden.event.EventJson;
 import io.trailwarden.event.ParseResult;
 import io.trailwarden.rules.load.RuleLoader;
 import io.trailwarden.rules.model.ConditionSpec;
@@ -54,6 +56,28 @@ class ConditionsTest {
     private static final CloudTrailEvent DELETE_TRAIL = corpus("ee73c230", "DeleteTrail");
     private static final CloudTrailEvent BACKDOOR_KEY = corpus("c64c4ded", "CreateAccessKey");
     private static final CloudTrailEvent ROLE_CALL = corpus("394cf343", "DescribeInstances");
+
+    /** IAM user, role and group names are unique without case; other fields keep theirs. */
+    @Test
+    void iamNameFieldsCompareWithoutCaseWhateverTheOperator() {
+        assertThat(compile("{requestParameters.userName: MALICIOUS-IAM-USER}").test(CREATE_USER)).isTrue();
+        assertThat(compile("{requestParameters.userName: [Malicious-Iam-User, other]}").test(CREATE_USER)).isTrue();
+        assertThat(compile("{requestParameters.userName: {notEquals: MALICIOUS-iam-user}}").test(CREATE_USER)).isFalse();
+        assertThat(compile("{requestParameters.userName: {prefix: MALICIOUS-}}").test(CREATE_USER)).isTrue();
+        assertThat(compile("{userIdentity.userName: {equals: Christophe}}").test(CREATE_USER)).isTrue();
+        assertThat(compile("{userIdentity.arn: {suffix: user/Christophe}}").test(CREATE_USER))
+                .as("an ARN is no name field: as written").isFalse();
+        assertThat(compile("{eventName: createuser}").test(CREATE_USER)).as("not a name field").isFalse();
+        // Either side of a field comparison being a name field is enough.
+        assertThat(compile("{responseElements.user.arn: {transform: nameOf, equalsField: requestParameters.userName}}")
+                .test(withUserName(CREATE_USER, "MALICIOUS-IAM-USER"))).isTrue();
+    }
+
+    private static CloudTrailEvent withUserName(CloudTrailEvent event, String userName) {
+        ObjectNode record = (ObjectNode) EventJson.readTree(event.rawJson());
+        ((ObjectNode) record.get("requestParameters")).put("userName", userName);
+        return parse(record.toString());
+    }
 
     @Test
     void equalsAndOneOfOnTypedAndNestedFields() {

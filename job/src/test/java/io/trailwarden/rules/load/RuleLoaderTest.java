@@ -248,4 +248,13 @@ class RuleLoaderTest {
         assertThat(errors("rules/r.yaml", valid.replace("the caller is contained in these tests", "x".repeat(251))))
                 .extracting(error -> error.message).singleElement().asString().startsWith("reason is 251 characters");
     }
+
+    /** A context filter keeps values one by one: an operator that judges the whole field is refused, not a crash. */
+    @Test
+    void contextFiltersTakeOnlyValueTests() {
+        String text = rule("ctx", "detection:\n  match:\n    where: {eventName: PutUserPolicy}\ncontext:\n"
+                + "  grant: {fields: requestParameters.policyDocument, adminEquivalent: policy}");
+        assertThat(errors("rules/ctx.yaml", text)).extracting(error -> error.message).containsExactly(
+                "context 'grant' keeps values that pass value tests; adminEquivalent tests the field, not each value");
+    }
 }

@@ -62,6 +62,12 @@ final class Records {
         return records;
     }
 
+    static Records addUserToGroup(String id, Instant at, String actor, String user, String group) {
+        Records records = iam("AddUserToGroup", id, at, actor, user);
+        ((ObjectNode) records.record.get("requestParameters")).put("groupName", group);
+        return records;
+    }
+
     static Records createAccessKey(String id, Instant at, String actor, String user) {
         return iam("CreateAccessKey", id, at, actor, user);
     }
@@ -80,6 +86,12 @@ final class Records {
 
     static Records call(String eventSource, String eventName, String id, Instant at, String actor) {
         return new Records(eventSource, eventName, id, at, actor);
+    }
+
+    /** The call recorded in another account (the actor's identity is left as it is). */
+    Records inAccount(String account) {
+        record.put("recipientAccountId", account);
+        return this;
     }
 
     /** The call made by a session of {@code roleArn}, as CloudTrail records an assumed-role identity. */

@@ -8,6 +8,7 @@ import static io.trailwarden.rules.runtime.Records.T0;
 import static io.trailwarden.rules.runtime.Records.TEN_MIN_LATER;
 import static io.trailwarden.rules.runtime.Records.THIRTY_ONE_MIN_LATER;
 import static io.trailwarden.rules.runtime.Records.TWO_MIN_LATER;
+import static io.trailwarden.rules.runtime.Records.addUserToGroup;
 import static io.trailwarden.rules.runtime.Records.attachAdmin;
 import static io.trailwarden.rules.runtime.Records.createAccessKey;
 import static io.trailwarden.rules.runtime.Records.createLoginProfile;
@@ -24,7 +25,9 @@ import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -37,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Sequence semantics of the compiled backdoor-admin-user rule (the real rule file), on the CEP operator
  * exactly as {@link CompiledRules} builds it, in the style of flink-cep's NFA tests: timestamped events
- * in, the full list of matches compared, state and timers empty once the window has passed.
+ * in, the full list of matches compared, state and timers empty once the window has passed. The rule is
+ * keyed by account and user name, so whoever makes each call, one user being built is one backdoor.
  */
 class SequenceHarnessTest {
     private static final OutputTag<RuleEvent> LATE = new OutputTag<>("late", TypeInformation.of(RuleEvent.class));
@@ -47,7 +51,9 @@ class SequenceHarnessTest {
     @BeforeEach
     void openHarness() throws Exception {
         Rule backdoor = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
-        rule = new RuleCompiler(ListsConfig.defaults().lists).compile(backdoor);
+        Map<String, List<String>> lists = new HashMap<>(ListsConfig.defaults().lists);
+        lists.put("adminGroups", List.of("Platform-Admins"));
+        rule = new RuleCompiler(lists).compile(backdoor);
         harness = RuleHarnesses.sequenceHarness(rule, LATE);
         harness.open();
     }
@@ -132,19 +138,70 @@ class SequenceHarnessTest {
         assertNoStateLeftAfter(THIRTY_ONE_MIN_LATER);
     }
 
+    /** Issue 11 item 4: a backdoor is about the user being built, whoever makes each call. */
     @Test
-    void anotherPrincipalsStepsDoNotCompleteTheSequence() throws Exception {
+    void anotherPrincipalsStepsCompleteTheBackdoorOfTheSameUser() throws Exception {
         feed(createUser("c", T0, ATTACKER, "backdoor"),
                 attachAdmin("other-a", ONE_MIN_LATER, OTHER_ADMIN, "backdoor"),
                 createAccessKey("other-k", TWO_MIN_LATER, OTHER_ADMIN, "backdoor"),
-                createUser("c2", T0, OTHER_ADMIN, "tooling"),
-                attachAdmin("a", FIVE_MIN_LATER, ATTACKER, "backdoor"),
-                createAccessKey("k", TEN_MIN_LATER, ATTACKER, "backdoor"));
-        watermark(TEN_MIN_LATER.plusSeconds(1));
+                createUser("c2", T0, OTHER_ADMIN, "tooling"));
+        watermark(TEN_MIN_LATER);
 
         assertThat(findings()).hasSize(1);
-        assertThat(eventIds(findings().get(0))).containsExactly("c", "a", "k");
+        assertThat(eventIds(findings().get(0))).containsExactly("c", "other-a", "other-k");
+        assertThat(findings().get(0).target.name).isEqualTo("backdoor");
         assertNoStateLeftAfter(TEN_MIN_LATER);
+    }
+
+    @Test
+    void twoSessionsOfOneRoleBuildOneBackdoor() throws Exception {
+        String role = "arn:aws:iam::" + Records.ACCOUNT + ":role/provisioner";
+        feed(createUser("c", T0, ATTACKER, "backdoor").byRoleSession(role, "session-a"),
+                attachAdmin("a", ONE_MIN_LATER, ATTACKER, "backdoor").byRoleSession(role, "session-b"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor").byRoleSession(role, "session-b"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).extracting(SequenceHarnessTest::eventIds).containsExactly(List.of("c", "a", "k"));
+        assertThat(findings().get(0).events).extracting(event -> event.actor.arn).containsExactly(
+                "arn:aws:sts::" + Records.ACCOUNT + ":assumed-role/provisioner/session-a",
+                "arn:aws:sts::" + Records.ACCOUNT + ":assumed-role/provisioner/session-b",
+                "arn:aws:sts::" + Records.ACCOUNT + ":assumed-role/provisioner/session-b");
+    }
+
+    /** IAM user names are unique without case: backdoor, BACKDOOR and Backdoor are one user. */
+    @Test
+    void caseVariedNamesOfOneUserAreOneBackdoorNamedAsCreated() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a", ONE_MIN_LATER, ATTACKER, "BACKDOOR"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "Backdoor"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).hasSize(1);
+        assertThat(findings().get(0).target.name).as("the name CreateUser gave it").isEqualTo("backdoor");
+        assertThat(findings().get(0).response).extracting(action -> action.target.name).containsOnly("backdoor");
+    }
+
+    @Test
+    void membershipOfAListedAdminGroupInAnyCaseIsAdminRights() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                addUserToGroup("g", ONE_MIN_LATER, ATTACKER, "backdoor", "PLATFORM-ADMINS"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor"),
+                createUser("c2", T0, ATTACKER, "intern"),
+                addUserToGroup("g2", ONE_MIN_LATER, ATTACKER, "intern", "developers"),
+                createAccessKey("k2", TWO_MIN_LATER, ATTACKER, "intern"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).extracting(SequenceHarnessTest::eventIds).containsExactly(List.of("c", "g", "k"));
+    }
+
+    @Test
+    void theSameNameInAnotherAccountIsAnotherUser() throws Exception {
+        feed(createUser("c", T0, ATTACKER, "backdoor"),
+                attachAdmin("a", ONE_MIN_LATER, ATTACKER, "backdoor").inAccount("111122223333"),
+                createAccessKey("k", TWO_MIN_LATER, ATTACKER, "backdoor").inAccount("111122223333"));
+        watermark(FIVE_MIN_LATER);
+
+        assertThat(findings()).isEmpty();
     }
 
     @Test
