@@ -43,7 +43,7 @@ public class IncidentFindings extends KeyedProcessFunction<String, Finding, Find
 
     public IncidentFindings(CompiledRule rule) {
         this.ruleId = rule.id;
-        this.spanMillis = (rule.hasAbsentStep ? rule.within.plus(rule.absentWithin) : rule.within).toMillis();
+        this.spanMillis = rule.span().toMillis();
     }
 
     @Override
@@ -87,7 +87,7 @@ public class IncidentFindings extends KeyedProcessFunction<String, Finding, Find
     }
 
     /** CloudTrail eventIDs are not unique across records (the corpus has three records sharing one). */
-    private static String identity(CloudTrailEvent event) {
+    static String identity(CloudTrailEvent event) {
         return event.eventId + "@" + event.eventTimeMillis + "/" + event.eventName;
     }
 }
