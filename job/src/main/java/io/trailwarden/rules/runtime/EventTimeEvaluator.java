@@ -7,12 +7,9 @@ import io.trailwarden.rules.compile.StepOrder;
 import io.trailwarden.rules.model.Rule;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -26,8 +23,7 @@ import java.util.function.Predicate;
  *       and is dropped once an event is {@code span} or more after its first one; with an absent step,
  *       a partial match that has all positive steps completes when its window has passed without the
  *       absent step;</li>
- *   <li>thresholds as {@link ThresholdFunction} counts: a window ending at an event holds the events
- *       after {@code end - within} up to it; it counts its events, or the distinct values they hold.</li>
+ *   <li>thresholds as {@link ThresholdFunction} counts them.</li>
  * </ul>
  *
  * <p>Only events at or before {@code watermark} are looked at, as CEP and the threshold function only
@@ -140,49 +136,25 @@ final class EventTimeEvaluator implements Serializable {
     }
 
     /**
-     * The threshold windows, ending at an event at or before {@code watermark} and at or after
-     * {@code endsFrom}, that reach the rule's count with {@code sorted}'s events but not without those
-     * {@code extra} says: the windows the extra events complete.
+     * The threshold findings among {@code sorted} (in {@link #EVENT_TIME_ORDER}) up to {@code watermark},
+     * counted as {@link ThresholdFunction} counts: events enter the window in order, what left it is
+     * dropped, and a window that reaches the count is a finding and is emptied.
      */
-    List<Match> thresholdsCompletedBy(List<RuleEvent> sorted, Predicate<RuleEvent> extra, long endsFrom,
-            long watermark) {
+    List<Match> thresholds(List<RuleEvent> sorted, long watermark) {
         long windowMillis = rule.within.toMillis();
         List<Match> matches = new ArrayList<>();
-        int first = 0;
-        for (int end = 0; end < sorted.size(); end++) {
-            long endTime = sorted.get(end).event.eventTimeMillis;
-            if (endTime > watermark) {
+        List<RuleEvent> window = new ArrayList<>();
+        for (RuleEvent event : sorted) {
+            long time = event.event.eventTimeMillis;
+            if (time > watermark) {
                 break;
             }
-            while (sorted.get(first).event.eventTimeMillis <= endTime - windowMillis) {
-                first++;
-            }
-            if (endTime < endsFrom) {
-                continue;
-            }
-            List<RuleEvent> window = sorted.subList(first, end + 1);
-            if (count(window, event -> true) >= rule.atLeast && count(window, extra.negate()) < rule.atLeast
-                    && window.stream().anyMatch(extra)) {
-                matches.add(new Match(window.stream().filter(this::counts).toArray(RuleEvent[]::new), endTime));
+            window.removeIf(entry -> entry.event.eventTimeMillis <= time - windowMillis);
+            if (ThresholdFunction.add(rule, window, event) && ThresholdFunction.count(rule, window) >= rule.atLeast) {
+                matches.add(new Match(window.toArray(new RuleEvent[0]), time));
+                window.clear();
             }
         }
         return matches;
-    }
-
-    private boolean counts(RuleEvent event) {
-        return !rule.countsDistinct() || (event.distinct != null && event.distinct.length > 0);
-    }
-
-    private int count(List<RuleEvent> window, Predicate<RuleEvent> included) {
-        if (!rule.countsDistinct()) {
-            return (int) window.stream().filter(included).count();
-        }
-        Set<String> values = new HashSet<>();
-        for (RuleEvent event : window) {
-            if (included.test(event) && event.distinct != null) {
-                values.addAll(Arrays.asList(event.distinct));
-            }
-        }
-        return values.size();
     }
 }

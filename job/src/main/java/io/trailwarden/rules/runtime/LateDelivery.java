@@ -48,9 +48,9 @@ import org.apache.flink.util.OutputTag;
  * is kept because a match the in-order path made that shares an event with a late one can start one
  * span before it.
  *
- * <p>Thresholds: a window that reaches the count with the late events and not without them is a late
- * finding (unless it shares an event with an earlier late finding); the rule's suppression then treats
- * it as any other threshold finding.
+ * <p>Thresholds the same way: the windows counted with the late events that hold one are late findings,
+ * unless they share an event with a window the in-time events reached on their own or with an earlier
+ * late finding; the rule's suppression then treats them as any other threshold finding.
  *
  * <p>Bounded: the buffer of a key holds at most {@code maxEvents} events and {@code maxBytes} bytes of
  * raw records. What does not fit is counted in {@value #OVERFLOW_METRIC}: an in-time event that does
@@ -185,16 +185,14 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         if (rule.hasAbsentStep) {
             context.timerService().registerEventTimeTimer(time + spanMillis);
         }
-        evaluate(buffer, time - 2 * spanMillis, time - spanMillis, Math.min(watermark, time + 2 * spanMillis),
-                time, context);
+        evaluate(buffer, time - 2 * spanMillis, time - spanMillis, Math.min(watermark, time + 2 * spanMillis), context);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<RuleEvent> out) throws Exception {
         Long until = lateUntil.value();
         if (until != null && timestamp <= completionTimer(until)) {
-            evaluate(buffer(), timestamp - 3 * spanMillis, timestamp - 2 * spanMillis, timestamp,
-                    rule.kind == Rule.Kind.SEQUENCE ? Long.MIN_VALUE : timestamp, context);
+            evaluate(buffer(), timestamp - 3 * spanMillis, timestamp - 2 * spanMillis, timestamp, context);
         }
         if (timestamp % cleanupBucketMillis == 0) {
             cleanUp(context.timerService().currentWatermark(), context);
@@ -208,9 +206,10 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
 
     /**
      * Evaluates the buffer's events of [{@code from}, {@code to}] and emits the late matches among them
-     * that start at or after {@code emitFrom} (sequences) or end at or after {@code endsFrom} (thresholds).
+     * that start at or after {@code emitFrom}: every in-order match that can share an event with those
+     * lies within the range, so none is mistaken for a new incident.
      */
-    private void evaluate(Buffer buffer, long from, long emitFrom, long to, long endsFrom, Context context)
+    private void evaluate(Buffer buffer, long from, long emitFrom, long to, Context context)
             throws Exception {
         List<RuleEvent> region = new ArrayList<>();
         List<RuleEvent> inTimeRegion = new ArrayList<>();
@@ -225,24 +224,22 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         }
         region.sort(EventTimeEvaluator.EVENT_TIME_ORDER);
         inTimeRegion.sort(EventTimeEvaluator.EVENT_TIME_ORDER);
+        boolean sequence = rule.kind == Rule.Kind.SEQUENCE;
         Set<String> inOrderClaims = new HashSet<>();
-        List<EventTimeEvaluator.Match> candidates;
-        if (rule.kind == Rule.Kind.SEQUENCE) {
-            for (EventTimeEvaluator.Match match : evaluator.sequences(inTimeRegion, to)) {
-                for (RuleEvent event : match.events) {
-                    inOrderClaims.add(IncidentFindings.identity(event.event));
-                }
+        for (EventTimeEvaluator.Match match : sequence ? evaluator.sequences(inTimeRegion, to)
+                : evaluator.thresholds(inTimeRegion, to)) {
+            for (RuleEvent event : match.events) {
+                inOrderClaims.add(IncidentFindings.identity(event.event));
             }
-            candidates = new ArrayList<>();
-            for (EventTimeEvaluator.Match match : evaluator.sequences(region, to)) {
-                if (match.start() >= emitFrom && match.containsAny(buffer.late::contains)) {
-                    candidates.add(match);
-                }
-            }
-            candidates.sort((a, b) -> Long.compare(a.completesAt, b.completesAt));
-        } else {
-            candidates = evaluator.thresholdsCompletedBy(region, buffer.late::contains, endsFrom, to);
         }
+        List<EventTimeEvaluator.Match> candidates = new ArrayList<>();
+        for (EventTimeEvaluator.Match match : sequence ? evaluator.sequences(region, to)
+                : evaluator.thresholds(region, to)) {
+            if (match.start() >= emitFrom && match.containsAny(buffer.late::contains)) {
+                candidates.add(match);
+            }
+        }
+        candidates.sort((a, b) -> Long.compare(a.completesAt, b.completesAt));
         for (EventTimeEvaluator.Match match : candidates) {
             List<String> identities = new ArrayList<>(match.events.length);
             boolean sameIncident = false;
