@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -64,6 +65,9 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     public static final String JOINED_METRIC = "lateEventsJoined";
     public static final String OVERFLOW_METRIC = "lateBufferOverflows";
     public static final String REDELIVERED_METRIC = "lateRedeliveries";
+    /** Raw record bytes in this subtask's buffers of the rule now, and at most since the subtask started. */
+    public static final String BUFFER_BYTES_METRIC = "lateBufferBytes";
+    public static final String PEAK_BUFFER_BYTES_METRIC = "lateBufferPeakBytes";
     public static final int DEFAULT_MAX_EVENTS = 2_000;
     public static final long DEFAULT_MAX_BYTES = 8L << 20;
     /** Cleanup timers per retention period: a quiet key's buffer is gone at most an eighth of it late. */
@@ -93,6 +97,8 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     private transient Counter overflows;
     private transient Counter redeliveries;
     private transient Counter repeated;
+    private transient long subtaskBytes;
+    private transient long peakSubtaskBytes;
 
     public LateDelivery(CompiledRule rule, Duration allowedLateness, OutputTag<RuleEvent> lateTag,
             OutputTag<Finding> findingsTag) {
@@ -133,6 +139,8 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         overflows = metrics.counter(OVERFLOW_METRIC);
         redeliveries = metrics.counter(REDELIVERED_METRIC);
         repeated = metrics.counter(IncidentFindings.REPEATED_MATCHES_METRIC);
+        metrics.gauge(BUFFER_BYTES_METRIC, (Gauge<Long>) () -> subtaskBytes);
+        metrics.gauge(PEAK_BUFFER_BYTES_METRIC, (Gauge<Long>) () -> peakSubtaskBytes);
     }
 
     @Override
@@ -285,6 +293,8 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         }
         bufferedEvents.update(events);
         bufferedBytes.update(bytes);
+        subtaskBytes += recordBytes(event);
+        peakSubtaskBytes = Math.max(peakSubtaskBytes, subtaskBytes);
         return true;
     }
 
@@ -306,6 +316,7 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     /** Forgets the events no late arrival within allowedLateness can join any more, and expired claims. */
     private void cleanUp(long watermark, Context context) throws Exception {
         long oldestKept = watermark - retentionMillis;
+        subtaskBytes -= valueOf(bufferedBytes);
         long events = 0;
         long bytes = 0;
         for (ListState<RuleEvent> list : List.of(inTime, late)) {
@@ -319,6 +330,7 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
             events += kept.size();
             list.update(kept);
         }
+        subtaskBytes += bytes;
         if (events == 0) {
             bufferedEvents.clear();
             bufferedBytes.clear();
