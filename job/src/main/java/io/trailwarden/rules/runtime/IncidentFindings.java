@@ -75,14 +75,19 @@ public class IncidentFindings extends KeyedProcessFunction<String, Finding, Find
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Finding> out) throws Exception {
+        forgetExpired(claimed, timestamp);
+    }
+
+    /** Removes the claims that may be forgotten by this event time. */
+    static void forgetExpired(MapState<String, Long> claims, long eventTime) throws Exception {
         List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Long> entry : claimed.entries()) {
-            if (entry.getValue() <= timestamp) {
+        for (Map.Entry<String, Long> entry : claims.entries()) {
+            if (entry.getValue() <= eventTime) {
                 expired.add(entry.getKey());
             }
         }
         for (String identity : expired) {
-            claimed.remove(identity);
+            claims.remove(identity);
         }
     }
 

@@ -338,15 +338,7 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
             bufferedEvents.update(events);
             bufferedBytes.update(bytes);
         }
-        List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Long> entry : claimed.entries()) {
-            if (entry.getValue() <= watermark) {
-                expired.add(entry.getKey());
-            }
-        }
-        for (String identity : expired) {
-            claimed.remove(identity);
-        }
+        IncidentFindings.forgetExpired(claimed, watermark);
         Long until = lateUntil.value();
         if (until != null && until <= watermark) {
             lateUntil.clear();
