@@ -78,6 +78,9 @@ class CompiledRulesTest {
                 .containsEntry("rule-backdoor-admin-user-cep", "ForwardPartitioner")
                 .containsEntry("rule-console-login-then-s3-enumeration-cep", "ForwardPartitioner")
                 .containsEntry("rule-s3-enumeration-then-object-access-cep", "ForwardPartitioner")
-                .containsEntry("rule-console-login-failure-burst-threshold", "KeyGroupStreamPartitioner");
+                .containsEntry("rule-backdoor-admin-user-late-delivery", "ForwardPartitioner")
+                // Keyed by user name: the shuffle is in front of the late path, which the threshold follows forward.
+                .containsEntry("rule-console-login-failure-burst-late-delivery", "KeyGroupStreamPartitioner")
+                .containsEntry("rule-console-login-failure-burst-threshold", "ForwardPartitioner");
     }
 }
