@@ -83,4 +83,22 @@ class CompiledRulesTest {
                 .containsEntry("rule-console-login-failure-burst-late-delivery", "KeyGroupStreamPartitioner")
                 .containsEntry("rule-console-login-failure-burst-threshold", "ForwardPartitioner");
     }
+
+    @Test
+    void allowedLatenessZeroLeavesOutTheLatePath() throws Exception {
+        CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
+        assertThat(uids(rules)).contains("rule-backdoor-admin-user-late-delivery", "rule-discovery-burst-late-delivery");
+        assertThat(uids(rules.withAllowedLateness(java.time.Duration.ZERO)))
+                .noneMatch(uid -> uid.endsWith("-late-delivery"))
+                .contains("rule-backdoor-admin-user-cep", "rule-discovery-burst-threshold");
+    }
+
+    private static java.util.Set<String> uids(CompiledRules rules) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
+                .sinkTo(new DiscardingSink<Finding>());
+        return env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    }
 }
