@@ -22,6 +22,11 @@ public final class DetectionConfig implements Serializable {
     public final Duration maxClockSkew;
     /** The accounts whose records are admitted; empty admits any account. */
     public final List<String> expectedAccounts;
+    /**
+     * How far behind the watermark an event may arrive and still complete sequences and count in
+     * thresholds (through the late path); zero turns the late path off.
+     */
+    public final Duration allowedLateness;
 
     /** With the default clock skew and no expected accounts. */
     public DetectionConfig(Duration outOfOrderness, Duration idleness, Duration dedupTtl, Duration maxRuleWindow) {
@@ -30,6 +35,13 @@ public final class DetectionConfig implements Serializable {
 
     public DetectionConfig(Duration outOfOrderness, Duration idleness, Duration dedupTtl, Duration maxRuleWindow,
             Duration maxClockSkew, List<String> expectedAccounts) {
+        this(outOfOrderness, idleness, dedupTtl, maxRuleWindow, maxClockSkew, expectedAccounts,
+                DEFAULT_ALLOWED_LATENESS);
+    }
+
+    public DetectionConfig(Duration outOfOrderness, Duration idleness, Duration dedupTtl, Duration maxRuleWindow,
+            Duration maxClockSkew, List<String> expectedAccounts, Duration allowedLateness) {
+        this.allowedLateness = allowedLateness;
         this.outOfOrderness = outOfOrderness;
         this.idleness = idleness;
         this.dedupTtl = dedupTtl;
@@ -39,6 +51,8 @@ public final class DetectionConfig implements Serializable {
     }
 
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** EventBridge retries a delivery for up to 24 hours. */
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofHours(24);
 
     public static DetectionConfig defaults() {
         return read(PropertyGroups.empty(), new ArrayList<>());
@@ -52,7 +66,8 @@ public final class DetectionConfig implements Serializable {
                 reader.duration("dedupTtl", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(2)),
                 reader.duration("maxRuleWindow", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(7)),
                 reader.duration("maxClockSkew", DEFAULT_MAX_CLOCK_SKEW, Duration.ZERO, Duration.ofHours(1)),
-                expectedAccounts(reader));
+                expectedAccounts(reader),
+                reader.duration("allowedLateness", DEFAULT_ALLOWED_LATENESS, Duration.ZERO, Duration.ofDays(2)));
         reader.rejectUnknownKeys();
         return config;
     }

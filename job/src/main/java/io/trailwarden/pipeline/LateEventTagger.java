@@ -15,7 +15,7 @@ import org.apache.flink.util.OutputTag;
  * Accounts for late events without dropping them. Every event is forwarded, because single-event
  * rules must still fire on a late one (it is a real call, just delivered late). An event at or behind
  * the current watermark, the same test flink-cep uses to discard it, counts in {@value #LATE_METRIC}:
- * sequences and thresholds will not see it.
+ * sequences and thresholds see it only through their late path, within {@code allowedLateness}.
  *
  * <p>Only a bounded sample of late events becomes a dead letter on {@link #LATE_EVENTS}: at most
  * {@value #SAMPLES_PER_MINUTE} per minute of processing time and subtask, each saying how many late
@@ -82,7 +82,7 @@ public class LateEventTagger extends ProcessFunction<CloudTrailEvent, CloudTrail
     static String reason(long eventTime, long watermark, long unsampledBefore) {
         return "event time " + Instant.ofEpochMilli(eventTime) + " is " + (watermark - eventTime)
                 + " ms behind the watermark " + Instant.ofEpochMilli(watermark)
-                + ": single-event rules saw it, sequences and thresholds ignore it"
+                + ": single-event rules saw it, sequences and thresholds only within allowedLateness"
                 + (unsampledBefore == 0 ? "" : "; " + unsampledBefore
                         + " more late events since the previous sample were counted in " + LATE_METRIC + " only");
     }

@@ -27,6 +27,7 @@ class TrailWardenConfigTest {
         assertThat(config.lists.lists.get("allowedProvisioners")).isEmpty();
         assertThat(config.detection.outOfOrderness).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.detection.dedupTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(config.detection.allowedLateness).as("the EventBridge retry horizon").isEqualTo(Duration.ofHours(24));
     }
 
     @Test
@@ -62,7 +63,7 @@ class TrailWardenConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactlyInAnyOrder(
                         "TrailWarden.Detection.outOfOrderness: must be a duration such as 30s, 5m, 2h or PT5M, not 'soon'",
                         "TrailWarden.Detection.idleness: must be between PT1S and PT1H, not PT0S",
-                        "TrailWarden.Detection.dedupTTL: unknown key (known: dedupTtl, expectedAccounts, idleness, maxClockSkew, maxRuleWindow, outOfOrderness)",
+                        "TrailWarden.Detection.dedupTTL: unknown key (known: allowedLateness, dedupTtl, expectedAccounts, idleness, maxClockSkew, maxRuleWindow, outOfOrderness)",
                         "TrailWarden.Response.dryRun: must be true or false, not 'yes'",
                         "TrailWarden.Response.allowedProvisioners: unknown key (known: accounts, actionTimeout,"
                                 + " backoffBase, backoffMax, breakGlassRoleArn, containableRoles, containmentWindow,"
@@ -130,6 +131,7 @@ class TrailWardenConfigTest {
         assertThat(lines).contains(
                 "TrailWarden.Detection.outOfOrderness = PT30S",
                 "TrailWarden.Detection.dedupTtl = PT1H",
+                "TrailWarden.Detection.allowedLateness = PT24H",
                 "TrailWarden.Response.dryRun = true",
                 "TrailWarden.Response.protectedPrincipals = []");
         for (String group : TrailWardenConfig.knownGroups()) {

@@ -186,6 +186,14 @@ public final class CompiledRule implements Serializable {
         return keyFields.length == 1 && keyFields[0] == null;
     }
 
+    /**
+     * How far apart in event time the events of one match may be: the window, plus the absent step's
+     * when there is one (absence is looked for that much after the last positive step).
+     */
+    public Duration span() {
+        return hasAbsentStep ? within.plus(absentWithin) : within;
+    }
+
     public int positiveStepCount() {
         return hasAbsentStep ? stepNames.length - 1 : stepNames.length;
     }

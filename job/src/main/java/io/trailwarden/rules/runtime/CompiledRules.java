@@ -1,5 +1,6 @@
 package io.trailwarden.rules.runtime;
 
+import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
@@ -40,13 +41,22 @@ import org.apache.flink.util.OutputTag;
 public final class CompiledRules implements DetectionStage {
     private static final long serialVersionUID = 1L;
     private final List<CompiledRule> rules;
+    /** Zero: no late path; events behind the watermark are only counted by sequences and thresholds. */
+    private final Duration allowedLateness;
 
-    public CompiledRules(List<CompiledRule> rules) {
+    public CompiledRules(List<CompiledRule> rules, Duration allowedLateness) {
         this.rules = List.copyOf(rules);
+        this.allowedLateness = allowedLateness;
     }
 
+    /** With the default allowed lateness ({@link DetectionConfig#DEFAULT_ALLOWED_LATENESS}). */
     public static CompiledRules compile(List<Rule> rules, Map<String, List<String>> lists) {
-        return new CompiledRules(new RuleCompiler(lists).compile(rules));
+        return new CompiledRules(new RuleCompiler(lists).compile(rules), DetectionConfig.DEFAULT_ALLOWED_LATENESS);
+    }
+
+    /** The same rules with another allowed lateness; zero turns the late path off. */
+    public CompiledRules withAllowedLateness(Duration lateness) {
+        return new CompiledRules(rules, lateness);
     }
 
     public List<CompiledRule> rules() {
@@ -68,6 +78,20 @@ public final class CompiledRules implements DetectionStage {
             KeyedStream<RuleEvent, String> keyed = rule.keyedByPrincipal()
                     ? DataStreamUtils.reinterpretAsKeyedStream(prefiltered, new RuleEventKey(), Types.STRING)
                     : prefiltered.keyBy(new RuleEventKey(), Types.STRING);
+            DataStream<RuleEvent> ignoredLate = null;
+            DataStream<Finding> lateFindings = null;
+            if (!allowedLateness.isZero()) {
+                OutputTag<Finding> lateFindingsTag = LateDelivery.findingsTag(rule);
+                SingleOutputStreamOperator<RuleEvent> inTime = keyed
+                        .process(new LateDelivery(rule, allowedLateness, lateTag, lateFindingsTag),
+                                TypeInformation.of(RuleEvent.class))
+                        .uid(rule.uid("late-delivery")).name("rule " + rule.id + " late delivery");
+                ignoredLate = inTime.getSideOutput(lateTag);
+                lateFindings = inTime.getSideOutput(lateFindingsTag);
+                // Forward-connected after a keyed operator: still partitioned by the key, and chained to
+                // it, so the operator below sees the watermark it saw.
+                keyed = DataStreamUtils.reinterpretAsKeyedStream(inTime, new RuleEventKey(), Types.STRING);
+            }
             SingleOutputStreamOperator<Finding> matched;
             if (rule.kind == Rule.Kind.SEQUENCE) {
                 matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
@@ -75,16 +99,19 @@ public final class CompiledRules implements DetectionStage {
                         .sideOutputLateData(lateTag)
                         .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
                         .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
-                // Forward-connected after the keyed CEP operator, so its output is still partitioned by the key.
-                findings.add(suppressed(rule, DataStreamUtils.reinterpretAsKeyedStream(matched, new FindingKey(rule), Types.STRING)
+                // Forward-connected after the keyed CEP operator (and the late path before it, on the same
+                // key), so both are still partitioned by the key.
+                DataStream<Finding> sequences = lateFindings == null ? matched : matched.union(lateFindings);
+                findings.add(suppressed(rule, DataStreamUtils.reinterpretAsKeyedStream(sequences, new FindingKey(rule), Types.STRING)
                         .process(new IncidentFindings(rule), TypeInformation.of(Finding.class))
                         .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident")));
             } else {
                 matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
                         .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
-                findings.add(suppressed(rule, matched));
+                findings.add(suppressed(rule, lateFindings == null ? matched : matched.union(lateFindings)));
             }
-            matched.getSideOutput(lateTag)
+            DataStream<RuleEvent> late = matched.getSideOutput(lateTag);
+            (ignoredLate == null ? late : late.union(ignoredLate))
                     .flatMap(new LateRuleEvents(rule.id), Types.VOID)
                     .uid(rule.uid("late")).name("rule " + rule.id + " late events")
                     .sinkTo(new DiscardingSink<>())
@@ -144,18 +171,30 @@ public final class CompiledRules implements DetectionStage {
      */
     static Pattern<RuleEvent, RuleEvent> pattern(CompiledRule rule) {
         int positives = rule.positiveStepCount();
-        long span = rule.hasAbsentStep ? rule.within.toMillis() : 0;
+        StepCondition[] conditions = stepConditions(rule);
         Pattern<RuleEvent, RuleEvent> pattern = Pattern
                 .<RuleEvent>begin(rule.stepNames[0], AfterMatchSkipStrategy.noSkip())
-                .where(new StepCondition(rule, 0, 0));
+                .where(conditions[0]);
         for (int step = 1; step < positives; step++) {
-            pattern = pattern.followedBy(rule.stepNames[step])
-                    .where(new StepCondition(rule, step, step == positives - 1 ? span : 0));
+            pattern = pattern.followedBy(rule.stepNames[step]).where(conditions[step]);
         }
         if (rule.hasAbsentStep) {
-            pattern = pattern.notFollowedBy(rule.stepNames[positives]).where(new StepCondition(rule, positives, 0));
-            return pattern.within(rule.within.plus(rule.absentWithin));
+            pattern = pattern.notFollowedBy(rule.stepNames[positives]).where(conditions[positives]);
         }
-        return pattern.within(rule.within);
+        return pattern.within(rule.span());
+    }
+
+    /**
+     * Each step's condition, the absent step's last: the last positive step of a rule with an absent step
+     * also checks that the steps fit the sequence's window (the pattern's window is the whole span).
+     */
+    static StepCondition[] stepConditions(CompiledRule rule) {
+        int positives = rule.positiveStepCount();
+        long lastStepSpan = rule.hasAbsentStep ? rule.within.toMillis() : 0;
+        StepCondition[] conditions = new StepCondition[rule.stepNames.length];
+        for (int step = 0; step < rule.stepNames.length; step++) {
+            conditions[step] = new StepCondition(rule, step, step == positives - 1 ? lastStepSpan : 0);
+        }
+        return conditions;
     }
 }

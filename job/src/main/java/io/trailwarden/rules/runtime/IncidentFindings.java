@@ -43,7 +43,7 @@ public class IncidentFindings extends KeyedProcessFunction<String, Finding, Find
 
     public IncidentFindings(CompiledRule rule) {
         this.ruleId = rule.id;
-        this.spanMillis = (rule.hasAbsentStep ? rule.within.plus(rule.absentWithin) : rule.within).toMillis();
+        this.spanMillis = rule.span().toMillis();
     }
 
     @Override
@@ -75,19 +75,24 @@ public class IncidentFindings extends KeyedProcessFunction<String, Finding, Find
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Finding> out) throws Exception {
+        forgetExpired(claimed, timestamp);
+    }
+
+    /** Removes the claims that may be forgotten by this event time. */
+    static void forgetExpired(MapState<String, Long> claims, long eventTime) throws Exception {
         List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Long> entry : claimed.entries()) {
-            if (entry.getValue() <= timestamp) {
+        for (Map.Entry<String, Long> entry : claims.entries()) {
+            if (entry.getValue() <= eventTime) {
                 expired.add(entry.getKey());
             }
         }
         for (String identity : expired) {
-            claimed.remove(identity);
+            claims.remove(identity);
         }
     }
 
     /** CloudTrail eventIDs are not unique across records (the corpus has three records sharing one). */
-    private static String identity(CloudTrailEvent event) {
+    static String identity(CloudTrailEvent event) {
         return event.eventId + "@" + event.eventTimeMillis + "/" + event.eventName;
     }
 }

@@ -80,7 +80,8 @@ public final class RuleCatalogue {
     }
 
     public static CompiledRules compile(TrailWardenConfig config) throws InvalidRulesException, IOException {
-        return CompiledRules.compile(load(config), config.lists.lists);
+        return CompiledRules.compile(load(config), config.lists.lists)
+                .withAllowedLateness(config.detection.allowedLateness);
     }
 
     public static RuleLoader loader(Map<String, List<String>> lists, DetectionConfig detection) {

@@ -25,6 +25,11 @@ public class SequenceFindings extends PatternProcessFunction<RuleEvent, Finding>
 
     @Override
     public void processMatch(Map<String, List<RuleEvent>> match, Context context, Collector<Finding> out) {
+        out.collect(finding(rule, match));
+    }
+
+    /** The finding of one match, given as CEP gives it: the events each step took, by step name. */
+    static Finding finding(CompiledRule rule, Map<String, List<RuleEvent>> match) {
         List<CloudTrailEvent> events = new ArrayList<>();
         Map<String, RuleEvent> byStep = new HashMap<>();
         for (String step : rule.stepNames) {
@@ -37,6 +42,6 @@ public class SequenceFindings extends PatternProcessFunction<RuleEvent, Finding>
                 events.add(event.event);
             }
         }
-        out.collect(rule.finding(events, byStep));
+        return rule.finding(events, byStep);
     }
 }

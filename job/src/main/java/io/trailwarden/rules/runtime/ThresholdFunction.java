@@ -157,7 +157,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         current.removeIf(entry -> entry.event.eventTimeMillis <= oldestKept);
         due.sort(BY_EVENT_ID);
         for (RuleEvent event : due) {
-            if (add(current, event) && count(current) >= rule.atLeast) {
+            if (add(rule, current, event) && count(rule, current) >= rule.atLeast) {
                 List<CloudTrailEvent> events = new ArrayList<>();
                 for (RuleEvent entry : current) {
                     events.add(entry.event);
@@ -183,7 +183,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
      * every entry kept names a value no newer one does, so the window holds fewer entries than the
      * distinct count, and each value is kept with its latest event (the one that stays longest).
      */
-    private boolean add(List<RuleEvent> current, RuleEvent event) {
+    static boolean add(CompiledRule rule, List<RuleEvent> current, RuleEvent event) {
         if (!rule.countsDistinct()) {
             current.add(event);
             return true;
@@ -207,7 +207,7 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
     }
 
     /** What the window counts: its events, or the distinct values they hold. */
-    private int count(List<RuleEvent> current) {
+    static int count(CompiledRule rule, List<RuleEvent> current) {
         if (!rule.countsDistinct()) {
             return current.size();
         }

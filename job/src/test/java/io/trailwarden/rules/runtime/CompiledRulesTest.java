@@ -79,11 +79,36 @@ class CompiledRulesTest {
                 .collect(Collectors.toMap(StreamNode::getTransformationUID,
                         node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
         Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
-        assertThat(inputPartitioners).containsEntry(byId.get("reconnaissance-burst").uid("threshold"), "ForwardPartitioner")
+        assertThat(inputPartitioners)
+                .containsEntry(byId.get("reconnaissance-burst").uid("late-delivery"), "ForwardPartitioner")
+                .containsEntry(byId.get("reconnaissance-burst").uid("threshold"), "ForwardPartitioner")
                 .containsEntry(byId.get("console-login-then-s3-enumeration").uid("cep"), "ForwardPartitioner")
                 .containsEntry(byId.get("s3-enumeration-then-object-access").uid("cep"), "ForwardPartitioner")
-                .containsEntry(byId.get("console-login-failure-burst").uid("threshold"), "KeyGroupStreamPartitioner")
-                // keyed by account and the user being built, whoever the actor
-                .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "KeyGroupStreamPartitioner");
+                // Keyed by account and the user being built, whoever the actor, and console failures by user name:
+                // the shuffle is in front of the late path, which the CEP and threshold operators follow forward.
+                .containsEntry(byId.get("backdoor-admin-user").uid("late-delivery"), "KeyGroupStreamPartitioner")
+                .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "ForwardPartitioner")
+                .containsEntry(byId.get("console-login-failure-burst").uid("late-delivery"), "KeyGroupStreamPartitioner")
+                .containsEntry(byId.get("console-login-failure-burst").uid("threshold"), "ForwardPartitioner");
+    }
+
+    @Test
+    void allowedLatenessZeroLeavesOutTheLatePath() throws Exception {
+        CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
+        Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
+        assertThat(uids(rules)).contains(byId.get("backdoor-admin-user").uid("late-delivery"),
+                byId.get("reconnaissance-burst").uid("late-delivery"));
+        assertThat(uids(rules.withAllowedLateness(java.time.Duration.ZERO)))
+                .noneMatch(uid -> uid.endsWith("-late-delivery"))
+                .contains(byId.get("backdoor-admin-user").uid("cep"), byId.get("reconnaissance-burst").uid("threshold"));
+    }
+
+    private static java.util.Set<String> uids(CompiledRules rules) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
+                .sinkTo(new DiscardingSink<Finding>());
+        return env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
     }
 }
