@@ -8,6 +8,7 @@ import io.trailwarden.config.TrailWardenConfig;
 import io.trailwarden.event.EventJson;
 import io.trailwarden.pipeline.AuditStore;
 import io.trailwarden.pipeline.StreamingJob;
+import io.trailwarden.respond.ActionResult;
 import io.trailwarden.respond.AlertFormatter;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.Kinesalite;
@@ -30,6 +31,8 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -185,7 +188,11 @@ class ResponseUnderTaskFailuresIT {
                 .union(env.addSource(new ScheduledTaskFailures(), TypeInformation.of(RawInput.class))
                         .setParallelism(1).uid("injected-task-failures").name("Injected task failures"));
         StreamingJob.Outputs outputs = StreamingJob.graph(input, config, RuleCatalogue.compile(config));
-        AuditStore.attach(outputs.audit, outputs.deadLetters, config.audit, config.aws);
+        // And a task that fails after a seeded number of actions since it (re)started: right after an action
+        // took effect, before its audit record is committed.
+        DataStream<ActionResult> audit = outputs.audit.map(new FailAfterActions()).uid("injected-failures-after-actions")
+                .name("Injected failures after actions");
+        AuditStore.attach(audit, outputs.deadLetters, config.audit, config.aws);
 
         INJECTED.set(0);
         LAST_ATTEMPT.set(0);
@@ -195,11 +202,9 @@ class ResponseUnderTaskFailuresIT {
         Thread feeder = new Thread(() -> feed(incidents, benignTraffic, feeding), "kinesis-feeder");
         feeder.start();
         try {
-            MotoAccount.await(job, () -> INJECTED.get() == FAILURES
-                    && incidents.stream().allMatch(incident -> isContained(iam.get(incident.account), incident.user)),
-                    Duration.ofSeconds(170));
-            Map<String, Set<String>> alerted = awaitAlerts(inbox, incidents, Duration.ofSeconds(60));
-            List<JsonNode> audit = awaitAudit(s3, incidents, alerted, Duration.ofSeconds(30));
+            awaitContained(job, incidents, iam, Duration.ofMinutes(8));
+            Map<String, Set<String>> alerted = awaitAlerts(inbox, incidents, Duration.ofMinutes(3));
+            List<JsonNode> audit = awaitAudit(s3, incidents, alerted, Duration.ofMinutes(3));
             // A wrong containment would be as quick as the right ones; give it the same time to show.
             Thread.sleep(2000);
             System.out.printf("%d task failures injected (the failing task reached attempt %d); %d incidents contained"
@@ -231,6 +236,40 @@ class ResponseUnderTaskFailuresIT {
             feeding.set(false);
             feeder.join();
             job.cancel().get();
+        }
+    }
+
+    /** Waits for every failure to be injected and every incident contained; says how far it got if not. */
+    private static void awaitContained(JobClient job, List<Incident> incidents, Map<String, IamClient> iam, Duration timeout)
+            throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        long nextReport = started;
+        Set<String> contained = new HashSet<>();
+        while (true) {
+            // Containment is never undone here: a user seen contained is not asked about again.
+            incidents.stream().filter(incident -> !contained.contains(incident.key())
+                    && isContained(iam.get(incident.account), incident.user)).forEach(incident -> contained.add(incident.key()));
+            List<String> open = incidents.stream().map(Incident::key).filter(key -> !contained.contains(key))
+                    .collect(Collectors.toList());
+            if (INJECTED.get() == FAILURES && open.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now > nextReport) {
+                System.out.printf("after %.0f s: %d failures injected, attempt %d, job %s, %d of %d incidents not contained%n",
+                        (now - started) / 1e9, INJECTED.get(), LAST_ATTEMPT.get(), job.getJobStatus().get(), open.size(),
+                        incidents.size());
+                nextReport = now + Duration.ofSeconds(10).toNanos();
+            }
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get();
+                throw new AssertionError("the job ended");
+            }
+            if (now > deadline) {
+                throw new AssertionError("after " + timeout + ": " + INJECTED.get() + " failures injected; not contained: " + open);
+            }
+            Thread.sleep(2000);
         }
     }
 
@@ -407,10 +446,50 @@ class ResponseUnderTaskFailuresIT {
         }
     }
 
+    /** Claims the next failure to inject, or returns -1 when all {@value #FAILURES} have been. */
+    private static int claimFailure() {
+        int failure = INJECTED.get();
+        while (failure < FAILURES) {
+            if (INJECTED.compareAndSet(failure, failure + 1)) {
+                return failure;
+            }
+            failure = INJECTED.get();
+        }
+        return -1;
+    }
+
     /**
-     * Emits nothing; each time the job (re)starts it waits a seeded random 1.5 to 5 s, then fails, until
-     * {@value #FAILURES} failures have been injected. Joined to the job's input, so the failure restarts
-     * the whole job wherever the responders are in their work.
+     * Passes the audit stream through, and fails at the seeded n-th action (1 to 8) since the job (re)started,
+     * until {@value #FAILURES} failures have been injected.
+     */
+    private static final class FailAfterActions extends RichMapFunction<ActionResult, ActionResult> {
+        private static final long serialVersionUID = 1L;
+        private transient int seen;
+        private transient int failAt;
+
+        @Override
+        public void open(OpenContext context) {
+            seen = 0;
+            failAt = 1 + new Random(SEED ^ INJECTED.get() ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()).nextInt(8);
+        }
+
+        @Override
+        public ActionResult map(ActionResult result) {
+            if (++seen == failAt) {
+                int failure = claimFailure();
+                if (failure >= 0) {
+                    throw new IllegalStateException("injected task failure " + (failure + 1) + " of " + FAILURES
+                            + ", after action " + seen + " since the restart");
+                }
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Emits nothing; each time the job (re)starts it waits a seeded random 5 to 15 s, then fails, until
+     * {@value #FAILURES} failures have been injected: failures also come when no action is under way.
+     * Joined to the job's input, so the failure restarts the whole job wherever the responders are.
      */
     @SuppressWarnings("deprecation")
     private static final class ScheduledTaskFailures
@@ -421,16 +500,14 @@ class ResponseUnderTaskFailuresIT {
         @Override
         public void run(SourceContext<RawInput> context) throws Exception {
             LAST_ATTEMPT.accumulateAndGet(getRuntimeContext().getTaskInfo().getAttemptNumber(), Math::max);
-            int failure = INJECTED.get();
-            if (failure < FAILURES) {
-                long at = System.nanoTime() + Duration.ofMillis(1500 + new Random(SEED + failure).nextInt(3500)).toNanos();
-                while (running && System.nanoTime() < at) {
-                    Thread.sleep(20);
-                }
-                if (running) {
-                    INJECTED.incrementAndGet();
-                    throw new IllegalStateException("injected task failure " + (failure + 1) + " of " + FAILURES);
-                }
+            long at = System.nanoTime() + Duration.ofMillis(5000 + new Random(SEED + INJECTED.get()).nextInt(10_000)).toNanos();
+            while (running && System.nanoTime() < at) {
+                Thread.sleep(20);
+            }
+            int failure = running ? claimFailure() : -1;
+            if (failure >= 0) {
+                throw new IllegalStateException("injected task failure " + (failure + 1) + " of " + FAILURES
+                        + ", at a seeded time since the restart");
             }
             while (running) {
                 Thread.sleep(50);
