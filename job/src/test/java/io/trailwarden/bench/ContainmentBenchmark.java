@@ -176,7 +176,7 @@ public final class ContainmentBenchmark {
             int oneAtATime, int inFlight) throws Exception {
         try (AwsClients clients = new AwsClients(new AwsConfig(MotoServer.REGION, endpoint), response, MotoServer.anyCredentials())) {
             IamContainment containment = new IamContainment(clients, response.quarantinePolicyName,
-                    ResponsePlanner.protectedPatterns(response), Instant::now);
+                    ResponsePlanner.protectedPatterns(response), Instant::now, response.actionTimeout);
             run(moto, containment, "warm-up", Math.min(findings, 20), Math.min(inFlight, 20));
             List<Long> sequential = run(moto, containment, "one at a time", oneAtATime, 1);
             report(label + ", one at a time", sequential, -1);

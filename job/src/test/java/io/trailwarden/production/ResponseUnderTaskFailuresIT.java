@@ -9,7 +9,9 @@ import io.trailwarden.event.EventJson;
 import io.trailwarden.pipeline.AuditStore;
 import io.trailwarden.pipeline.StreamingJob;
 import io.trailwarden.respond.ActionResult;
+import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.respond.AlertFormatter;
+import io.trailwarden.respond.Outcome;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.Kinesalite;
 import io.trailwarden.source.KinesisInput;
@@ -77,6 +79,8 @@ class ResponseUnderTaskFailuresIT {
     private static final AtomicInteger INJECTED = new AtomicInteger();
     /** The highest execution attempt the failing task reached: proof the job really restarted. */
     private static final AtomicInteger LAST_ATTEMPT = new AtomicInteger();
+    /** Audit records by action and outcome, committed or not: how far the responders got, for the progress line. */
+    private static final Map<String, AtomicInteger> ACTIONS_SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -146,8 +150,8 @@ class ResponseUnderTaskFailuresIT {
         for (String account : List.of(OWN, MEMBER)) {
             IncidentTraffic traffic = new IncidentTraffic(account);
             IamClient accountIam = iam.get(account);
-            int backdoors = account.equals(OWN) ? 16 : 8;
-            int consoles = account.equals(OWN) ? 6 : 4;
+            int backdoors = account.equals(OWN) ? 14 : 6;
+            int consoles = account.equals(OWN) ? 4 : 2;
             MotoAccount.userWithKeyAndPassword(accountIam, "christophe");
             for (int i = 0; i < backdoors; i++) {
                 String user = "backdoor-" + i;
@@ -190,12 +194,13 @@ class ResponseUnderTaskFailuresIT {
         StreamingJob.Outputs outputs = StreamingJob.graph(input, config, RuleCatalogue.compile(config));
         // And a task that fails after a seeded number of actions since it (re)started: right after an action
         // took effect, before its audit record is committed.
-        DataStream<ActionResult> audit = outputs.audit.map(new FailAfterActions()).uid("injected-failures-after-actions")
+        DataStream<ActionResult> failingAudit = outputs.audit.map(new FailAfterActions()).uid("injected-failures-after-actions")
                 .name("Injected failures after actions");
-        AuditStore.attach(audit, outputs.deadLetters, config.audit, config.aws);
+        AuditStore.attach(failingAudit, outputs.deadLetters, config.audit, config.aws);
 
         INJECTED.set(0);
         LAST_ATTEMPT.set(0);
+        ACTIONS_SEEN.clear();
         long started = System.nanoTime();
         JobClient job = env.executeAsync("trailwarden-under-task-failures");
         AtomicBoolean feeding = new AtomicBoolean(true);
@@ -257,9 +262,9 @@ class ResponseUnderTaskFailuresIT {
             }
             long now = System.nanoTime();
             if (now > nextReport) {
-                System.out.printf("after %.0f s: %d failures injected, attempt %d, job %s, %d of %d incidents not contained%n",
-                        (now - started) / 1e9, INJECTED.get(), LAST_ATTEMPT.get(), job.getJobStatus().get(), open.size(),
-                        incidents.size());
+                System.out.printf("after %.0f s: %d failures injected, attempt %d, job %s, %d of %d incidents not contained;"
+                        + " actions %s%n", (now - started) / 1e9, INJECTED.get(), LAST_ATTEMPT.get(), job.getJobStatus().get(),
+                        open.size(), incidents.size(), new java.util.TreeMap<>(ACTIONS_SEEN));
                 nextReport = now + Duration.ofSeconds(10).toNanos();
             }
             if (job.getJobStatus().get().isGloballyTerminalState()) {
@@ -459,8 +464,9 @@ class ResponseUnderTaskFailuresIT {
     }
 
     /**
-     * Passes the audit stream through, and fails at the seeded n-th action (1 to 8) since the job (re)started,
-     * until {@value #FAILURES} failures have been injected.
+     * Passes the audit stream through, and fails at the seeded n-th containment result (1 to 4) since the job
+     * (re)started, until {@value #FAILURES} failures have been injected: right after a containment took
+     * effect (or failed), before its audit record is committed, while others are under way.
      */
     private static final class FailAfterActions extends RichMapFunction<ActionResult, ActionResult> {
         private static final long serialVersionUID = 1L;
@@ -470,11 +476,15 @@ class ResponseUnderTaskFailuresIT {
         @Override
         public void open(OpenContext context) {
             seen = 0;
-            failAt = 1 + new Random(SEED ^ INJECTED.get() ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()).nextInt(8);
+            failAt = 1 + new Random(SEED ^ INJECTED.get() ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()).nextInt(4);
         }
 
         @Override
         public ActionResult map(ActionResult result) {
+            ACTIONS_SEEN.computeIfAbsent(result.action + " " + result.outcome, k -> new AtomicInteger()).incrementAndGet();
+            if (result.action != PlannedAction.Type.CONTAIN || result.outcome == Outcome.STARTED) {
+                return result;
+            }
             if (++seen == failAt) {
                 int failure = claimFailure();
                 if (failure >= 0) {
@@ -487,7 +497,7 @@ class ResponseUnderTaskFailuresIT {
     }
 
     /**
-     * Emits nothing; each time the job (re)starts it waits a seeded random 5 to 15 s, then fails, until
+     * Emits nothing; each time the job (re)starts it waits a seeded random 10 to 25 s, then fails, until
      * {@value #FAILURES} failures have been injected: failures also come when no action is under way.
      * Joined to the job's input, so the failure restarts the whole job wherever the responders are.
      */
@@ -500,7 +510,7 @@ class ResponseUnderTaskFailuresIT {
         @Override
         public void run(SourceContext<RawInput> context) throws Exception {
             LAST_ATTEMPT.accumulateAndGet(getRuntimeContext().getTaskInfo().getAttemptNumber(), Math::max);
-            long at = System.nanoTime() + Duration.ofMillis(5000 + new Random(SEED + INJECTED.get()).nextInt(10_000)).toNanos();
+            long at = System.nanoTime() + Duration.ofMillis(10_000 + new Random(SEED + INJECTED.get()).nextInt(15_000)).toNanos();
             while (running && System.nanoTime() < at) {
                 Thread.sleep(20);
             }
