@@ -184,7 +184,8 @@ class ResponseUnderTaskFailuresIT {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.enableCheckpointing(500);
+        // Every checkpoint commits audit objects to S3 (moto): often enough to make progress between failures.
+        env.enableCheckpointing(2000);
         TrailWardenConfig config = TrailWardenConfig.from(configuration(inbox.topicArn));
         // StreamingJob.build, with a task that fails on schedule joined to its input: one pipelined region,
         // so each failure restarts every operator, responders included, from the last checkpoint.
