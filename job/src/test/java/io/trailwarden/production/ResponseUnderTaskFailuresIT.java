@@ -49,8 +49,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
-import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -220,8 +218,8 @@ class ResponseUnderTaskFailuresIT {
             assertThat(LAST_ATTEMPT.get()).as("the job restarted once per injected failure").isGreaterThanOrEqualTo(FAILURES);
             for (Incident incident : incidents) {
                 IamClient accountIam = iam.get(incident.account);
-                assertThat(keyStatuses(accountIam, incident.user)).as(incident.key()).containsOnly(StatusType.INACTIVE);
-                assertThat(hasLoginProfile(accountIam, incident.user)).as(incident.key()).isFalse();
+                assertThat(MotoAccount.keyStatuses(accountIam, incident.user)).as(incident.key()).containsOnly(StatusType.INACTIVE);
+                assertThat(MotoAccount.hasLoginProfile(accountIam, incident.user)).as(incident.key()).isFalse();
                 assertThat(accountIam.listUserPolicies(r -> r.userName(incident.user)).policyNames())
                         .as(incident.key()).containsExactly(QUARANTINE_POLICY);
             }
@@ -233,8 +231,8 @@ class ResponseUnderTaskFailuresIT {
                 for (String user : entry.getValue()) {
                     String key = entry.getKey() + "/" + user;
                     assertThat(accountIam.listUserPolicies(r -> r.userName(user)).policyNames()).as(key).isEmpty();
-                    assertThat(keyStatuses(accountIam, user)).as(key).containsOnly(StatusType.ACTIVE);
-                    assertThat(hasLoginProfile(accountIam, user)).as(key).isTrue();
+                    assertThat(MotoAccount.keyStatuses(accountIam, user)).as(key).containsOnly(StatusType.ACTIVE);
+                    assertThat(MotoAccount.hasLoginProfile(accountIam, user)).as(key).isTrue();
                     assertThat(auditedTargets).as("containments in the audit store").doesNotContain(key);
                 }
             }
@@ -417,13 +415,7 @@ class ResponseUnderTaskFailuresIT {
 
     private PropertyGroups configuration(String topicArn) {
         return PropertyGroups.of(Map.of(
-                "TrailWarden.Source", Map.of(
-                        "streamName", STREAM,
-                        "region", Kinesalite.REGION,
-                        "endpoint", kinesalite.endpoint(),
-                        "credentialsProvider", "BASIC",
-                        "initialPosition", "TRIM_HORIZON",
-                        "getRecordsIntervalMillis", "100"),
+                "TrailWarden.Source", kinesalite.sourceGroup(STREAM),
                 "TrailWarden.Detection", Map.of("outOfOrderness", "3s", "idleness", "2s"),
                 "TrailWarden.Response", Map.of("dryRun", "false", "ownAccountId", OWN, "accounts", OWN + "," + MEMBER,
                         "maxContainments", "100", "retryBackoffBase", "1s", "retryBackoffMax", "5s"),
@@ -435,22 +427,9 @@ class ResponseUnderTaskFailuresIT {
 
     private static boolean isContained(IamClient iam, String user) {
         return iam.listUserPolicies(r -> r.userName(user)).policyNames().contains(QUARANTINE_POLICY)
-                && !keyStatuses(iam, user).contains(StatusType.ACTIVE) && !hasLoginProfile(iam, user);
+                && !MotoAccount.keyStatuses(iam, user).contains(StatusType.ACTIVE) && !MotoAccount.hasLoginProfile(iam, user);
     }
 
-    private static List<StatusType> keyStatuses(IamClient iam, String user) {
-        return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata().stream()
-                .map(AccessKeyMetadata::status).collect(Collectors.toList());
-    }
-
-    private static boolean hasLoginProfile(IamClient iam, String user) {
-        try {
-            iam.getLoginProfile(r -> r.userName(user));
-            return true;
-        } catch (NoSuchEntityException e) {
-            return false;
-        }
-    }
 
     /** Claims the next failure to inject, or returns -1 when all {@value #FAILURES} have been. */
     private static int claimFailure() {

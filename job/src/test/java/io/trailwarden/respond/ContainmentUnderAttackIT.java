@@ -174,14 +174,17 @@ class ContainmentUnderAttackIT {
     @Test
     void anAttemptThatRunsOutOfTimeMakesNoFurtherCalls() throws Exception {
         MotoFixture.backdoorUser(iam, USER);
-        // One attempt may take 15 s; each call (one HTTP attempt, maxAttempts 1) gets a third of it.
-        settings.put("actionTimeout", "15s");
+        // One attempt may take 30 s; each call (one HTTP attempt, maxAttempts 1) gets a third of it.
+        settings.put("actionTimeout", "30s");
         proxy.before(() -> proxy.inject(FaultProxy.Kind.HANG, Integer.MAX_VALUE, "Version=2010-05-08"),
                 "Action=PutUserPolicy&");
         ResponseConfig response = config();
-        long started = System.nanoTime();
         ContainmentResult result;
+        long started;
         try (AwsClients clients = clients(response)) {
+            // Who the responder is, asked of STS once per client: not part of what is measured.
+            clients.callerArn();
+            started = System.nanoTime();
             result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response),
                     Instant::now, response.actionTimeout).contain(user(USER), "tw-test", NOW);
         }
@@ -189,8 +192,8 @@ class ContainmentUnderAttackIT {
 
         assertThat(result.outcome).isEqualTo(Outcome.PARTIAL);
         assertThat(result.detail).contains("not attempted: the attempt ran out of time");
-        // The deadline plus at most the one call under way then (5 s); each of the remaining steps would add 5 s.
-        assertThat(tookMillis).isLessThan(25_000);
+        // The deadline plus at most the one call under way then (10 s); each of the remaining steps would add 10 s.
+        assertThat(tookMillis).isLessThan(50_000);
     }
 
     /** Issue 10 item 3: a look-alike policy that allows, with a far-future cut-off, used to pass for a quarantine. */
