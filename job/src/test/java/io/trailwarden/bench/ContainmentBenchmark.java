@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class ContainmentBenchmark {
     /** Every IAM call: the query protocol's API version of IAM, which SNS and STS do not share. */
     private static final String IAM_CALLS = "Version=2010-05-08";
+    private static final String CONTAINED = "finding submitted -> user fully contained";
 
     private ContainmentBenchmark() {}
 
@@ -142,10 +143,10 @@ public final class ContainmentBenchmark {
         } finally {
             job.cancel().get();
         }
-        report(label + ", finding -> alert delivered", alerted, -1);
+        report(label, "finding handed to the stage -> its alert delivered", alerted, -1);
         if (!iamHangs) {
             long firstSubmitted = SUBMITTED.values().stream().mapToLong(Long::longValue).min().orElse(0);
-            report(label + ", finding -> contained", contained, lastContained - firstSubmitted);
+            report(label, "finding handed to the stage -> user fully contained", contained, lastContained - firstSubmitted);
         }
     }
 
@@ -179,10 +180,10 @@ public final class ContainmentBenchmark {
                     ResponsePlanner.protectedPatterns(response), Instant::now, response.actionTimeout);
             run(moto, containment, "warm-up", Math.min(findings, 20), Math.min(inFlight, 20));
             List<Long> sequential = run(moto, containment, "one at a time", oneAtATime, 1);
-            report(label + ", one at a time", sequential, -1);
+            report(label + ", one at a time", CONTAINED, sequential, -1);
             long started = System.nanoTime();
             List<Long> parallel = run(moto, containment, inFlight + " in flight", findings, inFlight);
-            report(label + ", " + inFlight + " in flight", parallel, System.nanoTime() - started);
+            report(label + ", " + inFlight + " in flight", CONTAINED, parallel, System.nanoTime() - started);
         }
     }
 
@@ -226,13 +227,13 @@ public final class ContainmentBenchmark {
         }
     }
 
-    private static void report(String label, List<Long> latenciesNanos, long wallNanos) {
+    private static void report(String label, String measured, List<Long> latenciesNanos, long wallNanos) {
         List<Long> sorted = new ArrayList<>(latenciesNanos);
         Collections.sort(sorted);
         double median = sorted.get(sorted.size() / 2) / 1e6;
         double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6;
-        System.out.printf("%s: %d findings, finding submitted -> user fully contained: median %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                label, sorted.size(), median, p99, sorted.get(sorted.size() - 1) / 1e6);
+        System.out.printf("%s: %d findings, %s: median %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                label, sorted.size(), measured, median, p99, sorted.get(sorted.size() - 1) / 1e6);
         if (wallNanos > 0) {
             System.out.printf("%s: throughput %.1f containments/s (%d in %.2f s)%n", label,
                     sorted.size() / (wallNanos / 1e9), sorted.size(), wallNanos / 1e9);
