@@ -53,7 +53,8 @@ final class ContainCommand extends ConfiguredCommand {
         try (AwsClients clients = AwsClients.withDefaultCredentials(loaded.aws, loaded.response)) {
             ResponseExecutor executor = new ResponseExecutor(
                     new IamContainment(clients, loaded.response.quarantinePolicyName,
-                            ResponsePlanner.protectedPatterns(loaded.response), Instant::now),
+                            ResponsePlanner.protectedPatterns(loaded.response), Instant::now,
+                            loaded.response.actionTimeout),
                     new AlertFormatter(loaded.alerts),
                     loaded.alerts.topicArn == null ? null : new AlertPublisher(clients.sns(), loaded.alerts.topicArn),
                     Instant::now);

@@ -8,6 +8,7 @@ import io.trailwarden.finding.Target;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,18 +43,27 @@ public final class IamContainment {
     private final String policyName;
     private final List<ArnPattern> protectedPatterns;
     private final Supplier<Instant> clock;
+    private final Duration attemptTime;
 
-    public IamContainment(AwsClients clients, String policyName, List<ArnPattern> protectedPatterns, Supplier<Instant> clock) {
+    /**
+     * @param attemptTime one containment attempt's time ({@code actionTimeout}): past it, the attempt makes
+     *     no further calls. The responder has given it up by then, and its interrupt does not stop it: the
+     *     SDK clears a thread's interrupt flag when its own call timeout fired too.
+     */
+    public IamContainment(AwsClients clients, String policyName, List<ArnPattern> protectedPatterns, Supplier<Instant> clock,
+            Duration attemptTime) {
         this.clients = clients;
         this.policyName = policyName;
         this.protectedPatterns = List.copyOf(protectedPatterns);
         this.clock = clock;
+        this.attemptTime = attemptTime;
     }
 
     /**
      * @param cutoff for a role, sessions issued before it are revoked: at least the containment time
      */
     public ContainmentResult contain(Target target, String findingId, Instant cutoff) {
+        Steps steps = new Steps(clock, clock.get().plus(attemptTime));
         String self = clients.callerArn();
         if (isIdentity(target, self)) {
             return new ContainmentResult(Outcome.SKIPPED_PROTECTED,
@@ -78,10 +88,10 @@ public final class IamContainment {
         }
         String partition = IamNames.partition(realArn);
         if (target.kind == Target.Kind.IAM_USER) {
-            return containUser(iam, partition, target.name, findingId);
+            return containUser(steps, iam, partition, target.name, findingId);
         }
         if (target.kind == Target.Kind.IAM_ROLE) {
-            return containRole(iam, partition, target.name, findingId, cutoff);
+            return containRole(steps, iam, partition, target.name, findingId, cutoff);
         }
         throw new IllegalArgumentException("IAM cannot contain a " + target.kind + " target");
     }
@@ -111,8 +121,7 @@ public final class IamContainment {
      * deactivated, console password removed, tagged. Each of these is attempted whatever the others do:
      * a quota the attacker filled blocks one write, never the rest.
      */
-    ContainmentResult containUser(IamClient iam, String partition, String userName, String findingId) {
-        Steps steps = new Steps();
+    ContainmentResult containUser(Steps steps, IamClient iam, String partition, String userName, String findingId) {
         Map<String, String> recorded = steps.read("read the tags", () -> userTags(iam, userName), Map.of());
         Set<String> deactivated = new LinkedHashSet<>(splitList(recorded.get(QuarantineTags.DEACTIVATED_KEYS)));
         boolean managedDeny = deny(steps, partition,
@@ -181,8 +190,8 @@ public final class IamContainment {
      * When the inline policy cannot be written, the AWS-managed deny-all is attached instead: it also
      * blocks new sessions, until release.
      */
-    ContainmentResult containRole(IamClient iam, String partition, String roleName, String findingId, Instant cutoff) {
-        Steps steps = new Steps();
+    ContainmentResult containRole(Steps steps, IamClient iam, String partition, String roleName, String findingId,
+            Instant cutoff) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(QuarantineTags.FINDING_ID, findingId);
         tags.put(QuarantineTags.CONTAINED_AT, clock.get().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -256,14 +265,30 @@ public final class IamContainment {
     /**
      * The steps of one containment: each is tried on its own, its failure recorded, never thrown. A
      * failed change or read leaves the containment PARTIAL; a failed extra (the tags) is only reported.
+     * Past the attempt's deadline no step calls AWS any more: each fails at once, and the next attempt
+     * (which waits for this one to end) starts without waiting out a call timeout per step.
      */
-    private static final class Steps {
+    static final class Steps {
         private final List<String> changes = new ArrayList<>();
         private final List<String> failures = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        private final Supplier<Instant> clock;
+        private final Instant deadline;
+
+        Steps(Supplier<Instant> clock, Instant deadline) {
+            this.clock = clock;
+            this.deadline = deadline;
+        }
+
+        private void inTime() {
+            if (clock.get().isAfter(deadline)) {
+                throw SdkException.create("not attempted: the attempt ran out of time (TrailWarden.Response.actionTimeout)", null);
+            }
+        }
 
         <T> T read(String what, Supplier<T> read, T otherwise) {
             try {
+                inTime();
                 return read.get();
             } catch (SdkException e) {
                 failures.add("could not " + what + ": " + e.getMessage());
@@ -282,6 +307,7 @@ public final class IamContainment {
         /** A change with a fallback: its failure is the caller's to judge. Null when done, else why not. */
         String tryChange(String what, Runnable change) {
             try {
+                inTime();
                 change.run();
                 changes.add(what);
                 return null;
@@ -292,6 +318,7 @@ public final class IamContainment {
 
         void extra(String what, Runnable extra) {
             try {
+                inTime();
                 extra.run();
             } catch (SdkException e) {
                 notes.add("could not " + what + " (the audit record and the alert keep it): " + e.getMessage());

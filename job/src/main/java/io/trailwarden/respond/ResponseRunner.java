@@ -33,7 +33,7 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
  *       busy, the attempt waits in state for the next poll. The task thread never blocks on AWS, so a
  *       hanging IAM cannot back-pressure the alerts.</li>
  *   <li>One attempt per key at a time: a second finding for a target being contained joins it, and a
- *       timed-out attempt's thread must end (per-call timeouts bound it) before the next one starts.</li>
+ *       timed-out attempt's thread must end (it makes no call past its deadline) before the next one starts.</li>
  * </ul>
  */
 public final class ResponseRunner extends KeyedProcessFunction<String, ResponseTask, ResponseReport> {
@@ -70,7 +70,8 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
         pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-" + kind.name().toLowerCase(), ResponseTask.class));
         clients = AwsClients.withDefaultCredentials(aws, response);
         executor = new ResponseExecutor(
-                new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), Instant::now),
+                new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), Instant::now,
+                        response.actionTimeout),
                 new AlertFormatter(alerts),
                 alerts.topicArn == null ? null : new AlertPublisher(clients.sns(), alerts.topicArn),
                 Instant::now);

@@ -236,13 +236,7 @@ public final class EndToEndLatencyBenchmark {
 
     private static PropertyGroups configuration(Kinesalite kinesalite, MotoServer moto, String topicArn, String outOfOrderness) {
         return PropertyGroups.of(Map.of(
-                "TrailWarden.Source", Map.of(
-                        "streamName", STREAM,
-                        "region", Kinesalite.REGION,
-                        "endpoint", kinesalite.endpoint(),
-                        "credentialsProvider", "BASIC",
-                        "initialPosition", "TRIM_HORIZON",
-                        "getRecordsIntervalMillis", "100"),
+                "TrailWarden.Source", kinesalite.sourceGroup(STREAM),
                 "TrailWarden.Detection", Map.of("outOfOrderness", outOfOrderness, "idleness", "2s"),
                 "TrailWarden.Response", Map.of("dryRun", "false", "ownAccountId", ACCOUNT, "maxContainments", "10000"),
                 "TrailWarden.Alerts", Map.of("topicArn", topicArn),

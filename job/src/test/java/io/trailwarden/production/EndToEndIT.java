@@ -33,8 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
-import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -121,13 +119,13 @@ class EndToEndIT {
             Thread.sleep(3000);
 
             for (String contained : List.of("malicious-iam-user", "mallory")) {
-                assertThat(keyStatuses(iam, contained)).as(contained).containsOnly(StatusType.INACTIVE);
-                assertThat(hasLoginProfile(iam, contained)).as(contained).isFalse();
+                assertThat(MotoAccount.keyStatuses(iam, contained)).as(contained).containsOnly(StatusType.INACTIVE);
+                assertThat(MotoAccount.hasLoginProfile(iam, contained)).as(contained).isFalse();
             }
             for (String user : List.of("christophe", "bob", "carol", "dave")) {
                 assertThat(iam.listUserPolicies(r -> r.userName(user)).policyNames()).as(user).doesNotContain(QUARANTINE_POLICY);
-                assertThat(keyStatuses(iam, user)).as(user).containsOnly(StatusType.ACTIVE);
-                assertThat(hasLoginProfile(iam, user)).as(user).isTrue();
+                assertThat(MotoAccount.keyStatuses(iam, user)).as(user).containsOnly(StatusType.ACTIVE);
+                assertThat(MotoAccount.hasLoginProfile(iam, user)).as(user).isTrue();
             }
 
             JsonNode enumeration = alertOf(alerts, "console-login-then-s3-enumeration");
@@ -164,13 +162,7 @@ class EndToEndIT {
 
     private PropertyGroups configuration(String topicArn) {
         return PropertyGroups.of(Map.of(
-                "TrailWarden.Source", Map.of(
-                        "streamName", STREAM,
-                        "region", Kinesalite.REGION,
-                        "endpoint", kinesalite.endpoint(),
-                        "credentialsProvider", "BASIC",
-                        "initialPosition", "TRIM_HORIZON",
-                        "getRecordsIntervalMillis", "100"),
+                "TrailWarden.Source", kinesalite.sourceGroup(STREAM),
                 "TrailWarden.Detection", Map.of("outOfOrderness", "10m", "idleness", "2s"),
                 "TrailWarden.Response", Map.of("dryRun", "false", "ownAccountId", ACCOUNT),
                 "TrailWarden.Alerts", Map.of("topicArn", topicArn),
@@ -183,19 +175,6 @@ class EndToEndIT {
         return iam.listUserPolicies(r -> r.userName(user)).policyNames().contains(QUARANTINE_POLICY);
     }
 
-    private static List<StatusType> keyStatuses(IamClient iam, String user) {
-        return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata().stream()
-                .map(AccessKeyMetadata::status).collect(Collectors.toList());
-    }
-
-    private static boolean hasLoginProfile(IamClient iam, String user) {
-        try {
-            iam.getLoginProfile(r -> r.userName(user));
-            return true;
-        } catch (NoSuchEntityException e) {
-            return false;
-        }
-    }
 
     /** Audit records committed so far under audit/, each checked against the schema, once one matches. */
     private static List<JsonNode> awaitAuditRecords(S3Client s3, Predicate<JsonNode> wanted, Duration timeout)

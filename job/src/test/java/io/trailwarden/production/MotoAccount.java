@@ -11,7 +11,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -25,6 +29,20 @@ final class MotoAccount {
         iam.createUser(r -> r.userName(userName));
         iam.createAccessKey(r -> r.userName(userName));
         iam.createLoginProfile(r -> r.userName(userName).password("Initial-Passw0rd!"));
+    }
+
+    static List<StatusType> keyStatuses(IamClient iam, String user) {
+        return iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata().stream()
+                .map(AccessKeyMetadata::status).collect(Collectors.toList());
+    }
+
+    static boolean hasLoginProfile(IamClient iam, String user) {
+        try {
+            iam.getLoginProfile(r -> r.userName(user));
+            return true;
+        } catch (NoSuchEntityException e) {
+            return false;
+        }
     }
 
     /** Waits for {@code condition}; a job that fails meanwhile is reported with its own cause. */

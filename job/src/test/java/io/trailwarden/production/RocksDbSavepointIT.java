@@ -134,13 +134,7 @@ class RocksDbSavepointIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(2);
         TrailWardenConfig config = TrailWardenConfig.from(PropertyGroups.of(Map.of(
-                "TrailWarden.Source", Map.of(
-                        "streamName", STREAM,
-                        "region", Kinesalite.REGION,
-                        "endpoint", kinesalite.endpoint(),
-                        "credentialsProvider", "BASIC",
-                        "initialPosition", "TRIM_HORIZON",
-                        "getRecordsIntervalMillis", "100"),
+                "TrailWarden.Source", kinesalite.sourceGroup(STREAM),
                 "TrailWarden.Detection", Map.of("outOfOrderness", "10m", "idleness", "2s"),
                 "TrailWarden.Lists", Map.of("sensitiveBuckets", "payroll-exports"))));
         CompiledRules rules = RuleCatalogue.compile(config);

@@ -75,7 +75,8 @@ class ContainmentIT {
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
             ResponseExecutor executor = new ResponseExecutor(
-                    new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW),
+                    new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
+                    response.actionTimeout),
                     new AlertFormatter(new AlertConfig(topicArn, 50, 256)),
                     new AlertPublisher(clients.sns(), topicArn), () -> NOW);
             return executor.execute(new ResponsePlanner(response, List.of()).plan(finding));
@@ -155,11 +156,13 @@ class ContainmentIT {
 
             ResponseConfig response = responseConfig();
             try (AwsClients clients = clients(response, responder)) {
-                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
+                ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
+                    response.actionTimeout)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
 
-                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
+                ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
+                    response.actionTimeout)
                         .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
                 assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
                 assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
@@ -203,7 +206,8 @@ class ContainmentIT {
         iam.updateAccessKey(r -> r.userName("malicious-iam-user").accessKeyId(disabledByOwner.accessKeyId()).status(StatusType.INACTIVE));
         ResponseConfig response = responseConfig();
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
-            new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
+            new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
+                    response.actionTimeout)
                     .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
 
             List<String> report = new Release(clients, response.quarantinePolicyName, () -> NOW.plusSeconds(3600))

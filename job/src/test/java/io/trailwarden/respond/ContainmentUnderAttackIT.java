@@ -73,7 +73,8 @@ class ContainmentUnderAttackIT {
     private ContainmentResult contain(Target target) throws Exception {
         ResponseConfig response = config();
         try (AwsClients clients = clients(response)) {
-            return new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW)
+            return new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
+                    response.actionTimeout)
                     .contain(target, "tw-test", NOW);
         }
     }
@@ -161,6 +162,38 @@ class ContainmentUnderAttackIT {
         assertThat(keys(USER)).containsOnly(Map.entry(first.accessKeyId(), StatusType.INACTIVE),
                 Map.entry(second[0], StatusType.INACTIVE));
         assertThat(result.deactivatedKeys).containsExactlyInAnyOrder(first.accessKeyId(), second[0]);
+    }
+
+    /**
+     * Issue 10 items 6 and 8: IAM starts hanging in the middle of a containment. The attempt stops calling
+     * IAM at its deadline ({@code actionTimeout}) instead of waiting out one call timeout per remaining step
+     * (about ten of them). Such an attempt used to outlive the responder's timeout by minutes, holding a
+     * responder thread and the target's next attempt: the interrupt that should stop it is cleared by the
+     * SDK whenever the SDK's own call timeout fired as well.
+     */
+    @Test
+    void anAttemptThatRunsOutOfTimeMakesNoFurtherCalls() throws Exception {
+        MotoFixture.backdoorUser(iam, USER);
+        // One attempt may take 30 s; each call (one HTTP attempt, maxAttempts 1) gets a third of it.
+        settings.put("actionTimeout", "30s");
+        proxy.before(() -> proxy.inject(FaultProxy.Kind.HANG, Integer.MAX_VALUE, "Version=2010-05-08"),
+                "Action=PutUserPolicy&");
+        ResponseConfig response = config();
+        ContainmentResult result;
+        long started;
+        try (AwsClients clients = clients(response)) {
+            // Who the responder is, asked of STS once per client: not part of what is measured.
+            clients.callerArn();
+            started = System.nanoTime();
+            result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response),
+                    Instant::now, response.actionTimeout).contain(user(USER), "tw-test", NOW);
+        }
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(result.outcome).isEqualTo(Outcome.PARTIAL);
+        assertThat(result.detail).contains("not attempted: the attempt ran out of time");
+        // The deadline plus at most the one call under way then (10 s); each of the remaining steps would add 10 s.
+        assertThat(tookMillis).isLessThan(50_000);
     }
 
     /** Issue 10 item 3: a look-alike policy that allows, with a far-future cut-off, used to pass for a quarantine. */

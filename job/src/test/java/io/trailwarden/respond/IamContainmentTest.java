@@ -26,7 +26,8 @@ class IamContainmentTest {
 
     @Test
     void theRoleQuarantinePolicyRevokesTokensIssuedBeforeTheCutOff() {
-        IamContainment containment = new IamContainment(null, "TrailWardenQuarantine", java.util.List.of(), Instant::now);
+        IamContainment containment = new IamContainment(null, "TrailWardenQuarantine", java.util.List.of(), Instant::now,
+                java.time.Duration.ofMinutes(1));
         String policy = containment.denyAll(Instant.parse("2024-08-01T13:33:29Z"));
 
         assertThat(policy).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"TrailWardenQuarantine\","

@@ -65,6 +65,17 @@ public final class Kinesalite implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The {@code TrailWarden.Source} group that reads {@code stream} here from its start, polling every 100 ms. */
+    public Map<String, String> sourceGroup(String stream) {
+        return Map.of(
+                "streamName", stream,
+                "region", REGION,
+                "endpoint", endpoint(),
+                "credentialsProvider", "BASIC",
+                "initialPosition", "TRIM_HORIZON",
+                "getRecordsIntervalMillis", "100");
+    }
+
     public AmazonKinesis client() {
         return client;
     }
