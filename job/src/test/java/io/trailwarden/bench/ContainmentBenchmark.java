@@ -114,7 +114,7 @@ public final class ContainmentBenchmark {
         Queue<ActionResult> audit = new ConcurrentLinkedQueue<>();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        new ResponseStage(response, new AlertConfig(topic, 50, 256), new AwsConfig(MotoServer.REGION, endpoint))
+        new ResponseStage(response, List.of(), new AlertConfig(topic, 50, 256), new AwsConfig(MotoServer.REGION, endpoint))
                 .apply(env.addSource(new ThenIdleSource(count), Types.INT).map(new SubmittedFinding()).returns(Finding.class))
                 .sinkTo(new QueueSink<>(audit));
         JobClient job = env.executeAsync(label);

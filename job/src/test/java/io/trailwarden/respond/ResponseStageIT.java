@@ -248,7 +248,7 @@ class ResponseStageIT {
             proxy.inject(FaultProxy.Kind.DROP, 3 * incidents, "Action=UpdateAccessKey&");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            ResponseStage stage = new ResponseStage(response, new AlertConfig(inbox.topicArn, 50, 256),
+            ResponseStage stage = new ResponseStage(response, List.of(), new AlertConfig(inbox.topicArn, 50, 256),
                     new AwsConfig(MotoServer.REGION, proxy.endpoint().toString()));
             COLLECTED.clear();
             stage.apply(findings(env, incidents, "flaky-")).addSink(new Collect()).name("collect");
