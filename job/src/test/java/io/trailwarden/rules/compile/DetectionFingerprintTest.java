@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class DetectionFingerprintTest {
     private static final String SEQUENCE = "backdoor-admin-user";
-    private static final String THRESHOLD = "discovery-burst";
+    private static final String THRESHOLD = "reconnaissance-burst";
 
     @Test
     void editsOfWhatAFindingSaysKeepTheFingerprint() throws Exception {
@@ -35,13 +35,15 @@ class DetectionFingerprintTest {
                 "mitre and references", edit(edit(text(SEQUENCE), "mitre: [T1136.003, T1098.001, T1098.003]",
                         "mitre: [T1136.003]"), "  - https://attack.mitre.org/techniques/T1136/003/\n", ""),
                 "description, runbook, false positives", edit(edit(edit(text(SEQUENCE),
-                        "This is the classic backdoor", "This is a backdoor"),
+                        "The new user is quarantined.", "The user is quarantined."),
                         "4. Delete the backdoor user", "4. Remove the backdoor user"),
                         "should be rare and", "are rare and"),
                 "response", edit(text(SEQUENCE), "  contain: {userFromCapture: user}", "  contain: none"),
+                "suppression", edit(text(SEQUENCE), "response:\n", "suppress: 2h\nresponse:\n"),
                 "a test case renamed", edit(text(SEQUENCE), "credentials issued 31 minutes after", "a key 31 minutes after"),
                 "comments and lines moved", "# a new comment\n\n# and another\n" + edit(text(SEQUENCE),
-                        "    by: actor\n", "    # keyed by the acting identity\n    by: actor\n"),
+                        "    by: [recipientAccountId, requestParameters.userName]\n",
+                        "    # keyed by the user being built\n    by: [recipientAccountId, requestParameters.userName]\n"),
                 "flow list written as a block list", edit(text(SEQUENCE),
                         "eventName: [CreateAccessKey, CreateLoginProfile]",
                         "eventName:\n              - CreateAccessKey\n              - CreateLoginProfile"),
@@ -57,17 +59,16 @@ class DetectionFingerprintTest {
 
         Map<String, String> edits = Map.of(
                 "window", edit(rule, "within: 30m", "within: 31m"),
-                "key", edit(rule, "    by: actor\n", "    by: recipientAccountId\n"),
+                "key", edit(rule, "    by: [recipientAccountId, requestParameters.userName]\n", "    by: actor\n"),
                 "a step's value", edit(rule, "eventName: [CreateAccessKey, CreateLoginProfile]", "eventName: CreateAccessKey"),
                 "values reordered", edit(rule, "eventName: [CreateAccessKey, CreateLoginProfile]",
                         "eventName: [CreateLoginProfile, CreateAccessKey]"),
                 "a step renamed", edit(rule, "name: credentials", "name: keys"),
-                "a condition option", edit(rule, "requestParameters.userName: {equalsCapture: user}\n          any:",
-                        "requestParameters.userName: {equalsCapture: user, ignoreCase: true}\n          any:"),
+                "a condition option", edit(rule, "eventName: CreateUser\n          errorCode: {exists: false}",
+                        "eventName: CreateUser\n          errorCode: {exists: false, ignoreCase: true}"),
                 "a capture's path", edit(rule, "user: requestParameters.userName", "user: responseElements.user.userName"),
-                "a named list", edit(rule, "{inList: adminGroups}", "{inList: allowedProvisioners}"),
-                "a step's operator", edit(rule, "{suffix: \":policy/AdministratorAccess\"}",
-                        "{equals: \"arn:aws:iam::aws:policy/AdministratorAccess\"}"));
+                "a step's operator", edit(rule, "requestParameters.groupName: {adminEquivalent: group}",
+                        "requestParameters.groupName: {inList: adminGroups}"));
 
         edits.forEach((what, text) -> assertThat(fingerprint(SEQUENCE, text)).as(what).isNotEqualTo(original));
     }
@@ -78,14 +79,14 @@ class DetectionFingerprintTest {
         String original = fingerprint(THRESHOLD, rule);
 
         Map<String, String> edits = Map.of(
-                "atLeast", edit(rule, "atLeast: 10", "atLeast: 12"),
-                "window", edit(rule, "within: 5m", "within: 10m"),
+                "atLeast", edit(rule, "atLeast: 8", "atLeast: 12"),
+                "window", edit(rule, "within: 10m", "within: 15m"),
                 "distinct field", edit(rule, "distinct: eventName", "distinct: [eventName, eventSource]"),
                 "counting events instead of distinct values", edit(rule, "    distinct: eventName\n", ""),
                 "a negated condition", edit(rule, "userIdentity.type: AWSService", "userIdentity.type: [AWSService, AWSAccount]"));
 
         edits.forEach((what, text) -> assertThat(fingerprint(THRESHOLD, text)).as(what).isNotEqualTo(original));
-        assertThat(fingerprint(THRESHOLD, edit(rule, "severity: low", "severity: medium"))).isEqualTo(original);
+        assertThat(fingerprint(THRESHOLD, edit(rule, "severity: medium", "severity: high"))).isEqualTo(original);
     }
 
     @Test

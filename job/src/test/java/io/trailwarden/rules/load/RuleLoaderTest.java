@@ -101,7 +101,7 @@ class RuleLoaderTest {
     @Test
     void responseCaptureMustExistAndDetectionIsRequired() {
         assertThat(containErrors(MATCH_CREATE_USER, "{userFromCapture: newUser}")).containsExactly(
-                "rules/resp.yaml:13: userFromCapture names capture 'newUser', which no step of this rule defines");
+                "rules/resp.yaml:12: userFromCapture names capture 'newUser', which no step of this rule defines");
 
         String noDetection = rule("nodet", "").replace("\n\nresponse", "\nresponse");
         assertThat(errors("rules/nodet.yaml", noDetection)).extracting(RuleError::toString)
@@ -111,14 +111,14 @@ class RuleLoaderTest {
     @Test
     void actorOfStepMustNameAStepOfASequence() {
         assertThat(containErrors(MATCH_CREATE_USER, "{actorOfStep: match}")).containsExactly(
-                "rules/resp.yaml:13: actorOfStep names step 'match', which is not a step of this rule's sequence");
+                "rules/resp.yaml:12: actorOfStep names step 'match', which is not a step of this rule's sequence");
 
         String sequence = "detection:\n  sequence:\n    by: recipientAccountId\n    within: 1h\n    steps:\n"
                 + "      - {name: first, where: {eventName: PutUserPolicy}}\n"
                 + "      - {name: second, where: {eventName: UpdateAccessKey}}";
         assertThat(containErrors(sequence, "{actorOfStep: second}")).isEmpty();
         assertThat(containErrors(sequence, "{actorOfStep: Second}")).containsExactly(
-                "rules/resp.yaml:17: actorOfStep names step 'Second', which is not a step of this rule's sequence");
+                "rules/resp.yaml:16: actorOfStep names step 'Second', which is not a step of this rule's sequence");
     }
 
     private static final String MATCH_CREATE_USER = "detection:\n  match:\n    where: {eventName: CreateUser}";

@@ -73,7 +73,7 @@ class SigmaBesideRulesTest {
     void aSigmaFileThatCannotBeConvertedIsAnErrorNamingItsFile() throws Exception {
         String notCloudTrail = "title: Windows thing\nid: 5f1a6d7e-0000-4000-8000-000000000001\nlogsource: {product: windows,"
                 + " service: security}\ndetection: {selection: {EventID: 4625}, condition: selection}\nlevel: high\n"
-                + "tags: [attack.t1110]\n";
+                + "tags: [attack.credential-access, attack.t1110]\n";
         List<RuleError> errors = new ArrayList<>();
 
         List<Rule> rules = RuleCatalogue.load(List.of(new RuleLoader.Source("rules/windows.yml", notCloudTrail)),
