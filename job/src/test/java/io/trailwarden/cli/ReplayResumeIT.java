@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.event.CloudTrailParser;
 import io.trailwarden.event.Corpus;
 import io.trailwarden.event.EventJson;
 import io.trailwarden.source.DeliveryOrder;
+import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
 import java.io.ByteArrayOutputStream;
@@ -72,8 +74,10 @@ class ReplayResumeIT {
 
     @BeforeAll
     static void archive() throws IOException {
-        List<ObjectNode> corpus = Corpus.records().stream().map(text -> (ObjectNode) EventJson.readTree(text))
-                .sorted(Comparator.comparing(record -> Instant.parse(record.get("eventTime").asText())))
+        CloudTrailParser parser = new CloudTrailParser();
+        List<ObjectNode> corpus = Corpus.records().stream()
+                .sorted(Comparator.comparingLong(text -> parser.parseAll(RawInput.of("corpus", text)).events.get(0).eventTimeMillis))
+                .map(text -> (ObjectNode) EventJson.readTree(text))
                 .collect(Collectors.toList());
         filesPerDay = (corpus.size() + RECORDS_PER_FILE - 1) / RECORDS_PER_FILE;
         try (S3Client s3 = MotoClients.s3(MOTO)) {
