@@ -16,6 +16,7 @@ import io.trailwarden.testing.BenignWorkload;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +76,7 @@ import org.apache.flink.streaming.api.graph.StreamNode;
  * (sequence rule {@code console-login-then-s3-enumeration}), each every {@code 2 x INCIDENT_EVERY}
  * events. The whole packaged catalogue runs, through the same topology as production.
  *
- * <p>Prints, every 10 s and at the end: events/s generated (the source is rate-limited, so a rate
+ * <p>Measures for {@code MINUTES} after the source has started and run for 30 s more. Prints, every 10 s and at the end: events/s generated (the source is rate-limited, so a rate
  * below the target is back-pressure reaching the source), the busiest task's back-pressured share,
  * alert latency p50/p99 of both incident kinds (from the moment the source emits the last event of an
  * incident to the finding at the sink; event times are whole seconds, as CloudTrail's), every
@@ -91,6 +92,7 @@ public final class OrgScaleBenchmark {
     private static final int ACCOUNTS = 200;
     private static final int INCIDENT_EVERY = 500;
     private static final int TEMPLATES = 20_000;
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
     private static final String SINGLE_RULE = "iam-user-created";
     private static final String SEQUENCE_RULE = "console-login-then-s3-enumeration";
     /** When the source emitted each incident's events, by event id, on this machine's nano clock. */
@@ -148,8 +150,20 @@ public final class OrgScaleBenchmark {
             Latencies sequence = new Latencies();
             List<Double> rates = new ArrayList<>();
             List<Double> backPressure = new ArrayList<>();
+            // Deploying some 400 operators takes a while on a busy machine; measure from a steady state.
+            while (GENERATED.get() == 0) {
+                Thread.sleep(100);
+            }
+            long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
+            while (System.nanoTime() < warmUpEnd) {
+                drain(new Latencies(), new Latencies());
+                Thread.sleep(5);
+            }
+            System.out.printf(Locale.ROOT, "source running; after a warm-up of %s, measuring%n", WARM_UP);
             long end = System.nanoTime() + (long) (minutes * 60e9);
-            long lastCount = GENERATED.get();
+            long startCount = GENERATED.get();
+            long startCpu = processCpuNanos();
+            long lastCount = startCount;
             long lastTime = System.nanoTime();
             long nextReport = lastTime + 10_000_000_000L;
             while (System.nanoTime() < end) {
@@ -171,10 +185,18 @@ public final class OrgScaleBenchmark {
                 }
                 Thread.sleep(5);
             }
+            double cpuMicrosPerEvent = (processCpuNanos() - startCpu) / 1e3 / Math.max(1, GENERATED.get() - startCount);
+            System.out.printf(Locale.ROOT, "CPU: %.1f us per event, all threads of this process (generator, mini-cluster,"
+                    + " RocksDB, JIT, GC); %d cores here%n", cpuMicrosPerEvent, Runtime.getRuntime().availableProcessors());
             CheckpointStatsSnapshot stats = mini.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
             mini.cancelJob(job).get();
             report(rate, principals, rates, backPressure, single, sequence, stats, checkpoints, job, kinds);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void drain(Latencies single, Latencies sequence) {

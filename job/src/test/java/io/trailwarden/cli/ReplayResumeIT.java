@@ -218,7 +218,7 @@ class ReplayResumeIT {
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "secret");
         Process process = builder.start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (System.nanoTime() < deadline && process.isAlive()) {
                 ReplayResume.Record record = Files.exists(progress)
                         ? EventJson.MAPPER.readValue(progress.toFile(), ReplayResume.Record.class) : null;
