@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -82,7 +83,7 @@ import org.apache.flink.streaming.api.graph.StreamNode;
  * incident to the finding at the sink; event times are whole seconds, as CloudTrail's), every
  * completed checkpoint's size and duration, and from the last checkpoint's metadata the state bytes
  * per operator kind (dedup, match suppression, thresholds, sequences, one finding per incident) and
- * per principal. Run from the repository root:
+ * per principal that has sent at least one event. Run from the repository root:
  *
  * <pre>
  * scripts/benchmark OrgScaleBenchmark [MINUTES (10)] [RATE (20000)] [PRINCIPALS (100000)] [PARALLELISM (2)] [OUT_OF_ORDERNESS (30s)]
@@ -98,6 +99,8 @@ public final class OrgScaleBenchmark {
     /** When the source emitted each incident's events, by event id, on this machine's nano clock. */
     static final Map<String, Long> EMITTED = new ConcurrentHashMap<>();
     static final AtomicLong GENERATED = new AtomicLong();
+    /** The principals that have sent at least one event: the state's denominator. */
+    static final Set<Integer> ACTIVE = ConcurrentHashMap.newKeySet();
     private static final Queue<Finding> FINDINGS = new ConcurrentLinkedQueue<>();
 
     private OrgScaleBenchmark() {}
@@ -242,11 +245,11 @@ public final class OrgScaleBenchmark {
                 stats.getCounts().getNumberOfCompletedCheckpoints(), stats.getCounts().getNumberOfFailedCheckpoints(),
                 medianLong(durations), durations.isEmpty() ? 0 : Collections.max(durations), medianLong(sizes) >> 10,
                 fullSizes.isEmpty() ? 0 : fullSizes.get(0) >> 10);
-        stateByKind(checkpoints, job, kinds, principals);
+        stateByKind(checkpoints, job, kinds, ACTIVE.size());
     }
 
     /** The state of the newest retained checkpoint, per operator kind, in bytes and per principal. */
-    private static void stateByKind(Path checkpoints, JobID job, Map<OperatorID, String> kinds, int principals)
+    private static void stateByKind(Path checkpoints, JobID job, Map<OperatorID, String> kinds, int activePrincipals)
             throws IOException {
         Path newest;
         try (var dirs = Files.list(checkpoints.resolve(job.toHexString()))) {
@@ -267,9 +270,14 @@ public final class OrgScaleBenchmark {
         for (OperatorState state : metadata.getOperatorStates()) {
             bytes.merge(kinds.getOrDefault(state.getOperatorID(), "other"), state.getStateSize(), Long::sum);
         }
-        System.out.printf(Locale.ROOT, "state in %s (RocksDB, full size of every handle), per kind:%n", newest.getFileName());
-        bytes.forEach((kind, size) -> System.out.printf(Locale.ROOT, "  %-26s %,12d bytes  %,8.1f bytes per principal%n",
-                kind, size, (double) size / principals));
+        System.out.printf(Locale.ROOT, "state in %s (RocksDB, full size of every handle) of %,d active principals, per kind:%n",
+                newest.getFileName(), activePrincipals);
+        bytes.forEach((kind, size) -> {
+            if (size > 0) {
+                System.out.printf(Locale.ROOT, "  %-26s %,12d bytes  %,8.1f bytes per active principal%n",
+                        kind, size, (double) size / activePrincipals);
+            }
+        });
     }
 
     private static int number(Path checkpoint) {
@@ -431,6 +439,7 @@ public final class OrgScaleBenchmark {
             }
             long mixed = index * 0x9E3779B97F4A7C15L;
             int principal = (int) Math.floorMod(mixed >>> 17, (long) principals);
+            ACTIVE.add(principal);
             String account = String.valueOf(100_000_000_000L + principal % ACCOUNTS);
             String[] template = templates.get((int) Math.floorMod(index, (long) templates.size()));
             StringBuilder record = new StringBuilder(2048);
