@@ -197,6 +197,10 @@ final class ReplayCommand implements Callable<Integer> {
         return longest;
     }
 
+    private String s3Uri(String key) {
+        return "s3://" + s3Location().bucket + "/" + key;
+    }
+
     private S3Location s3Location() {
         return S3Location.parse(inputs.get(0));
     }
@@ -348,7 +352,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (resume != null && resume.resuming()) {
             err.printf("  resumed         after %s: read again from %s;%n"
                             + "                  %,d findings found again were already written, %,d ended before the cut%n",
-                    SafeText.safe(resume.lastObjectRead(), 300), SafeText.safe(resumed.keys.get(resumed.first), 300),
+                    SafeText.safe(s3Uri(resume.lastObjectRead()), 300), SafeText.safe(s3Uri(resumed.keys.get(resumed.first)), 300),
                     resume.alreadyWritten(), resume.beforeCut());
             err.flush();
         }
