@@ -193,7 +193,7 @@ class ReplayResumeIT {
                 + MOTO.endpoint() + "\"}}]");
         String lastDay = DAY.format(FIRST_DAY.plus(COPIES, ChronoUnit.DAYS)).replace('/', '-');
         return new ArrayList<>(List.of("replay", "s3://" + BUCKET + "/AWSLogs/", "--from", "2026-10-01", "--to", lastDay,
-                "--config", config.toString(), "--format", "jsonl", "--out", out.toString(), "--parallelism", "2"));
+                "--config", config.toString(), "--format", "jsonl", "--out", out.toString(), "--parallelism", "1"));
     }
 
     /**
