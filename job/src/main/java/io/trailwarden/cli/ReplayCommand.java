@@ -10,20 +10,23 @@ import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.EventDeduplicator;
 import io.trailwarden.pipeline.LateEventTagger;
 import io.trailwarden.pipeline.TrailWardenTopology;
+import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.source.CloudTrailInputs;
 import io.trailwarden.source.ReadProgress;
+import io.trailwarden.source.S3Archive;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -104,6 +107,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "With an s3:// INPUT: the last day read, included (default: today, UTC).")
     LocalDate to;
 
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "With an s3:// INPUT and --out: record the replay's progress in FILE; when FILE exists,"
+                    + " continue the replay it records where it stopped, appending to --out the findings it had not"
+                    + " written yet (none lost, none twice). Give the same INPUT and options again.")
+    Path resumeFile;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "CloudTrail files or directories (EventBridge envelopes, bare records or"
                     + " {\"Records\": [...]} files, JSON lines or one document, plain or gzip), or one"
@@ -118,9 +127,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (loaded == null) {
             return TrailWardenCli.USAGE;
         }
-        ReplayInput input;
+        boolean fromS3 = inputs.stream().anyMatch(S3Location::isS3);
+        if (resumeFile != null && (!fromS3 || outFile == null)) {
+            throw new ParameterException(spec.commandLine(), "--resume needs an s3:// INPUT and --out");
+        }
+        List<Path> files = fromS3 ? null : files();
+        List<S3Archive.Entry> entries;
         try {
-            input = input(loaded);
+            entries = fromS3 ? s3Entries(loaded) : null;
         } catch (IOException e) {
             err.println("cannot list the input: " + SafeText.safe(e.getMessage(), 1000));
             err.flush();
@@ -142,35 +156,80 @@ final class ReplayCommand implements Callable<Integer> {
         // misses gives a finding twice, never none.
         DetectionConfig replayDetection = new DetectionConfig(delay, loaded.detection.idleness,
                 REPLAY_DEDUP_TTL, loaded.detection.maxRuleWindow);
-        if (outFile == null) {
-            return replay(input, replayDetection, detection, spec.commandLine().getOut(), err);
+        if (!fromS3) {
+            return replay(ReplayInput.files(files), null, replayDetection, detection, err);
         }
-        try (OutputStream stream = Files.newOutputStream(outFile);
-                PrintWriter fileOut = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8))) {
-            return replay(input, replayDetection, detection, fileOut, err);
+        if (resumeFile == null) {
+            return replay(ReplayInput.s3(s3Location(), entries, loaded.aws), null, replayDetection, detection, err);
         }
+        ReplayResume resume;
+        try {
+            resume = ReplayResume.open(resumeFile, describeReplay(delay, detection), delay);
+        } catch (IOException e) {
+            err.println("cannot resume: " + SafeText.safe(e.getMessage(), 1000));
+            err.flush();
+            return TrailWardenCli.FAILED;
+        }
+        if (resume.complete()) {
+            err.println("nothing to do: " + SafeText.safe(resumeFile.toString()) + " records this replay as complete,"
+                    + " its findings are in " + SafeText.safe(outFile.toString()));
+            err.flush();
+            return TrailWardenCli.OK;
+        }
+        List<String> keys = entries.stream().map(entry -> entry.key).collect(Collectors.toList());
+        int first = resume.firstKeyToRead(keys, ReplayResume.rereadWindow(longest(detection, rule -> rule.within),
+                longest(detection, rule -> rule.suppression), delay));
+        Resumed resumed = new Resumed(resume, keys, first);
+        return replay(ReplayInput.s3(s3Location(), entries.subList(first, entries.size()), loaded.aws), resumed,
+                replayDetection, detection, err);
     }
 
-    private ReplayInput input(TrailWardenConfig loaded) throws IOException {
-        if (inputs.stream().anyMatch(S3Location::isS3)) {
-            if (inputs.size() != 1) {
-                throw new ParameterException(spec.commandLine(), "INPUT: one s3:// location at a time, without local files");
+    /** What a progress record must match: the archive, its days, and what decides the findings and their form. */
+    private String describeReplay(Duration delay, CompiledRules detection) {
+        return inputs.get(0) + " from " + from + " to " + (to != null ? to : LocalDate.now(ZoneOffset.UTC))
+                + ", format " + format + ", max-delay " + delay + ", rules " + String.join(",", rules(detection));
+    }
+
+    private static Duration longest(CompiledRules detection, java.util.function.Function<CompiledRule, Duration> period) {
+        Duration longest = Duration.ZERO;
+        for (CompiledRule rule : detection.rules()) {
+            Duration value = period.apply(rule);
+            if (value != null && value.compareTo(longest) > 0) {
+                longest = value;
             }
-            if (from == null) {
-                throw new ParameterException(spec.commandLine(), "--from is required with an s3:// INPUT");
-            }
-            LocalDate last = to != null ? to : LocalDate.now(ZoneOffset.UTC);
-            if (last.isBefore(from)) {
-                throw new ParameterException(spec.commandLine(), "--to " + last + " is before --from " + from);
-            }
-            S3Location location;
-            try {
-                location = S3Location.parse(inputs.get(0));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "INPUT: " + e.getMessage());
-            }
-            return ReplayInput.s3(location, from, last, loaded.aws);
         }
+        return longest;
+    }
+
+    private String s3Uri(String key) {
+        return "s3://" + s3Location().bucket + "/" + key;
+    }
+
+    private S3Location s3Location() {
+        return S3Location.parse(inputs.get(0));
+    }
+
+    private List<S3Archive.Entry> s3Entries(TrailWardenConfig loaded) throws IOException {
+        if (inputs.size() != 1) {
+            throw new ParameterException(spec.commandLine(), "INPUT: one s3:// location at a time, without local files");
+        }
+        if (from == null) {
+            throw new ParameterException(spec.commandLine(), "--from is required with an s3:// INPUT");
+        }
+        LocalDate last = to != null ? to : LocalDate.now(ZoneOffset.UTC);
+        if (last.isBefore(from)) {
+            throw new ParameterException(spec.commandLine(), "--to " + last + " is before --from " + from);
+        }
+        S3Location location;
+        try {
+            location = S3Location.parse(inputs.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "INPUT: " + e.getMessage());
+        }
+        return ReplayInput.listS3(location, from, last, loaded.aws);
+    }
+
+    private List<Path> files() {
         if (from != null || to != null) {
             throw new ParameterException(spec.commandLine(), "--from and --to select the day folders of an s3:// INPUT");
         }
@@ -184,11 +243,47 @@ final class ReplayCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "INPUT: no files under " + inputs);
         }
-        return ReplayInput.files(files);
+        return files;
     }
 
-    private int replay(ReplayInput input, DetectionConfig detectionConfig, CompiledRules detection, PrintWriter out,
+    /** A replay that records its progress: the record, the archive's keys in order, the first one read now. */
+    private static final class Resumed {
+        final ReplayResume resume;
+        final List<String> keys;
+        final int first;
+
+        Resumed(ReplayResume resume, List<String> keys, int first) {
+            this.resume = resume;
+            this.keys = keys;
+            this.first = first;
+        }
+    }
+
+    private int replay(ReplayInput input, Resumed resumed, DetectionConfig detectionConfig, CompiledRules detection,
             PrintWriter err) throws Exception {
+        if (outFile == null) {
+            return replay(input, resumed, detectionConfig, detection, spec.commandLine().getOut(), null, err);
+        }
+        try (FileChannel channel = FileChannel.open(outFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                PrintWriter fileOut = new PrintWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
+                        StandardCharsets.UTF_8))) {
+            long kept = resumed == null ? 0 : resumed.resume.outputBytes();
+            if (channel.size() < kept) {
+                err.println("cannot resume: " + SafeText.safe(outFile.toString()) + " holds " + channel.size()
+                        + " bytes, fewer than the " + kept + " " + SafeText.safe(resumeFile.toString())
+                        + " records; it was changed since. Start again with a new --out and --resume");
+                err.flush();
+                return TrailWardenCli.FAILED;
+            }
+            // Whatever follows the recorded length was written after the record was saved: it comes again.
+            channel.truncate(kept);
+            channel.position(kept);
+            return replay(input, resumed, detectionConfig, detection, fileOut, channel, err);
+        }
+    }
+
+    private int replay(ReplayInput input, Resumed resumed, DetectionConfig detectionConfig, CompiledRules detection,
+            PrintWriter out, FileChannel outChannel, PrintWriter err) throws Exception {
         ReplayCounters.reset();
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter." + ReplayCounters.REPORTER + ".factory.class",
@@ -208,6 +303,14 @@ final class ReplayCommand implements Callable<Integer> {
         long[] started = {System.nanoTime(), processCpuNanos()};
         ReadProgress.reset();
         ProgressBar bar = new ProgressBar(err, input.totalBytes());
+        ReplayResume resume = resumed == null ? null : resumed.resume;
+        // Its own thread, never interrupted: an interrupt during a FileChannel call would close the output.
+        ScheduledExecutorService saver =
+                Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("replay-progress-record"));
+        if (resume != null) {
+            saver.scheduleWithFixedDelay(() -> saveProgress(resumed, out, outChannel, false, err),
+                    ReplayResume.SAVE_EVERY.toMillis(), ReplayResume.SAVE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        }
         boolean finished;
         try (FindingOutput output = output(out)) {
             finished = job.run(env, "trailwarden replay", client -> {
@@ -218,6 +321,15 @@ final class ReplayCommand implements Callable<Integer> {
                             TimeUnit.SECONDS);
                 }
             }, finding -> {
+                synchronized (out) {
+                    if (resume != null && !resume.shouldWrite(finding)) {
+                        return;
+                    }
+                    output.write(finding);
+                    if (resume != null) {
+                        resume.wrote(finding);
+                    }
+                }
                 synchronized (findingsPerRule) {
                     if (finding.incidentUpdate) {
                         incidentUpdates[0]++;
@@ -225,14 +337,15 @@ final class ReplayCommand implements Callable<Integer> {
                         findingsPerRule.merge(finding.ruleId, 1L, Long::sum);
                     }
                 }
-                output.write(finding);
             }, err);
             if (finished) {
                 output.finish(ReplayCounters.total(ParseFunction.EVENTS_PARSED), job.deadLetters());
             }
         } finally {
+            saver.shutdown();
             progress.shutdownNow();
             progress.awaitTermination(1, TimeUnit.SECONDS);
+            saver.awaitTermination(1, TimeUnit.MINUTES);
             if (ProgressBar.stderrIsTerminal()) {
                 bar.clear();
             }
@@ -241,9 +354,19 @@ final class ReplayCommand implements Callable<Integer> {
         if (!finished) {
             return TrailWardenCli.FAILED;
         }
+        if (resume != null && !saveProgress(resumed, out, outChannel, true, err)) {
+            return TrailWardenCli.FAILED;
+        }
         double seconds = (System.nanoTime() - started[0]) / 1e9;
         double cpuSeconds = (processCpuNanos() - started[1]) / 1e9;
         printSummary(err, seconds, cpuSeconds, job.deadLetters(), findingsPerRule, incidentUpdates[0]);
+        if (resume != null && resume.resuming()) {
+            err.printf("  resumed         after %s: read again from %s;%n"
+                            + "                  %,d findings found again were already written, %,d ended before the cut%n",
+                    SafeText.safe(s3Uri(resume.lastObjectRead()), 300), SafeText.safe(s3Uri(resumed.keys.get(resumed.first)), 300),
+                    resume.alreadyWritten(), resume.beforeCut());
+            err.flush();
+        }
         return TrailWardenCli.OK;
     }
 
@@ -255,6 +378,27 @@ final class ReplayCommand implements Callable<Integer> {
                 return new HtmlReport(out, String.join(", ", inputs));
             default:
                 return new FindingOutput.Table(out);
+        }
+    }
+
+    /**
+     * Forces the output to disk, then records the progress; false after saying why on {@code err}. A
+     * record not saved leaves the previous one, which still matches the output up to its length.
+     */
+    private boolean saveProgress(Resumed resumed, PrintWriter out, FileChannel outChannel, boolean complete,
+            PrintWriter err) {
+        try {
+            synchronized (out) {
+                out.flush();
+                outChannel.force(false);
+                resumed.resume.save(resumed.keys, resumed.first, outChannel.size(), complete);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot record the replay's progress in " + SafeText.safe(resumeFile.toString()) + ": "
+                    + SafeText.safe(String.valueOf(e.getMessage()), 500));
+            err.flush();
+            return false;
         }
     }
 

@@ -50,11 +50,11 @@ abstract class ReplayInput {
     }
 
     /**
-     * The archive's delivery files of the days from {@code from} to {@code to}, listed now (so a wrong
-     * bucket or missing permission is reported before the job starts) and read in delivery order:
-     * one subtask hands the keys out in that order, round robin, to the parallel readers.
+     * The archive's delivery files of the days from {@code from} to {@code to}, in delivery order, listed
+     * now, so a wrong bucket or missing permission is reported before the job starts.
      */
-    static ReplayInput s3(S3Location location, LocalDate from, LocalDate to, AwsConfig aws) throws IOException {
+    static List<S3Archive.Entry> listS3(S3Location location, LocalDate from, LocalDate to, AwsConfig aws)
+            throws IOException {
         List<S3Archive.Entry> entries;
         try (S3Client s3 = S3Clients.create(aws, Duration.ofSeconds(60))) {
             entries = new S3Archive(s3).list(location, from, to);
@@ -63,6 +63,14 @@ abstract class ReplayInput {
             throw new IOException("no CloudTrail delivery files under " + location + " delivered from " + from
                     + " to " + to);
         }
+        return entries;
+    }
+
+    /**
+     * Delivery files of an S3 archive ({@link #listS3}), read in their order: one subtask hands the keys
+     * out in that order, round robin, to the parallel readers.
+     */
+    static ReplayInput s3(S3Location location, List<S3Archive.Entry> entries, AwsConfig aws) {
         List<String> keys = entries.stream().map(entry -> entry.key).collect(Collectors.toList());
         long totalBytes = entries.stream().mapToLong(entry -> entry.size).sum();
         return new ReplayInput() {

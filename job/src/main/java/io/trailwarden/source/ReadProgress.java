@@ -3,15 +3,19 @@ package io.trailwarden.source;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How many bytes of their files (as stored: compressed bytes of gzip files) this process's readers
- * have consumed, for a replay's progress bar. Process-wide, because a local replay's readers run on
+ * have consumed, for a replay's progress bar, and which S3 objects they have read to the end, for the
+ * record a replay resumes from. Process-wide, because a local replay's readers run on
  * the embedded mini-cluster in the same JVM as the command that shows the progress; one replay at a time.
  */
 public final class ReadProgress {
     private static final AtomicLong BYTES_READ = new AtomicLong();
+    private static final Set<String> OBJECTS_READ = ConcurrentHashMap.newKeySet();
 
     private ReadProgress() {}
 
@@ -19,8 +23,18 @@ public final class ReadProgress {
         return BYTES_READ.get();
     }
 
+    /** Whether every unit of the object with this key has been handed on (a dead letter for one unreadable). */
+    public static boolean objectRead(String key) {
+        return OBJECTS_READ.contains(key);
+    }
+
     public static void reset() {
         BYTES_READ.set(0);
+        OBJECTS_READ.clear();
+    }
+
+    static void objectDone(String key) {
+        OBJECTS_READ.add(key);
     }
 
     /** {@code in}, counting what is read from it. */

@@ -47,6 +47,7 @@ public final class S3ObjectReader extends RichFlatMapFunction<String, RawInput> 
         } catch (SdkException | IOException e) {
             out.collect(RawInput.unreadable(origin, "the S3 object cannot be read: " + e.getMessage()));
         }
+        ReadProgress.objectDone(key);
     }
 
     @Override
