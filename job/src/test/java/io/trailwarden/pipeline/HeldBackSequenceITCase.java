@@ -75,7 +75,8 @@ class HeldBackSequenceITCase {
         }
     }
 
-    private static RawInput unit(String eventId, String record, Instant at) {
+    /** A real record moved to {@code at} under a new eventID. */
+    static RawInput unit(String eventId, String record, Instant at) {
         String json = record.replace(REAL_TIME, at.toString())
                 .replaceFirst("\"eventID\"\\s*:\\s*\"[^\"]+\"", "\"eventID\": \"" + eventId + "\"");
         return RawInput.of(eventId, json);

@@ -1,5 +1,6 @@
 package io.trailwarden.pipeline;
 
+import static io.trailwarden.pipeline.HeldBackSequenceITCase.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trailwarden.config.DetectionConfig;
@@ -40,7 +41,6 @@ class LateDeliveryITCase {
             .build());
 
     private static final String RULE_ID = "backdoor-admin-user";
-    private static final String REAL_TIME = "2024-08-01T13:33:28Z";
     /** A unit that tells the source to pause, so the watermark of what came before is emitted. */
     private static final String PAUSE = "pause";
 
@@ -85,12 +85,6 @@ class LateDeliveryITCase {
             job.cancel().get(30, TimeUnit.SECONDS);
             findings.close();
         }
-    }
-
-    private static RawInput unit(String eventId, String record, Instant at) {
-        String json = record.replace(REAL_TIME, at.toString())
-                .replaceFirst("\"eventID\"\\s*:\\s*\"[^\"]+\"", "\"eventID\": \"" + eventId + "\"");
-        return RawInput.of(eventId, json);
     }
 
     /** Emits the units, pausing a second at each pause unit, then stays open like the stream does. */
