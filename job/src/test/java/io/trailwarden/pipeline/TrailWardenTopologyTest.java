@@ -37,8 +37,9 @@ class TrailWardenTopologyTest {
                 TrailWardenTopology.DEDUP_UID,
                 TrailWardenTopology.EVENT_TIME_UID,
                 TrailWardenTopology.LATE_EVENTS_UID,
-                rule(rules, "iam-user-created").uid("match"),
-                rule(rules, "backdoor-admin-user").uid("prefilter"),
+                CompiledRules.DISPATCH_UID,
+                CompiledRules.SUPPRESSION_UID,
+                rule(rules, "backdoor-admin-user").uid("late-delivery"),
                 rule(rules, "backdoor-admin-user").uid("cep"),
                 rule(rules, "reconnaissance-burst").uid("threshold"));
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())

@@ -26,8 +26,8 @@ class CoreOperatorsTest {
     void theProductionGraphsOperatorsAreTheGoldenCoreListAndTheRulesOperators() throws Exception {
         StreamExecutionEnvironment env = ProductionGraph.build(2);
         CompiledRules rules = RuleCatalogue.compile(ProductionGraph.production());
-        Set<String> ruleUidPrefixes = rules.rules().stream()
-                .flatMap(rule -> Stream.of(rule.uid(""), rule.alertUid("")))
+        Set<String> ruleUidPrefixes = Stream.concat(rules.rules().stream().map(rule -> rule.uid("")),
+                        Stream.of(CompiledRules.DISPATCH_UID, CompiledRules.SUPPRESSION_UID))
                 .collect(Collectors.toSet());
 
         Set<String> all = ProductionGraph.transformations(env).stream()

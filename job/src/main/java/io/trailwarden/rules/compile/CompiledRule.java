@@ -17,6 +17,7 @@ import io.trailwarden.rules.model.Transform;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -163,22 +164,13 @@ public final class CompiledRule implements Serializable {
     }
 
     /**
-     * Uid of an operator of the rule's detection (pre-filter, sequence, threshold, one finding per
+     * Uid of an operator of the rule's detection (side output, late path, sequence, threshold, one finding per
      * incident, ...): the rule id and its {@link DetectionFingerprint}. A restart with a changed
      * catalogue keeps the state of every rule whose detection did not change, and starts an edited
      * detection with empty state instead of restoring partial matches of another pattern into it.
      */
     public String uid(String operator) {
         return UID_PREFIX + id + "-" + fingerprint + "-" + operator;
-    }
-
-    /**
-     * Uid of an operator whose state is about findings already emitted (suppression of an incident's
-     * repeats), not detection in progress: the rule id alone, so it survives every edit of the rule and
-     * an edit does not alert again on an incident already alerted on.
-     */
-    public String alertUid(String operator) {
-        return UID_PREFIX + id + "-" + operator;
     }
 
     /** Keyed by the acting principal alone: the key the detection stage's input is partitioned by. */
@@ -196,6 +188,22 @@ public final class CompiledRule implements Serializable {
 
     public int positiveStepCount() {
         return hasAbsentStep ? stepNames.length - 1 : stepNames.length;
+    }
+
+    /**
+     * The event names, in lower case, of the events any step of the rule can match; null when a step can
+     * match whatever the name (see {@link EventCondition#eventNames}).
+     */
+    public Set<String> eventNames() {
+        Set<String> names = new HashSet<>();
+        for (EventCondition step : stepConditions) {
+            Set<String> allowed = step.eventNames();
+            if (allowed == null) {
+                return null;
+            }
+            names.addAll(allowed);
+        }
+        return names;
     }
 
     /** The rule's view of the event, or null when it satisfies none of the rule's steps. */

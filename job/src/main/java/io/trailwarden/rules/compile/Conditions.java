@@ -181,6 +181,23 @@ public final class Conditions {
         public int cost() {
             return Arrays.stream(parts).mapToInt(EventCondition::cost).max().orElse(0);
         }
+
+        /** Every part must hold: the names all constrained parts allow. */
+        @Override
+        public Set<String> eventNames() {
+            Set<String> names = null;
+            for (EventCondition part : parts) {
+                Set<String> allowed = part.eventNames();
+                if (allowed != null) {
+                    if (names == null) {
+                        names = new HashSet<>(allowed);
+                    } else {
+                        names.retainAll(allowed);
+                    }
+                }
+            }
+            return names;
+        }
     }
 
     static final class Any implements EventCondition {
@@ -205,6 +222,20 @@ public final class Conditions {
         @Override
         public int cost() {
             return Arrays.stream(parts).mapToInt(EventCondition::cost).max().orElse(0);
+        }
+
+        /** One part suffices: any name one of them allows, and any name at all if one is unconstrained. */
+        @Override
+        public Set<String> eventNames() {
+            Set<String> names = new HashSet<>();
+            for (EventCondition part : parts) {
+                Set<String> allowed = part.eventNames();
+                if (allowed == null) {
+                    return null;
+                }
+                names.addAll(allowed);
+            }
+            return names;
         }
     }
 
@@ -244,6 +275,11 @@ public final class Conditions {
         public int cost() {
             return 0;
         }
+
+        @Override
+        public Set<String> eventNames() {
+            return value ? null : Set.of();
+        }
     }
 
     static final class Values implements EventCondition {
@@ -264,6 +300,12 @@ public final class Conditions {
         @Override
         public int cost() {
             return (field.isTyped() ? 0 : 2) + (test instanceof Regex ? 1 : 0);
+        }
+
+        @Override
+        public Set<String> eventNames() {
+            return field.isTyped() && field.path.equals("eventName") && test instanceof OneOf
+                    ? ((OneOf) test).membersLowerCase() : null;
         }
     }
 
@@ -306,6 +348,18 @@ public final class Conditions {
         @Override
         public boolean visit(String value, CloudTrailEvent event) {
             return values.contains(ignoreCase ? value.toLowerCase(Locale.ROOT) : value) == member;
+        }
+
+        /** The values a passing value is one of, in lower case; null for a test of non-membership. */
+        Set<String> membersLowerCase() {
+            if (!member) {
+                return null;
+            }
+            Set<String> lower = new HashSet<>();
+            for (String value : values) {
+                lower.add(value.toLowerCase(Locale.ROOT));
+            }
+            return lower;
         }
     }
 

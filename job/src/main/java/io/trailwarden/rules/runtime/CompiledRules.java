@@ -6,12 +6,12 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.compile.RuleEvent;
-import io.trailwarden.rules.compile.RulePrefilter;
 import io.trailwarden.rules.compile.StepCondition;
 import io.trailwarden.rules.compile.StepOrder;
 import io.trailwarden.rules.model.Rule;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,18 +28,26 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The rule catalogue as a detection stage. Per rule: match rules take the single-event fast path;
- * sequences and thresholds get their own pre-filter -> keyBy(rule key) -> CEP pattern or threshold
- * function, in event time. Every operator's uid is derived from the rule id and, except for the
- * suppression of repeated findings, from its detection's fingerprint ({@link CompiledRule#uid}).
+ * The rule catalogue as a detection stage. One operator, {@link RuleDispatch}, tests each event against
+ * the rules that may match it: match rules emit their findings there (the single-event fast path), and
+ * each sequence and threshold receives the events its steps match through a side output, into its own
+ * keyBy(rule key) -> late path -> CEP pattern or threshold function, in event time. The findings of
+ * every rule that suppresses repeats then go through one keyed {@link FindingSuppression}. The two
+ * catalogue-wide operators have fixed uids; every per-rule operator's uid is derived from the rule id
+ * and its detection's fingerprint ({@link CompiledRule#uid}), so an edit restarts only that rule's
+ * detection state.
  *
  * <p>A rule keyed by the acting principal skips the keyBy: its input is already partitioned by
- * {@link io.trailwarden.event.PrincipalKey} (the {@link DetectionStage} contract) and its pre-filter is
- * forward-connected, so the pre-filter's output is reinterpreted as keyed by the same key. That spares
+ * {@link io.trailwarden.event.PrincipalKey} (the {@link DetectionStage} contract) and the dispatch's
+ * side output is forward-connected, so it is reinterpreted as keyed by the same key. That spares
  * the shuffle of every event such a rule looks at (a broad threshold rule looks at most of them).
  */
 public final class CompiledRules implements DetectionStage {
     private static final long serialVersionUID = 1L;
+    /** Stateless: every rule's per-event test ({@link RuleDispatch}). */
+    public static final String DISPATCH_UID = CompiledRule.UID_PREFIX + "catalogue-dispatch";
+    /** The open incidents of every rule that suppresses repeats ({@link FindingSuppression}). */
+    public static final String SUPPRESSION_UID = CompiledRule.UID_PREFIX + "catalogue-suppression";
     private final List<CompiledRule> rules;
     /** Zero: no late path; events behind the watermark are only counted by sequences and thresholds. */
     private final Duration allowedLateness;
@@ -65,69 +73,89 @@ public final class CompiledRules implements DetectionStage {
 
     @Override
     public DataStream<Finding> apply(DataStream<CloudTrailEvent> events) {
+        Map<String, OutputTag<RuleEvent>> ruleEvents = new LinkedHashMap<>();
+        for (CompiledRule rule : rules) {
+            if (rule.kind != Rule.Kind.MATCH) {
+                ruleEvents.put(rule.id, new OutputTag<>(rule.uid("events"), TypeInformation.of(RuleEvent.class)));
+            }
+        }
+        SingleOutputStreamOperator<Finding> dispatched = events
+                .process(new RuleDispatch(rules, ruleEvents), TypeInformation.of(Finding.class))
+                .uid(DISPATCH_UID).name("Rules: each event against the rules that name its call");
+        List<DataStream<Finding>> suppressed = new ArrayList<>();
         List<DataStream<Finding>> findings = new ArrayList<>();
+        suppressed.add(dispatched);
         for (CompiledRule rule : rules) {
             if (rule.kind == Rule.Kind.MATCH) {
-                findings.add(suppressed(rule, events.flatMap(new MatchRuleFunction(rule))
-                        .uid(rule.uid("match")).name("rule " + rule.id)));
                 continue;
             }
-            OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
-            SingleOutputStreamOperator<RuleEvent> prefiltered = events.flatMap(new RulePrefilter(rule))
-                    .uid(rule.uid("prefilter")).name("rule " + rule.id + " pre-filter");
-            KeyedStream<RuleEvent, String> keyed = rule.keyedByPrincipal()
-                    ? DataStreamUtils.reinterpretAsKeyedStream(prefiltered, new RuleEventKey(), Types.STRING)
-                    : prefiltered.keyBy(new RuleEventKey(), Types.STRING);
-            DataStream<RuleEvent> ignoredLate = null;
-            DataStream<Finding> lateFindings = null;
-            if (!allowedLateness.isZero()) {
-                OutputTag<Finding> lateFindingsTag = LateDelivery.findingsTag(rule);
-                SingleOutputStreamOperator<RuleEvent> inTime = keyed
-                        .process(new LateDelivery(rule, allowedLateness, lateTag, lateFindingsTag),
-                                TypeInformation.of(RuleEvent.class))
-                        .uid(rule.uid("late-delivery")).name("rule " + rule.id + " late delivery");
-                ignoredLate = inTime.getSideOutput(lateTag);
-                lateFindings = inTime.getSideOutput(lateFindingsTag);
-                // Forward-connected after a keyed operator: still partitioned by the key, and chained to
-                // it, so the operator below sees the watermark it saw.
-                keyed = DataStreamUtils.reinterpretAsKeyedStream(inTime, new RuleEventKey(), Types.STRING);
+            DataStream<Finding> ruleFindings = statefulDetection(rule, dispatched.getSideOutput(ruleEvents.get(rule.id)));
+            (rule.suppression.isZero() ? findings : suppressed).add(ruleFindings);
+        }
+        List<CompiledRule> suppressing = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            if (!rule.suppression.isZero()) {
+                suppressing.add(rule);
             }
-            SingleOutputStreamOperator<Finding> matched;
-            if (rule.kind == Rule.Kind.SEQUENCE) {
-                matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
-                        .inEventTime()
-                        .sideOutputLateData(lateTag)
-                        .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
-                        .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
-                // Forward-connected after the keyed CEP operator (and the late path before it, on the same
-                // key), so both are still partitioned by the key.
-                DataStream<Finding> sequences = lateFindings == null ? matched : matched.union(lateFindings);
-                findings.add(suppressed(rule, DataStreamUtils.reinterpretAsKeyedStream(sequences, new FindingKey(rule), Types.STRING)
-                        .process(new IncidentFindings(rule), TypeInformation.of(Finding.class))
-                        .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident")));
-            } else {
-                matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
-                        .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
-                findings.add(suppressed(rule, lateFindings == null ? matched : matched.union(lateFindings)));
-            }
-            DataStream<RuleEvent> late = matched.getSideOutput(lateTag);
-            (ignoredLate == null ? late : late.union(ignoredLate))
-                    .flatMap(new LateRuleEvents(rule.id), Types.VOID)
-                    .uid(rule.uid("late")).name("rule " + rule.id + " late events")
-                    .sinkTo(new DiscardingSink<>())
-                    .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
+        }
+        if (!suppressing.isEmpty()) {
+            findings.add(union(suppressed).keyBy(new FindingSuppression.IncidentKey(suppressing), Types.STRING)
+                    .process(new FindingSuppression(suppressing), TypeInformation.of(Finding.class))
+                    .uid(SUPPRESSION_UID).name("One finding per incident and suppression period"));
         }
         return union(findings);
     }
 
-    /** Sequences suppress nothing unless the rule says so: see {@link Rule#suppressionPeriod()}. */
-    private static DataStream<Finding> suppressed(CompiledRule rule, DataStream<Finding> findings) {
-        if (rule.suppression.isZero()) {
-            return findings;
+    /**
+     * A sequence's or threshold's operators from its pre-filtered events: keyBy (unless keyed by the
+     * principal), the late path, the CEP pattern or threshold function, and the count of the events
+     * that came too late for both.
+     */
+    private DataStream<Finding> statefulDetection(CompiledRule rule, DataStream<RuleEvent> prefiltered) {
+        OutputTag<RuleEvent> lateTag = new OutputTag<>(rule.uid("late"), TypeInformation.of(RuleEvent.class));
+        KeyedStream<RuleEvent, String> keyed = rule.keyedByPrincipal()
+                ? DataStreamUtils.reinterpretAsKeyedStream(prefiltered, new RuleEventKey(), Types.STRING)
+                : prefiltered.keyBy(new RuleEventKey(), Types.STRING);
+        DataStream<RuleEvent> ignoredLate = null;
+        DataStream<Finding> lateFindings = null;
+        if (!allowedLateness.isZero()) {
+            OutputTag<Finding> lateFindingsTag = LateDelivery.findingsTag(rule);
+            SingleOutputStreamOperator<RuleEvent> inTime = keyed
+                    .process(new LateDelivery(rule, allowedLateness, lateTag, lateFindingsTag),
+                            TypeInformation.of(RuleEvent.class))
+                    .uid(rule.uid("late-delivery")).name("rule " + rule.id + " late delivery");
+            ignoredLate = inTime.getSideOutput(lateTag);
+            lateFindings = inTime.getSideOutput(lateFindingsTag);
+            // Forward-connected after a keyed operator: still partitioned by the key, and chained to
+            // it, so the operator below sees the watermark it saw.
+            keyed = DataStreamUtils.reinterpretAsKeyedStream(inTime, new RuleEventKey(), Types.STRING);
         }
-        return findings.keyBy(new FindingSuppression.IncidentKey(rule), Types.STRING)
-                .process(new FindingSuppression(rule.suppression), TypeInformation.of(Finding.class))
-                .uid(rule.alertUid("suppression")).name("rule " + rule.id + " suppression");
+        SingleOutputStreamOperator<Finding> matched;
+        DataStream<Finding> ruleFindings;
+        if (rule.kind == Rule.Kind.SEQUENCE) {
+            matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
+                    .inEventTime()
+                    .sideOutputLateData(lateTag)
+                    .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
+                    .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
+            // Forward-connected after the keyed CEP operator (and the late path before it, on the same
+            // key), so both are still partitioned by the key.
+            DataStream<Finding> sequences = lateFindings == null ? matched : matched.union(lateFindings);
+            ruleFindings = DataStreamUtils.reinterpretAsKeyedStream(sequences, new FindingKey(rule), Types.STRING)
+                    .process(new IncidentFindings(rule), TypeInformation.of(Finding.class))
+                    .uid(rule.uid("incident")).name("rule " + rule.id + " one finding per incident");
+        } else {
+            matched = keyed.process(new ThresholdFunction(rule, lateTag), TypeInformation.of(Finding.class))
+                    .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
+            ruleFindings = lateFindings == null ? matched : matched.union(lateFindings);
+        }
+        DataStream<RuleEvent> late = matched.getSideOutput(lateTag);
+        (ignoredLate == null ? late : late.union(ignoredLate))
+                .flatMap(new LateRuleEvents(rule.id), Types.VOID)
+                .uid(rule.uid("late")).name("rule " + rule.id + " late events")
+                .sinkTo(new DiscardingSink<>())
+                .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
+        return ruleFindings;
     }
 
     /** The rule's key, as its pre-filter computed it. */

@@ -6,9 +6,11 @@ import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleEvent;
 import io.trailwarden.rules.model.Rule;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -28,6 +30,11 @@ import org.apache.flink.util.Collector;
  * principal for match rules); the target keeps apart incidents against different users, each of
  * which needs its own containment. The period is the rule's ({@code suppress}, else its kind's default).
  *
+ * <p>One operator serves every rule that suppresses: its key starts with the rule id, so rules never
+ * share an incident, and a rule's open incidents outlive an edit of its detection (an edit does not
+ * alert again on an incident already alerted on). A removed rule's incidents close by their timers.
+ * One keyed operator rather than one per rule keeps the job's task count flat as the catalogue grows.
+ *
  * <p>The first finding of the incident is emitted at once, so the alert and containment do not wait
  * for the period. When the period after the last match passes and the incident covered more than one
  * match, an incident update closes it: the opening finding with the number of matches, their time span
@@ -41,7 +48,8 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     /** Events an incident update lists: the opening finding's and the latest match's, at most this many. */
     static final int MAX_UPDATE_EVENTS = 50;
 
-    private final long periodMillis;
+    /** By rule id. */
+    private final Map<String, Long> periodMillis = new HashMap<>();
     private transient ValueState<Long> incidentEnd;
     private transient ValueState<Finding> opening;
     private transient ValueState<Finding> latest;
@@ -49,8 +57,14 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
     private transient Counter suppressed;
     private transient Counter updates;
 
-    public FindingSuppression(Duration period) {
-        this.periodMillis = period.toMillis();
+    /** @param rules the rules whose findings pass, each with its non-zero suppression period */
+    public FindingSuppression(List<CompiledRule> rules) {
+        for (CompiledRule rule : rules) {
+            if (rule.suppression.isZero()) {
+                throw new IllegalArgumentException("rule " + rule.id + " suppresses nothing");
+            }
+            periodMillis.put(rule.id, rule.suppression.toMillis());
+        }
     }
 
     @Override
@@ -65,6 +79,7 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
 
     @Override
     public void processElement(Finding finding, Context context, Collector<Finding> out) throws Exception {
+        long period = periodMillis.get(finding.ruleId);
         long lastMatch = finding.lastEventTimeMillis();
         Long end = incidentEnd.value();
         if (end == null || lastMatch >= end) {
@@ -81,7 +96,7 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
                 latest.update(finding);
             }
         }
-        long newEnd = Math.max(end == null || lastMatch >= end ? Long.MIN_VALUE : end, lastMatch + periodMillis);
+        long newEnd = Math.max(end == null || lastMatch >= end ? Long.MIN_VALUE : end, lastMatch + period);
         incidentEnd.update(newEnd);
         context.timerService().registerEventTimeTimer(newEnd);
     }
@@ -136,25 +151,31 @@ public class FindingSuppression extends KeyedProcessFunction<String, Finding, Fi
         return update;
     }
 
-    /** The rule key of a finding (the key its last event had in the rule's pre-filter) and its target. */
+    /**
+     * The rule of a finding, the rule key (the key its last event had in the rule's pre-filter) and its
+     * target.
+     */
     static final class IncidentKey implements KeySelector<Finding, String> {
         private static final long serialVersionUID = 1L;
-        private final CompiledRule rule;
+        private final Map<String, CompiledRule> rules = new HashMap<>();
 
-        IncidentKey(CompiledRule rule) {
-            this.rule = rule;
+        IncidentKey(List<CompiledRule> rules) {
+            for (CompiledRule rule : rules) {
+                this.rules.put(rule.id, rule);
+            }
         }
 
         @Override
         public String getKey(Finding finding) {
+            CompiledRule rule = rules.get(finding.ruleId);
             CloudTrailEvent last = finding.events.get(finding.events.size() - 1);
-            String key = rule.keyedByPrincipal() || rule.kind == Rule.Kind.MATCH ? PrincipalKey.of(last) : keyOf(last);
+            String key = rule.keyedByPrincipal() || rule.kind == Rule.Kind.MATCH ? PrincipalKey.of(last) : keyOf(rule, last);
             String target = finding.target == null ? "" : finding.target.kind + ":" + finding.target.name;
-            // Length-prefixed: both parts come from the record, so no separator character is safe.
-            return key.length() + ":" + key + target;
+            // Length-prefixed: the key and target come from the record, so no separator character is safe.
+            return rule.id.length() + ":" + rule.id + key.length() + ":" + key + target;
         }
 
-        private String keyOf(CloudTrailEvent event) {
+        private static String keyOf(CompiledRule rule, CloudTrailEvent event) {
             RuleEvent keyed = rule.prefilter(event);
             return keyed == null ? "" : keyed.key;
         }

@@ -97,7 +97,6 @@ class DetectionFingerprintTest {
         assertThat(rules).allSatisfy(rule -> {
             assertThat(rule.fingerprint).matches("[0-9a-f]{16}");
             assertThat(rule.uid("cep")).isEqualTo("rule-" + rule.id + "-" + rule.fingerprint + "-cep");
-            assertThat(rule.alertUid("suppression")).isEqualTo("rule-" + rule.id + "-suppression");
         });
     }
 

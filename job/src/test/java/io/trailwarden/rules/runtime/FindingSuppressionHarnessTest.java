@@ -10,7 +10,6 @@ import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.compile.RuleCompiler;
 import io.trailwarden.rules.model.Rule;
 import io.trailwarden.source.RawInput;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 /** Suppression of the real ec2-password-data-retrieval-burst's repeated findings, on its operator. */
 class FindingSuppressionHarnessTest {
-    private static final Duration HOUR = Duration.ofHours(1);
     private CompiledRule rule;
     private KeyedOneInputStreamOperatorTestHarness<String, Finding, Finding> harness;
 
@@ -32,8 +30,8 @@ class FindingSuppressionHarnessTest {
     void open() throws Exception {
         Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("ec2-password-data-retrieval-burst")).findFirst().orElseThrow();
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(HOUR)),
-                new FindingSuppression.IncidentKey(rule), Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(rule))),
+                new FindingSuppression.IncidentKey(List.of(rule)), Types.STRING);
         harness.open();
     }
 
@@ -100,6 +98,27 @@ class FindingSuppressionHarnessTest {
     }
 
     @Test
+    void rulesSharingTheOperatorNeverShareAnIncidentAndEachKeepsItsOwnPeriod() throws Exception {
+        Rule other = RepoRules.load().stream().filter(r -> r.id.equals("ec2-serial-console-access")).findFirst().orElseThrow();
+        CompiledRule match = new RuleCompiler(ListsConfig.defaults().lists).compile(other);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(rule, match))),
+                new FindingSuppression.IncidentKey(List.of(rule, match)), Types.STRING);
+        harness.open();
+        Finding burst = finding("a", "arn:r/1", "2026-01-01T00:00:00Z");
+        Finding sameEventOtherRule = match.finding(burst.events, null);
+        Finding burstLater = finding("b", "arn:r/1", "2026-01-01T00:30:00Z");
+        Finding otherRuleLater = match.finding(burstLater.events, null);
+
+        feed(burst, sameEventOtherRule, burstLater, otherRuleLater);
+
+        assertThat(match.suppression).isLessThan(java.time.Duration.ofMinutes(30));
+        assertThat(records()).extracting(f -> f.ruleId + " " + f.events.get(0).eventId).containsExactly(
+                "ec2-password-data-retrieval-burst a", "ec2-serial-console-access a",
+                "ec2-serial-console-access b");
+    }
+
+    @Test
     void stateIsClearedWhenThePeriodPasses() throws Exception {
         feed(finding("a", "arn:r/1", "2026-01-01T00:00:00Z"));
         assertThat(harness.numKeyedStateEntries()).isPositive();
@@ -116,8 +135,8 @@ class FindingSuppressionHarnessTest {
         Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("iam-access-key-created-for-other-user")).findFirst().orElseThrow();
         CompiledRule keys = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(HOUR)),
-                new FindingSuppression.IncidentKey(keys), Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(keys))),
+                new FindingSuppression.IncidentKey(List.of(keys)), Types.STRING);
         harness.open();
         String[][] calls = {{"k1", "alice"}, {"k2", "bob"}, {"k3", "alice"}, {"k4", "alice:"}, {"k5", "bob"}};
         for (String[] call : calls) {

@@ -22,7 +22,7 @@ import io.trailwarden.rules.model.Rule;
 import io.trailwarden.source.RawInput;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class MatchRuleHarnessTest {
         Map<String, List<String>> lists = new java.util.HashMap<>(ListsConfig.defaults().lists);
         lists.put("allowedProvisioners", allowedProvisioners);
         CompiledRule rule = new RuleCompiler(lists).compile(loaded);
-        harness = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new MatchRuleFunction(rule)));
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new RuleDispatch(List.of(rule), Map.of())));
         harness.open();
     }
 
