@@ -22,7 +22,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
-    private static Finding finding(String rule, Severity severity, int events, String user) {
+    static Finding finding(String rule, Severity severity, int events, String user) {
         Finding finding = new Finding();
         finding.findingId = "tw-" + rule + "-" + user;
         finding.ruleId = rule;

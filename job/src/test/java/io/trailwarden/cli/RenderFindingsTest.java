@@ -2,15 +2,10 @@ package io.trailwarden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.IdentityType;
 import io.trailwarden.finding.Finding;
-import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Severity;
-import io.trailwarden.finding.Target;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,23 +23,8 @@ class RenderFindingsTest {
     private static final Severity[] SEVERITIES = Severity.values();
 
     private static Finding finding(String rule, int n, boolean update) {
-        Finding finding = new Finding();
-        finding.findingId = "tw-" + rule + "-" + n;
-        finding.ruleId = rule;
-        finding.title = "title of " + rule;
-        finding.severity = SEVERITIES[Math.abs(rule.hashCode()) % SEVERITIES.length];
+        Finding finding = HtmlReportTest.finding(rule, SEVERITIES[Math.abs(rule.hashCode()) % SEVERITIES.length], 1, "u" + n);
         finding.incidentUpdate = update;
-        CloudTrailEvent event = new CloudTrailEvent();
-        event.eventId = rule + "-" + n;
-        event.eventTimeMillis = Instant.parse("2024-08-01T13:00:00Z").toEpochMilli() + n;
-        event.eventName = "GetSecretValue";
-        event.actor.type = IdentityType.IAM_USER;
-        event.actor.arn = "arn:aws:iam::111122223333:user/u" + n;
-        event.actor.accountId = "111122223333";
-        finding.events.add(event);
-        finding.actor = event.actor;
-        finding.target = Target.of(Target.Kind.IAM_USER, "u" + n, null, "111122223333");
-        finding.response.add(PlannedAction.of(PlannedAction.Type.CONTAIN, finding.target, true, "replay never acts"));
         return finding;
     }
 
