@@ -9,11 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
@@ -25,22 +22,13 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
  * {@code replay}.
  */
 final class CollectedJob {
-    /**
-     * Results travel to the command in batches of at most this many bytes (Flink's default is 2 MiB).
-     * A batch is copied whole several times on its way (the coordinator's response, its serialized
-     * form, the client's copy), and an array of half a G1 region or more is a humongous allocation:
-     * at the 1 to 2 GiB heaps replay runs in, regions are 1 MiB, and 2 MiB batches cost a GC pause
-     * each. Under 256 KiB every copy stays an ordinary young object.
-     */
-    static final MemorySize COLLECT_BATCH = MemorySize.parse("192kb");
-
     private final CloseableIterator<RenderedFinding> findings;
     private final CloseableIterator<DeadLetter> deadLetters;
     private final DeadLetterSummary summary = new DeadLetterSummary();
 
     /**
      * Attaches the collecting sinks to {@code outputs}, the findings rendered in {@code form};
-     * {@code command} names who never acts. The environment must be {@link #configure}d.
+     * {@code command} names who never acts.
      */
     CollectedJob(TrailWardenTopology.Outputs outputs, String command, FindingForm form) {
         String why = command + " never acts";
@@ -49,12 +37,6 @@ final class CollectedJob {
                 .map(new RenderFindings(form)).uid("render-findings").name("Render findings (" + form + ")")
                 .collectAsync();
         deadLetters = outputs.deadLetters.collectAsync();
-    }
-
-    /** The settings of the local environment a collected job runs in. */
-    static Configuration configure(Configuration flink) {
-        flink.set(CollectSinkOperatorFactory.MAX_BATCH_SIZE, COLLECT_BATCH);
-        return flink;
     }
 
     /**

@@ -65,8 +65,7 @@ final class LocalRun {
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "localhost");
         flink.set(RestOptions.PORT, port);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(CollectedJob.configure(flink));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         env.setParallelism(parallelism);
 
         DataStream<RawInput> input = files.isEmpty() ? sample(env) : files(env, files);

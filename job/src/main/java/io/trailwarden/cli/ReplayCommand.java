@@ -294,8 +294,7 @@ final class ReplayCommand implements Callable<Integer> {
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter." + ReplayCounters.REPORTER + ".factory.class",
                 ReplayCounters.Factory.class.getName());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get(),
-                CollectedJob.configure(flink));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism.get(), flink);
         // Chained operators then hand over the same event, so the record's JSON tree, once parsed by one
         // rule's pre-filter, serves all of them. Safe: no operator of the topology mutates an event.
         env.getConfig().enableObjectReuse();
