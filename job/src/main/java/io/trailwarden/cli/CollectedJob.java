@@ -1,7 +1,6 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.event.DeadLetter;
-import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.TrailWardenTopology;
 import java.io.PrintWriter;
@@ -18,19 +17,24 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 
 /**
  * A local job whose findings and dead letters come back to this process: the findings, marked
- * dry-run, are handed over one by one as they arrive, the dead letters summarised. The skeleton shared
- * by {@code run --local} and {@code replay}.
+ * dry-run and rendered inside the job in the command's {@link FindingForm}, are handed over one by one
+ * as they arrive, the dead letters summarised. The skeleton shared by {@code run --local} and
+ * {@code replay}.
  */
 final class CollectedJob {
-    private final CloseableIterator<Finding> findings;
+    private final CloseableIterator<RenderedFinding> findings;
     private final CloseableIterator<DeadLetter> deadLetters;
     private final DeadLetterSummary summary = new DeadLetterSummary();
 
-    /** Attaches the collecting sinks to {@code outputs}; {@code command} names who never acts. */
-    CollectedJob(TrailWardenTopology.Outputs outputs, String command) {
+    /**
+     * Attaches the collecting sinks to {@code outputs}, the findings rendered in {@code form};
+     * {@code command} names who never acts.
+     */
+    CollectedJob(TrailWardenTopology.Outputs outputs, String command, FindingForm form) {
         String why = command + " never acts";
         findings = outputs.findings
-                .map(new DryRunFindings(why)).name("Mark responses dry-run (" + why + ")")
+                .map(new DryRunFindings(why)).uid("dry-run-findings").name("Mark responses dry-run (" + why + ")")
+                .map(new RenderFindings(form)).uid("render-findings").name("Render findings (" + form + ")")
                 .collectAsync();
         deadLetters = outputs.deadLetters.collectAsync();
     }
@@ -40,7 +44,7 @@ final class CollectedJob {
      * for every finding on this thread. False after printing to {@code err} why the job failed.
      */
     boolean run(StreamExecutionEnvironment env, String jobName, Consumer<JobClient> started,
-            Consumer<Finding> onFinding, PrintWriter err) throws Exception {
+            Consumer<RenderedFinding> onFinding, PrintWriter err) throws Exception {
         JobClient job = env.executeAsync(jobName);
         started.accept(job);
         ExecutorService drainer = Executors.newSingleThreadExecutor(new ExecutorThreadFactory("dead-letter-drain"));

@@ -1,21 +1,19 @@
 package io.trailwarden.cli;
 
-import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.finding.Finding;
-import io.trailwarden.finding.FindingDocument;
-import io.trailwarden.finding.FindingJson;
-import io.trailwarden.finding.SafeText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
 
 /**
  * How replay writes findings: a line per finding for people, one JSON object per line for tools, or a
- * page for people ({@link HtmlReport}).
+ * page for people ({@link HtmlReport}). The job renders each finding in the output's {@link #form}; the
+ * output writes what it receives.
  */
 interface FindingOutput extends Closeable {
-    void write(Finding finding);
+    /** The form the job renders findings in for this output. */
+    FindingForm form();
+
+    void write(RenderedFinding finding);
 
     /** After the last finding of a replay that ran to its end: what the output says about the whole. */
     default void finish(long eventsRead, DeadLetterSummary deadLetters) throws IOException {}
@@ -32,12 +30,17 @@ interface FindingOutput extends Closeable {
         }
 
         @Override
-        public void write(Finding finding) {
-            out.println(FindingJson.line(FindingDocument.of(finding, FindingDocument.Limits.TOOLS)));
+        public FindingForm form() {
+            return FindingForm.JSON_LINE;
+        }
+
+        @Override
+        public void write(RenderedFinding finding) {
+            out.println(finding.text);
         }
     }
 
-    /** One line per finding; every value from a record goes through {@link SafeText#safe}. */
+    /** One line per finding, under a header; every value from a record went through {@code SafeText.safe}. */
     final class Table implements FindingOutput {
         private final PrintWriter out;
         private boolean headerWritten;
@@ -47,28 +50,17 @@ interface FindingOutput extends Closeable {
         }
 
         @Override
-        public void write(Finding finding) {
+        public FindingForm form() {
+            return FindingForm.TABLE_LINE;
+        }
+
+        @Override
+        public void write(RenderedFinding finding) {
             if (!headerWritten) {
-                out.printf("%-20s  %-8s  %-38s  %-50s  %-30s  %s%n", "TIME", "SEVERITY", "RULE", "PRINCIPAL", "TARGET",
-                        "EVENTS");
+                out.println(FindingForm.TABLE_HEADER);
                 headerWritten = true;
             }
-            CloudTrailEvent first = finding.events.get(0);
-            StringBuilder events = new StringBuilder();
-            for (CloudTrailEvent event : finding.events) {
-                events.append(events.length() == 0 ? "" : " > ").append(event.eventName);
-            }
-            if (finding.incidentUpdate) {
-                events.insert(0, "incident " + finding.findingId + " closed, " + finding.matches + " matches to "
-                        + Instant.ofEpochMilli(finding.incidentEnd()) + ": ");
-            }
-            out.printf("%-20s  %-8s  %-38s  %-50s  %-30s  %s%n",
-                    Instant.ofEpochMilli(first.eventTimeMillis),
-                    finding.severity,
-                    SafeText.safe(finding.ruleId),
-                    SafeText.safe(finding.actor == null ? "-" : finding.actor.principalKey(), 120),
-                    finding.target == null ? "-" : SafeText.safe(finding.target.kind + " " + finding.target.name, 120),
-                    SafeText.safe(events.toString(), 200));
+            out.println(finding.text);
             out.flush();
         }
     }

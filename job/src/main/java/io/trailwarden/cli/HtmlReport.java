@@ -1,8 +1,6 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.event.DeadLetter;
-import io.trailwarden.finding.Finding;
-import io.trailwarden.finding.FindingDocument;
 import io.trailwarden.finding.FindingHtml;
 import io.trailwarden.finding.SafeText;
 import io.trailwarden.finding.Severity;
@@ -33,8 +31,9 @@ import java.util.Map;
  * Content-Security-Policy allows nothing but its own style sheet, by hash, so even markup that got
  * through would load and run nothing. Incidents open and close with {@code <details>}.
  *
- * <p>Bounded: findings are rendered as they arrive into one temporary file per severity, and only
- * counts stay in memory; the page is put together from them at the end. A finding lists at most
+ * <p>Bounded: the job renders each incident ({@link FindingForm#HTML_INCIDENT}), the report writes them
+ * as they arrive into one temporary file per severity, and only counts stay in memory; the page is put
+ * together from them at the end. A finding lists at most
  * {@link #MAX_EVENTS_PER_FINDING} events, a rule at most {@link #MAX_INCIDENTS_PER_RULE} incidents and the
  * report at most {@link #MAX_INCIDENTS}; the summary counts every finding and says how many are not
  * detailed.
@@ -83,7 +82,12 @@ final class HtmlReport implements FindingOutput {
     }
 
     @Override
-    public void write(Finding finding) {
+    public FindingForm form() {
+        return FindingForm.HTML_INCIDENT;
+    }
+
+    @Override
+    public void write(RenderedFinding finding) {
         if (!finding.incidentUpdate) {
             findings++;
             findingsByRule.computeIfAbsent(finding.ruleId, rule -> new EnumMap<>(Severity.class))
@@ -93,16 +97,20 @@ final class HtmlReport implements FindingOutput {
         if (ofRule >= MAX_INCIDENTS_PER_RULE || detailed >= MAX_INCIDENTS) {
             return;
         }
+        if (finding.text == null) {
+            throw new IllegalStateException("finding " + SafeText.safe(finding.findingId) + " of rule "
+                    + SafeText.safe(finding.ruleId) + " arrived without its incident, with only " + ofRule
+                    + " of the rule's incidents in the report");
+        }
         detailedByRule.put(finding.ruleId, ofRule + 1);
         detailed++;
-        FindingDocument document = FindingDocument.of(finding, SafeText.DEFAULT_MAX_CHARS, MAX_EVENTS_PER_FINDING);
         try {
             BufferedWriter writer = incidents.get(finding.severity);
             if (writer == null) {
                 writer = Files.newBufferedWriter(incidentFile(finding.severity), StandardCharsets.UTF_8);
                 incidents.put(finding.severity, writer);
             }
-            writer.write(FindingHtml.render(document));
+            writer.write(finding.text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report's incidents under " + folder, e);
         }

@@ -1,8 +1,6 @@
 package io.trailwarden.cli;
 
 import io.trailwarden.config.TrailWardenConfig;
-import io.trailwarden.finding.FindingDocument;
-import io.trailwarden.finding.FindingText;
 import io.trailwarden.finding.SafeText;
 import io.trailwarden.pipeline.TrailWardenTopology;
 import io.trailwarden.rules.model.InvalidRulesException;
@@ -72,7 +70,7 @@ final class LocalRun {
 
         DataStream<RawInput> input = files.isEmpty() ? sample(env) : files(env, files);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input, config.detection, rules);
-        CollectedJob job = new CollectedJob(outputs, "run --local");
+        CollectedJob job = new CollectedJob(outputs, "run --local", FindingForm.TERMINAL_TEXT);
 
         out.println("TrailWarden local run over " + (files.isEmpty() ? "the bundled sample " + SAMPLE
                 : files.size() + " file(s)") + ", parallelism " + parallelism + ", containment dry-run");
@@ -83,7 +81,7 @@ final class LocalRun {
             out.println();
             out.flush();
         }, finding -> {
-            out.println(FindingText.render(FindingDocument.of(finding, FindingDocument.Limits.TERMINAL)));
+            out.println(finding.text);
             out.flush();
             if (!finding.incidentUpdate) {
                 findingCount[0]++;

@@ -131,6 +131,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (resumeFile != null && (!fromS3 || outFile == null)) {
             throw new ParameterException(spec.commandLine(), "--resume needs an s3:// INPUT and --out");
         }
+        if (resumeFile != null && format == Format.html) {
+            // The page is written whole at the end: an interrupted run leaves none of the findings it
+            // records as written, and the resumed one would leave them out.
+            throw new ParameterException(spec.commandLine(), "--resume needs --format jsonl or table: the html page is"
+                    + " written whole at the end of a replay, so an interrupted one has nothing to continue");
+        }
         List<Path> files = fromS3 ? null : files();
         List<S3Archive.Entry> entries;
         try {
@@ -293,7 +299,8 @@ final class ReplayCommand implements Callable<Integer> {
         // rule's pre-filter, serves all of them. Safe: no operator of the topology mutates an event.
         env.getConfig().enableObjectReuse();
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(input.attach(env), detectionConfig, detection);
-        CollectedJob job = new CollectedJob(outputs, "replay");
+        FindingOutput output = output(out);
+        CollectedJob job = new CollectedJob(outputs, "replay", output.form());
 
         Map<String, Long> findingsPerRule = new TreeMap<>();
         long[] incidentUpdates = {0};
@@ -312,7 +319,7 @@ final class ReplayCommand implements Callable<Integer> {
                     ReplayResume.SAVE_EVERY.toMillis(), ReplayResume.SAVE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         }
         boolean finished;
-        try (FindingOutput output = output(out)) {
+        try (output) {
             finished = job.run(env, "trailwarden replay", client -> {
                 started[0] = System.nanoTime();
                 started[1] = processCpuNanos();

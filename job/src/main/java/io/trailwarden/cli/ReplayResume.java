@@ -3,7 +3,6 @@ package io.trailwarden.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trailwarden.finding.Finding;
 import io.trailwarden.source.DeliveryOrder;
 import io.trailwarden.source.ReadProgress;
 import java.io.IOException;
@@ -159,24 +158,24 @@ final class ReplayResume {
      * Whether {@code finding} is to be written: not when an interrupted run wrote it already, nor when
      * it ends before the cut. Call with the output locked, then {@link #wrote}.
      */
-    boolean shouldWrite(Finding finding) {
+    boolean shouldWrite(RenderedFinding finding) {
         if (written.containsKey(identity(finding))) {
             alreadyWritten++;
             return false;
         }
-        if (finding.lastEventTimeMillis() < cutMillis) {
+        if (finding.lastEventTimeMillis < cutMillis) {
             beforeCut++;
             return false;
         }
         return true;
     }
 
-    void wrote(Finding finding) {
-        written.put(identity(finding), finding.lastEventTimeMillis());
+    void wrote(RenderedFinding finding) {
+        written.put(identity(finding), finding.lastEventTimeMillis);
     }
 
     /** An incident update shares its finding's id and is written after it. */
-    private static String identity(Finding finding) {
+    private static String identity(RenderedFinding finding) {
         return finding.incidentUpdate ? finding.findingId + "/update" : finding.findingId;
     }
 

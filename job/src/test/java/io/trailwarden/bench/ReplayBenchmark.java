@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToDoubleFunction;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -47,7 +48,8 @@ import org.apache.flink.util.Collector;
 /**
  * Replay throughput: the real Stratus corpus replicated to at least a million events, through the
  * whole topology (parse, dedup, event time, late accounting, every catalogue rule) in bounded mode on
- * a local mini-cluster, next to parse alone and to the topology without rules over the same input.
+ * a local mini-cluster, next to parse alone and to the topology without rules over the same input,
+ * for one or several rule catalogues in the same run.
  *
  * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
  * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
@@ -57,12 +59,23 @@ import org.apache.flink.util.Collector;
  * from the first generated record to the end of the job: JVM and mini-cluster start are excluded, job
  * teardown is not.
  *
- * <p>Run (from the repository root):
+ * <p>Each round runs every pipeline once, interleaved (parse only, no rules, catalogue 1, catalogue 2,
+ * ...), after a full-size warm-up round of all of them, so that the machine's changing load falls on
+ * every pipeline alike; each is reported as the median of its rounds by rate, with the process CPU per
+ * event. With two or more catalogues, each one after the first is compared with the first round by
+ * round: the difference in CPU per event divided by the difference in rule count (the cost of an added
+ * rule) and the ratio of the rates; each catalogue's rules also cost their CPU per event above the
+ * topology without rules, divided by their count.
+ *
+ * <p>Run (from the repository root; {@code scripts/benchmark} builds the classes and the classpath):
  * <pre>
- * mvn -o -q -pl job test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
- * java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
- *   -cp job/target/test-classes:job/target/classes:$(cat job/target/test-classpath.txt) \
- *   io.trailwarden.bench.ReplayBenchmark [EVENTS (default 1000000)] [PARALLELISM (default 2)] [RULE_DIR (default rules)] [ROUNDS (default 3)]
+ * scripts/benchmark ReplayBenchmark [EVENTS (1000000)] [PARALLELISM (2)] [RULE_DIRS (rules)] [ROUNDS (3)]
+ * </pre>
+ * {@code RULE_DIRS} is one rule directory or several, comma-separated, relative to the working
+ * directory or absolute. The catalogue of 13 rules that issue #12 compares the grown one with is kept
+ * in {@code job/src/test/resources/bench/rules-13}:
+ * <pre>
+ * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules
  * </pre>
  */
 public final class ReplayBenchmark {
@@ -90,14 +103,17 @@ public final class ReplayBenchmark {
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        Path rulesDirectory = args.length > 2 ? Path.of(args[2]) : repoRoot().resolve("rules");
+        String ruleDirectories = args.length > 2 ? args[2] : repoRoot().resolve("rules").toString();
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_ROUNDS;
         Replicator replicator = Replicator.fromCorpus(events);
-        List<Rule> rules = RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
-                .load(RuleLoader.readDirectory(rulesDirectory));
-        System.out.printf("input: %,d events (%d corpus records x %,d copies), parallelism %d, %d rules%n",
-                events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism,
-                rules.size());
+        List<Catalogue> catalogues = new ArrayList<>();
+        for (String directory : ruleDirectories.split(",")) {
+            catalogues.add(Catalogue.load(Path.of(directory.trim())));
+        }
+        System.out.printf("input: %,d events (%d corpus records x %,d copies), parallelism %d%n",
+                events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism);
+        catalogues.forEach(catalogue -> System.out.printf("catalogue %s: %d rules%n", catalogue.label(),
+                catalogue.rules.size()));
 
         // Any free REST port: benchmarks of other checkouts may be running on the same machine.
         Configuration flink = new Configuration();
@@ -106,37 +122,96 @@ public final class ReplayBenchmark {
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
         cluster.start();
         try {
-            measure(replicator, rules, events, parallelism, rounds);
+            measure(replicator, catalogues, events, parallelism, rounds);
         } finally {
             cluster.close();
         }
     }
 
-    private static void measure(Replicator replicator, List<Rule> rules, long events, int parallelism, int rounds)
-            throws Exception {
+    /** One rule directory, loaded and compiled once for every round. */
+    static final class Catalogue {
+        final Path directory;
+        final List<Rule> rules;
+        final CompiledRules compiled;
+        final List<Result> rounds = new ArrayList<>();
+
+        private Catalogue(Path directory, List<Rule> rules) {
+            this.directory = directory;
+            this.rules = rules;
+            this.compiled = CompiledRules.compile(rules, ListsConfig.defaults().lists);
+        }
+
+        static Catalogue load(Path directory) throws Exception {
+            return new Catalogue(directory, RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+                    .load(RuleLoader.readDirectory(directory)));
+        }
+
+        String label() {
+            return rules.size() + " rules (" + directory + ")";
+        }
+    }
+
+    private static void measure(Replicator replicator, List<Catalogue> catalogues, long events, int parallelism,
+            int rounds) throws Exception {
         // A warm-up round of every measured pipeline at full size, not reported: the JIT compiles the
         // topology's code here (after shorter warm-ups the compiler still took a third of a core in the
         // first measured round), not while the measured runs are timed.
-        CompiledRules catalogue = CompiledRules.compile(rules, ListsConfig.defaults().lists);
         parseOnly(replicator, events, parallelism);
         wholeTopology(replicator, new NoDetection(), events, parallelism);
-        wholeTopology(replicator, catalogue, events, parallelism);
+        for (Catalogue catalogue : catalogues) {
+            wholeTopology(replicator, catalogue.compiled, events, parallelism);
+        }
         List<Result> parse = new ArrayList<>();
         List<Result> bare = new ArrayList<>();
-        List<Result> whole = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             parse.add(parseOnly(replicator, events, parallelism));
             bare.add(wholeTopology(replicator, new NoDetection(), events, parallelism));
-            whole.add(wholeTopology(replicator, catalogue, events, parallelism));
+            for (Catalogue catalogue : catalogues) {
+                catalogue.rounds.add(wholeTopology(replicator, catalogue.compiled, events, parallelism));
+            }
         }
         System.out.printf("median of %d rounds by rate (all rounds in brackets: rate, process CPU per event), %,d events each:%n",
                 rounds, events);
         report("parse only", parse);
         report("topology, no rules", bare);
-        report("topology + " + rules.size() + " rules", whole);
-        Result median = median(whole);
-        System.out.printf("findings of the median run: %,d%n", median.findings);
-        median.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-40s %,d%n", rule, count));
+        for (Catalogue catalogue : catalogues) {
+            report("topology + " + catalogue.rules.size() + " rules", catalogue.rounds);
+        }
+        System.out.println("cost of the rules: CPU per event above the topology without rules, same round, median of rounds:");
+        for (Catalogue catalogue : catalogues) {
+            double above = medianOf(rounds, round -> catalogue.rounds.get(round).cpuMicrosPerEvent()
+                    - bare.get(round).cpuMicrosPerEvent());
+            System.out.printf("    %-60s %6.1f CPU-us/event = %5.2f CPU-us/event per rule%n", catalogue.label(), above,
+                    above / catalogue.rules.size());
+        }
+        Catalogue first = catalogues.get(0);
+        for (Catalogue other : catalogues.subList(1, catalogues.size())) {
+            int addedRules = other.rules.size() - first.rules.size();
+            if (addedRules == 0) {
+                continue;
+            }
+            double cpu = medianOf(rounds, round -> other.rounds.get(round).cpuMicrosPerEvent()
+                    - first.rounds.get(round).cpuMicrosPerEvent());
+            double rateRatio = medianOf(rounds, round -> other.rounds.get(round).rate() / first.rounds.get(round).rate());
+            System.out.printf("%d rules against %d, same round, median of rounds: %+.1f CPU-us/event for %+d rules = %+.2f"
+                            + " CPU-us/event per added rule; events/s ratio %.2f = x%.4f per added rule%n",
+                    other.rules.size(), first.rules.size(), cpu, addedRules, cpu / addedRules, rateRatio,
+                    Math.pow(rateRatio, 1.0 / addedRules));
+        }
+        for (Catalogue catalogue : catalogues) {
+            Result median = median(catalogue.rounds);
+            System.out.printf("findings of the median run with %s: %,d%n", catalogue.label(), median.findings);
+            median.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-45s %,d%n", rule, count));
+        }
+    }
+
+    private static double medianOf(int rounds, IntToDoubleFunction value) {
+        double[] values = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            values[round] = value.applyAsDouble(round);
+        }
+        java.util.Arrays.sort(values);
+        return rounds % 2 == 1 ? values[rounds / 2] : (values[rounds / 2 - 1] + values[rounds / 2]) / 2;
     }
 
     private static void report(String label, List<Result> rounds) {
@@ -146,7 +221,7 @@ public final class ReplayBenchmark {
                     .append(String.format("%,.0f/s %.1f us", round.rate(), round.cpuMicrosPerEvent()));
         }
         Result median = median(rounds);
-        System.out.printf("%-22s %,10.0f events/s  %5.1f CPU-us/event  [%s]%n", label + ":", median.rate(),
+        System.out.printf("%-24s %,10.0f events/s  %5.1f CPU-us/event  [%s]%n", label + ":", median.rate(),
                 median.cpuMicrosPerEvent(), all);
     }
 

@@ -22,7 +22,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
-    private static Finding finding(String rule, Severity severity, int events, String user) {
+    static Finding finding(String rule, Severity severity, int events, String user) {
         Finding finding = new Finding();
         finding.findingId = "tw-" + rule + "-" + user;
         finding.ruleId = rule;
@@ -50,11 +50,12 @@ class HtmlReportTest {
         DeadLetterSummary deadLetters = new DeadLetterSummary();
         deadLetters.add(DeadLetter.of("parse", "malformed JSON near '<b>'", "trail.jsonl:7", "{\"<script>"));
         HtmlReport report = new HtmlReport(new PrintWriter(page), "trail.jsonl");
+        RenderFindings job = new RenderFindings(report.form());
         int noisy = HtmlReport.MAX_INCIDENTS_PER_RULE + 50;
         for (int i = 0; i < noisy; i++) {
-            report.write(finding("noisy", Severity.MEDIUM, HtmlReport.MAX_EVENTS_PER_FINDING + 30, "u" + i));
+            report.write(job.map(finding("noisy", Severity.MEDIUM, HtmlReport.MAX_EVENTS_PER_FINDING + 30, "u" + i)));
         }
-        report.write(finding("rare", Severity.CRITICAL, 1, "admin"));
+        report.write(job.map(finding("rare", Severity.CRITICAL, 1, "admin")));
         report.finish(12_345, deadLetters);
         report.close();
 

@@ -38,7 +38,7 @@ class ReplayResumeTest {
         return keys;
     }
 
-    private static Finding finding(String id, String lastEventTime) {
+    private static RenderedFinding finding(String id, String lastEventTime) {
         Finding finding = new Finding();
         finding.findingId = id;
         finding.ruleId = "rule";
@@ -46,7 +46,7 @@ class ReplayResumeTest {
         event.eventId = id + "-event";
         event.eventTimeMillis = Instant.parse(lastEventTime).toEpochMilli();
         finding.events.add(event);
-        return finding;
+        return RenderedFinding.of(finding, id);
     }
 
     @Test

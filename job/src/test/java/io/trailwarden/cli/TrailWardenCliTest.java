@@ -79,6 +79,20 @@ class TrailWardenCliTest {
     }
 
     @Test
+    void anHtmlReportCannotBeResumedAndSaysSoBeforeReadingAnything() {
+        Path report = dir.resolve("report.html");
+        Path progress = dir.resolve("progress.json");
+
+        CliRun run = CliRun.of("replay", "s3://archive/AWSLogs/", "--from", "2026-11-01", "--format", "html",
+                "--out", report.toString(), "--resume", progress.toString());
+
+        assertThat(run.exitCode).isEqualTo(TrailWardenCli.USAGE);
+        assertThat(run.err).contains("--resume needs --format jsonl or table: the html page is written whole at the end");
+        assertThat(report).doesNotExist();
+        assertThat(progress).doesNotExist();
+    }
+
+    @Test
     void badParallelismIsAUsageError() {
         assertThat(CliRun.of("run", "--local", "--parallelism", "0").exitCode).isEqualTo(TrailWardenCli.USAGE);
     }
