@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A compiled dotted path. Top-level strings the parser already copied into typed fields are read from
- * there, so the common conditions (eventName, eventSource, errorCode) never touch the JSON tree; other
- * paths walk the tree. A path that crosses an array without an index applies to every element
+ * A compiled dotted path. Strings the parser already copied into typed fields are read from there, so
+ * the common conditions (eventName, eventSource, errorCode, and the identity paths rules without an
+ * eventName test on every event: userIdentity.arn, sessionContext.ec2RoleDelivery,
+ * sessionCredentialFromConsole, ...) never touch the JSON tree; other paths walk the tree. A typed
+ * field stands for a path only where it holds the record's own text, never a normalised value
+ * (userIdentity.userName is not one), and an event that cannot vouch for that
+ * ({@link CloudTrailEvent#identityAsWritten}) is read from its tree. A path that crosses an array without an index applies to every element
  * ({@code requestParameters.eventSelectors.includeManagementEvents}), and a condition holds when any
  * reached value satisfies it. A path continues into the JSON documents CloudTrail writes as strings
  * ({@link EmbeddedJson}), parsed once per event. A relative path starts at a list element an
@@ -33,7 +37,21 @@ public final class FieldRef implements Serializable {
         ERROR_MESSAGE,
         RECIPIENT_ACCOUNT,
         /** The parser's normalised type; only a type it does not know needs the record itself. */
-        IDENTITY_TYPE
+        IDENTITY_TYPE,
+        // As written only when the event says so (identityAsWritten); otherwise the record is read.
+        ARN,
+        ACCOUNT_ID,
+        PRINCIPAL_ID,
+        ACCESS_KEY_ID,
+        INVOKED_BY,
+        SESSION_ISSUER_ARN,
+        SESSION_ISSUER_NAME,
+        EC2_ROLE_DELIVERY,
+        SESSION_CREDENTIAL_FROM_CONSOLE;
+
+        boolean isIdentity() {
+            return compareTo(ARN) >= 0;
+        }
     }
 
     /** Receives each scalar value a path reaches; returns true to stop early. */
@@ -84,6 +102,24 @@ public final class FieldRef implements Serializable {
                 return Typed.RECIPIENT_ACCOUNT;
             case "userIdentity.type":
                 return Typed.IDENTITY_TYPE;
+            case "userIdentity.arn":
+                return Typed.ARN;
+            case "userIdentity.accountId":
+                return Typed.ACCOUNT_ID;
+            case "userIdentity.principalId":
+                return Typed.PRINCIPAL_ID;
+            case "userIdentity.accessKeyId":
+                return Typed.ACCESS_KEY_ID;
+            case "userIdentity.invokedBy":
+                return Typed.INVOKED_BY;
+            case "userIdentity.sessionContext.sessionIssuer.arn":
+                return Typed.SESSION_ISSUER_ARN;
+            case "userIdentity.sessionContext.sessionIssuer.userName":
+                return Typed.SESSION_ISSUER_NAME;
+            case "userIdentity.sessionContext.ec2RoleDelivery":
+                return Typed.EC2_ROLE_DELIVERY;
+            case "sessionCredentialFromConsole":
+                return Typed.SESSION_CREDENTIAL_FROM_CONSOLE;
             default:
                 return null;
         }
@@ -112,17 +148,41 @@ public final class FieldRef implements Serializable {
                 return event.errorCode;
             case ERROR_MESSAGE:
                 return event.errorMessage;
+            case RECIPIENT_ACCOUNT:
+                return event.recipientAccountId;
             case IDENTITY_TYPE:
                 return event.actor == null || event.actor.type == IdentityType.UNKNOWN ? null
                         : event.actor.type.cloudTrailName();
+            case ARN:
+                return event.actor.arn;
+            case ACCOUNT_ID:
+                return event.actor.accountId;
+            case PRINCIPAL_ID:
+                return event.actor.principalId;
+            case ACCESS_KEY_ID:
+                return event.actor.accessKeyId;
+            case INVOKED_BY:
+                return event.actor.invokedBy;
+            case SESSION_ISSUER_ARN:
+                return event.actor.sessionIssuerArn;
+            case SESSION_ISSUER_NAME:
+                return event.actor.sessionIssuerName;
+            case EC2_ROLE_DELIVERY:
+                return event.actor.ec2RoleDelivery;
             default:
-                return event.recipientAccountId;
+                return event.sessionCredentialFromConsole;
         }
     }
 
-    /** A typed field that may still need the record: an identity type the parser did not recognise. */
+    /**
+     * A typed field that may still need the record: an identity type the parser did not recognise, or
+     * an identity path of an event whose typed identity is not known to be the record's text.
+     */
     private boolean typedNeedsTree(CloudTrailEvent event) {
-        return typed == Typed.IDENTITY_TYPE && (event.actor == null || event.actor.type == IdentityType.UNKNOWN);
+        if (typed == Typed.IDENTITY_TYPE) {
+            return event.actor == null || event.actor.type == IdentityType.UNKNOWN;
+        }
+        return typed.isIdentity() && (!event.identityAsWritten || event.actor == null);
     }
 
     /**
