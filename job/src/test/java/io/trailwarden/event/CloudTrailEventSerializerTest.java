@@ -135,17 +135,6 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
                 .hasMessageContaining("version 99");
     }
 
-    @Test
-    void theParserVouchesForItsIdentityFieldsUnlessTheRecordHoldsANonStringThere() {
-        CloudTrailParser parser = new CloudTrailParser();
-        String record = Corpus.records().get(0);
-        assertThat(parser.parseAll(RawInput.of("t", record)).events.get(0).identityAsWritten).isTrue();
-        String numberAtConsole = record.replaceFirst("^\\{", "{\"sessionCredentialFromConsole\":1,");
-        CloudTrailEvent event = parser.parseAll(RawInput.of("t", numberAtConsole)).events.get(0);
-        assertThat(event.identityAsWritten).isFalse();
-        assertThat(event.sessionCredentialFromConsole).isNull();
-    }
-
     private static byte[] resource(String name) {
         return Corpus.bytes("/io/trailwarden/event/serializer-v1/" + name);
     }
