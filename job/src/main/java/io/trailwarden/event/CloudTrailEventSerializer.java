@@ -24,7 +24,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * The identity type is written by name, so reordering {@link IdentityType} changes nothing; removing a
  * constant that state still holds fails the restore with a message naming it.
  */
-public final class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrailEvent> {
+public class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrailEvent> {
     private static final long serialVersionUID = 1L;
     public static final CloudTrailEventSerializer INSTANCE = new CloudTrailEventSerializer();
 
@@ -106,9 +106,14 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         return -1;
     }
 
+    /** The format this serializer reads and writes. */
+    int formatVersion() {
+        return CURRENT_VERSION;
+    }
+
     @Override
     public void serialize(CloudTrailEvent event, DataOutputView out) throws IOException {
-        write(event, out, CURRENT_VERSION);
+        write(event, out, formatVersion());
     }
 
     @Override
@@ -118,7 +123,7 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
 
     @Override
     public CloudTrailEvent deserialize(DataInputView in) throws IOException {
-        return read(in, CURRENT_VERSION);
+        return read(in, formatVersion());
     }
 
     private static void write(CloudTrailEvent event, DataOutputView out, int version) throws IOException {
@@ -207,7 +212,7 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
 
     @Override
     public TypeSerializerSnapshot<CloudTrailEvent> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(formatVersion());
     }
 
     private static IdentityType identityType(String name) throws IOException {
@@ -262,60 +267,15 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
      * Reads the events of savepoints taken with format version 1, to migrate them; it writes that format
      * too, so it can stand in wherever Flink asks the restored serializer to.
      */
-    static final class Version1 extends TypeSerializerSingleton<CloudTrailEvent> {
+    static final class Version1 extends CloudTrailEventSerializer {
         private static final long serialVersionUID = 1L;
         static final Version1 INSTANCE = new Version1();
 
         private Version1() {}
 
         @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public CloudTrailEvent createInstance() {
-            return new CloudTrailEvent();
-        }
-
-        @Override
-        public CloudTrailEvent copy(CloudTrailEvent from) {
-            return CloudTrailEventSerializer.INSTANCE.copy(from);
-        }
-
-        @Override
-        public CloudTrailEvent copy(CloudTrailEvent from, CloudTrailEvent reuse) {
-            return CloudTrailEventSerializer.INSTANCE.copy(from, reuse);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public void serialize(CloudTrailEvent event, DataOutputView out) throws IOException {
-            write(event, out, 1);
-        }
-
-        @Override
-        public CloudTrailEvent deserialize(DataInputView in) throws IOException {
-            return read(in, 1);
-        }
-
-        @Override
-        public CloudTrailEvent deserialize(CloudTrailEvent reuse, DataInputView in) throws IOException {
-            return read(in, 1);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            serialize(deserialize(source), target);
-        }
-
-        @Override
-        public TypeSerializerSnapshot<CloudTrailEvent> snapshotConfiguration() {
-            return new Snapshot(1);
+        int formatVersion() {
+            return 1;
         }
     }
 

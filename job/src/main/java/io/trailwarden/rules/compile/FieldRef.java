@@ -8,6 +8,7 @@ import io.trailwarden.rules.model.IamNames;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A compiled dotted path. Strings the parser already copied into typed fields are read from there, so
@@ -25,32 +26,50 @@ import java.util.List;
 public final class FieldRef implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Typed fields whose value is exactly the record's text. */
+    /** Typed fields whose value is exactly the record's text, by the path they stand for. */
     private enum Typed {
-        EVENT_NAME,
-        EVENT_SOURCE,
-        EVENT_TYPE,
-        AWS_REGION,
-        SOURCE_IP,
-        USER_AGENT,
-        ERROR_CODE,
-        ERROR_MESSAGE,
-        RECIPIENT_ACCOUNT,
+        EVENT_NAME("eventName", event -> event.eventName),
+        EVENT_SOURCE("eventSource", event -> event.eventSource),
+        EVENT_TYPE("eventType", event -> event.eventType),
+        AWS_REGION("awsRegion", event -> event.awsRegion),
+        SOURCE_IP("sourceIPAddress", event -> event.sourceIpAddress),
+        USER_AGENT("userAgent", event -> event.userAgent),
+        ERROR_CODE("errorCode", event -> event.errorCode),
+        ERROR_MESSAGE("errorMessage", event -> event.errorMessage),
+        RECIPIENT_ACCOUNT("recipientAccountId", event -> event.recipientAccountId),
         /** The parser's normalised type; only a type it does not know needs the record itself. */
-        IDENTITY_TYPE,
+        IDENTITY_TYPE("userIdentity.type", event -> event.actor.type.cloudTrailName()),
         // As written only when the event says so (identityAsWritten); otherwise the record is read.
-        ARN,
-        ACCOUNT_ID,
-        PRINCIPAL_ID,
-        ACCESS_KEY_ID,
-        INVOKED_BY,
-        SESSION_ISSUER_ARN,
-        SESSION_ISSUER_NAME,
-        EC2_ROLE_DELIVERY,
-        SESSION_CREDENTIAL_FROM_CONSOLE;
+        ARN("userIdentity.arn", event -> event.actor.arn),
+        ACCOUNT_ID("userIdentity.accountId", event -> event.actor.accountId),
+        PRINCIPAL_ID("userIdentity.principalId", event -> event.actor.principalId),
+        ACCESS_KEY_ID("userIdentity.accessKeyId", event -> event.actor.accessKeyId),
+        INVOKED_BY("userIdentity.invokedBy", event -> event.actor.invokedBy),
+        SESSION_ISSUER_ARN("userIdentity.sessionContext.sessionIssuer.arn", event -> event.actor.sessionIssuerArn),
+        SESSION_ISSUER_NAME("userIdentity.sessionContext.sessionIssuer.userName", event -> event.actor.sessionIssuerName),
+        EC2_ROLE_DELIVERY("userIdentity.sessionContext.ec2RoleDelivery", event -> event.actor.ec2RoleDelivery),
+        SESSION_CREDENTIAL_FROM_CONSOLE("sessionCredentialFromConsole", event -> event.sessionCredentialFromConsole);
+
+        private final String path;
+        private final Function<CloudTrailEvent, String> value;
+
+        Typed(String path, Function<CloudTrailEvent, String> value) {
+            this.path = path;
+            this.value = value;
+        }
 
         boolean isIdentity() {
             return compareTo(ARN) >= 0;
+        }
+
+        /** Null when no typed field stands for the path. */
+        static Typed of(String path) {
+            for (Typed typed : values()) {
+                if (typed.path.equals(path)) {
+                    return typed;
+                }
+            }
+            return null;
         }
     }
 
@@ -77,52 +96,7 @@ public final class FieldRef implements Serializable {
         this.path = path;
         this.parts = path.split("\\.");
         this.relative = relative;
-        this.typed = relative ? null : typedFor(path);
-    }
-
-    private static Typed typedFor(String path) {
-        switch (path) {
-            case "eventName":
-                return Typed.EVENT_NAME;
-            case "eventSource":
-                return Typed.EVENT_SOURCE;
-            case "eventType":
-                return Typed.EVENT_TYPE;
-            case "awsRegion":
-                return Typed.AWS_REGION;
-            case "sourceIPAddress":
-                return Typed.SOURCE_IP;
-            case "userAgent":
-                return Typed.USER_AGENT;
-            case "errorCode":
-                return Typed.ERROR_CODE;
-            case "errorMessage":
-                return Typed.ERROR_MESSAGE;
-            case "recipientAccountId":
-                return Typed.RECIPIENT_ACCOUNT;
-            case "userIdentity.type":
-                return Typed.IDENTITY_TYPE;
-            case "userIdentity.arn":
-                return Typed.ARN;
-            case "userIdentity.accountId":
-                return Typed.ACCOUNT_ID;
-            case "userIdentity.principalId":
-                return Typed.PRINCIPAL_ID;
-            case "userIdentity.accessKeyId":
-                return Typed.ACCESS_KEY_ID;
-            case "userIdentity.invokedBy":
-                return Typed.INVOKED_BY;
-            case "userIdentity.sessionContext.sessionIssuer.arn":
-                return Typed.SESSION_ISSUER_ARN;
-            case "userIdentity.sessionContext.sessionIssuer.userName":
-                return Typed.SESSION_ISSUER_NAME;
-            case "userIdentity.sessionContext.ec2RoleDelivery":
-                return Typed.EC2_ROLE_DELIVERY;
-            case "sessionCredentialFromConsole":
-                return Typed.SESSION_CREDENTIAL_FROM_CONSOLE;
-            default:
-                return null;
-        }
+        this.typed = relative ? null : Typed.of(path);
     }
 
     /** Cheap to evaluate: no JSON tree needed. Compiled conjunctions test these first. */
@@ -130,48 +104,9 @@ public final class FieldRef implements Serializable {
         return typed != null;
     }
 
+    /** Only where {@link #typedNeedsTree} is false. */
     private String typedValue(CloudTrailEvent event) {
-        switch (typed) {
-            case EVENT_NAME:
-                return event.eventName;
-            case EVENT_SOURCE:
-                return event.eventSource;
-            case EVENT_TYPE:
-                return event.eventType;
-            case AWS_REGION:
-                return event.awsRegion;
-            case SOURCE_IP:
-                return event.sourceIpAddress;
-            case USER_AGENT:
-                return event.userAgent;
-            case ERROR_CODE:
-                return event.errorCode;
-            case ERROR_MESSAGE:
-                return event.errorMessage;
-            case RECIPIENT_ACCOUNT:
-                return event.recipientAccountId;
-            case IDENTITY_TYPE:
-                return event.actor == null || event.actor.type == IdentityType.UNKNOWN ? null
-                        : event.actor.type.cloudTrailName();
-            case ARN:
-                return event.actor.arn;
-            case ACCOUNT_ID:
-                return event.actor.accountId;
-            case PRINCIPAL_ID:
-                return event.actor.principalId;
-            case ACCESS_KEY_ID:
-                return event.actor.accessKeyId;
-            case INVOKED_BY:
-                return event.actor.invokedBy;
-            case SESSION_ISSUER_ARN:
-                return event.actor.sessionIssuerArn;
-            case SESSION_ISSUER_NAME:
-                return event.actor.sessionIssuerName;
-            case EC2_ROLE_DELIVERY:
-                return event.actor.ec2RoleDelivery;
-            default:
-                return event.sessionCredentialFromConsole;
-        }
+        return typed.value.apply(event);
     }
 
     /**
