@@ -22,6 +22,8 @@ public class Actor {
     public Boolean mfaAuthenticated;
     /** The AWS service that made the call on the identity's behalf, if any. */
     public String invokedBy;
+    /** Set (as written, e.g. {@code "2.0"}) when the session's credentials are an EC2 instance role's. */
+    public String ec2RoleDelivery;
 
     public Actor() {}
 
@@ -57,7 +59,8 @@ public class Actor {
                 && Objects.equals(sessionIssuerName, other.sessionIssuerName)
                 && Objects.equals(accessKeyId, other.accessKeyId)
                 && Objects.equals(mfaAuthenticated, other.mfaAuthenticated)
-                && Objects.equals(invokedBy, other.invokedBy);
+                && Objects.equals(invokedBy, other.invokedBy)
+                && Objects.equals(ec2RoleDelivery, other.ec2RoleDelivery);
     }
 
     @Override

@@ -36,7 +36,19 @@ public class CloudTrailEvent {
     public String errorMessage;
     public String recipientAccountId;
     public Boolean readOnly;
+    /** As written ({@code "true"} when the console issued the session's credentials); see {@link #identityAsWritten}. */
+    public String sessionCredentialFromConsole;
     public Actor actor = new Actor();
+    /**
+     * True only when the parser filled {@link #sessionCredentialFromConsole} and the actor's
+     * {@code arn}, {@code accountId}, {@code principalId}, {@code accessKeyId}, {@code invokedBy},
+     * {@code sessionIssuerArn}, {@code sessionIssuerName} and {@code ec2RoleDelivery} with exactly the
+     * record's strings at those paths, null meaning missing or JSON null. Rules then read these paths
+     * without parsing the record. False for an event built any other way, restored from a savepoint
+     * older than the field, or whose record holds something other than a string at one of them: rules
+     * read the record itself.
+     */
+    public boolean identityAsWritten;
     /**
      * The CloudTrail record itself (never the envelope around it) as JSON in UTF-8 on one line: as it
      * arrived when it held no line break (spaces between tokens included), else serialized again.
@@ -47,6 +59,9 @@ public class CloudTrailEvent {
     private transient String rawJsonText;
     /** JSON documents held as strings in the record (policies), parsed on first use; keyed by their text node. */
     private transient Map<JsonNode, JsonNode> embeddedDocuments;
+    /** The string last read as a network address, and the address (null: it is none). */
+    private transient String addressText;
+    private transient byte[] address;
 
     public CloudTrailEvent() {}
 
@@ -84,6 +99,20 @@ public class CloudTrailEvent {
             embeddedDocuments = new IdentityHashMap<>(4);
         }
         return embeddedDocuments.computeIfAbsent(textNode, node -> parser.apply(node.asText()));
+    }
+
+    /**
+     * The network address {@code parser} reads in {@code text}, a string of this event: every cidr
+     * condition of every rule reads sourceIPAddress, which is then parsed once per event, not per
+     * condition. Kept for the last string asked about, known by identity: the typed field and a tree's
+     * text node hand every rule the same instance.
+     */
+    public byte[] address(String text, Function<String, byte[]> parser) {
+        if (text != addressText) {
+            address = parser.apply(text);
+            addressText = text;
+        }
+        return address;
     }
 
     /** Takes over another event's record, with whatever of it was already decoded or parsed. */

@@ -2,7 +2,8 @@ package io.trailwarden.event;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -17,12 +18,18 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>The format is versioned by {@link Snapshot}: changing the field list or order needs a new snapshot
  * version and a migration, or savepoints holding events in CEP or threshold state no longer restore.
+ * Version 1 lacked the identity fields rules read without the record ({@code sessionCredentialFromConsole},
+ * {@code ec2RoleDelivery}, {@code identityAsWritten}); its events are read by {@link Version1} and
+ * migrated, and since they do not say their identity is as written, rules read it from their record.
  * The identity type is written by name, so reordering {@link IdentityType} changes nothing; removing a
  * constant that state still holds fails the restore with a message naming it.
  */
-public final class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrailEvent> {
+public class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrailEvent> {
     private static final long serialVersionUID = 1L;
     public static final CloudTrailEventSerializer INSTANCE = new CloudTrailEventSerializer();
+
+    /** The format written; see {@link Snapshot}. */
+    static final int CURRENT_VERSION = 2;
 
     private static final int NULL = -1;
     private static final byte BOOLEAN_NULL = 0;
@@ -68,6 +75,8 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         to.errorMessage = from.errorMessage;
         to.recipientAccountId = from.recipientAccountId;
         to.readOnly = from.readOnly;
+        to.sessionCredentialFromConsole = from.sessionCredentialFromConsole;
+        to.identityAsWritten = from.identityAsWritten;
         to.actor = copy(from.actor);
         to.shareRecord(from);
         return to;
@@ -88,6 +97,7 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         to.accessKeyId = from.accessKeyId;
         to.mfaAuthenticated = from.mfaAuthenticated;
         to.invokedBy = from.invokedBy;
+        to.ec2RoleDelivery = from.ec2RoleDelivery;
         return to;
     }
 
@@ -96,8 +106,27 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         return -1;
     }
 
+    /** The format this serializer reads and writes. */
+    int formatVersion() {
+        return CURRENT_VERSION;
+    }
+
     @Override
     public void serialize(CloudTrailEvent event, DataOutputView out) throws IOException {
+        write(event, out, formatVersion());
+    }
+
+    @Override
+    public CloudTrailEvent deserialize(CloudTrailEvent reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public CloudTrailEvent deserialize(DataInputView in) throws IOException {
+        return read(in, formatVersion());
+    }
+
+    private static void write(CloudTrailEvent event, DataOutputView out, int version) throws IOException {
         writeString(event.eventId, out);
         out.writeLong(event.eventTimeMillis);
         writeString(event.eventName, out);
@@ -110,6 +139,10 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         writeString(event.errorMessage, out);
         writeString(event.recipientAccountId, out);
         writeBoolean(event.readOnly, out);
+        if (version >= 2) {
+            writeString(event.sessionCredentialFromConsole, out);
+            out.writeBoolean(event.identityAsWritten);
+        }
         Actor actor = event.actor;
         out.writeBoolean(actor != null);
         if (actor != null) {
@@ -123,17 +156,14 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
             writeString(actor.accessKeyId, out);
             writeBoolean(actor.mfaAuthenticated, out);
             writeString(actor.invokedBy, out);
+            if (version >= 2) {
+                writeString(actor.ec2RoleDelivery, out);
+            }
         }
         writeBytes(event.rawJsonUtf8, out);
     }
 
-    @Override
-    public CloudTrailEvent deserialize(CloudTrailEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public CloudTrailEvent deserialize(DataInputView in) throws IOException {
+    private static CloudTrailEvent read(DataInputView in, int version) throws IOException {
         CloudTrailEvent event = new CloudTrailEvent();
         event.eventId = readString(in);
         event.eventTimeMillis = in.readLong();
@@ -147,6 +177,10 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         event.errorMessage = readString(in);
         event.recipientAccountId = readString(in);
         event.readOnly = readBoolean(in);
+        if (version >= 2) {
+            event.sessionCredentialFromConsole = readString(in);
+            event.identityAsWritten = in.readBoolean();
+        }
         if (in.readBoolean()) {
             Actor actor = new Actor();
             String type = readString(in);
@@ -160,6 +194,9 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
             actor.accessKeyId = readString(in);
             actor.mfaAuthenticated = readBoolean(in);
             actor.invokedBy = readString(in);
+            if (version >= 2) {
+                actor.ec2RoleDelivery = readString(in);
+            }
             event.actor = actor;
         } else {
             event.actor = null;
@@ -175,7 +212,7 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
 
     @Override
     public TypeSerializerSnapshot<CloudTrailEvent> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(formatVersion());
     }
 
     private static IdentityType identityType(String name) throws IOException {
@@ -226,10 +263,74 @@ public final class CloudTrailEventSerializer extends TypeSerializerSingleton<Clo
         return value == BOOLEAN_NULL ? null : Boolean.valueOf(value == BOOLEAN_TRUE);
     }
 
-    /** Restores this serializer; the format has one version so far. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CloudTrailEvent> {
+    /**
+     * Reads the events of savepoints taken with format version 1, to migrate them; it writes that format
+     * too, so it can stand in wherever Flink asks the restored serializer to.
+     */
+    static final class Version1 extends CloudTrailEventSerializer {
+        private static final long serialVersionUID = 1L;
+        static final Version1 INSTANCE = new Version1();
+
+        private Version1() {}
+
+        @Override
+        int formatVersion() {
+            return 1;
+        }
+    }
+
+    /**
+     * Restores this serializer. Its own version numbers continue those of the
+     * {@code SimpleTypeSerializerSnapshot} it replaced, whose version 3 (no payload) stands for format
+     * version 1; the class name stays, because savepoints name it.
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<CloudTrailEvent> {
+        /** The snapshot version of each format version: index = format version. */
+        private static final int[] SNAPSHOT_VERSIONS = {-1, 3, 4};
+
+        private int formatVersion;
+
         public Snapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_VERSION);
+        }
+
+        Snapshot(int formatVersion) {
+            this.formatVersion = formatVersion;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return SNAPSHOT_VERSIONS[formatVersion];
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {}
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+            for (int format = 1; format < SNAPSHOT_VERSIONS.length; format++) {
+                if (SNAPSHOT_VERSIONS[format] == readVersion) {
+                    formatVersion = format;
+                    return;
+                }
+            }
+            throw new IOException("CloudTrailEvent serializer snapshot version " + readVersion + " is unknown to this build");
+        }
+
+        @Override
+        public TypeSerializer<CloudTrailEvent> restoreSerializer() {
+            return formatVersion == CURRENT_VERSION ? INSTANCE : Version1.INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<CloudTrailEvent> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<CloudTrailEvent> oldSnapshot) {
+            if (!(oldSnapshot instanceof Snapshot)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return ((Snapshot) oldSnapshot).formatVersion == CURRENT_VERSION
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

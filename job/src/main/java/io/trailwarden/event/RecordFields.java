@@ -31,6 +31,7 @@ final class RecordFields {
         ERROR_MESSAGE(null, "errorMessage"),
         RECIPIENT_ACCOUNT_ID(null, "recipientAccountId"),
         READ_ONLY(null, "readOnly"),
+        SESSION_CREDENTIAL_FROM_CONSOLE(null, "sessionCredentialFromConsole"),
         USER_IDENTITY(null, "userIdentity"),
         ADDITIONAL_EVENT_DATA(null, "additionalEventData"),
         IDENTITY_TYPE(USER_IDENTITY, "type"),
@@ -44,6 +45,7 @@ final class RecordFields {
         ON_BEHALF_OF(USER_IDENTITY, "onBehalfOf"),
         SESSION_ISSUER(SESSION_CONTEXT, "sessionIssuer"),
         ATTRIBUTES(SESSION_CONTEXT, "attributes"),
+        EC2_ROLE_DELIVERY(SESSION_CONTEXT, "ec2RoleDelivery"),
         SESSION_ISSUER_ARN(SESSION_ISSUER, "arn"),
         SESSION_ISSUER_NAME(SESSION_ISSUER, "userName"),
         MFA_AUTHENTICATED(ATTRIBUTES, "mfaAuthenticated"),
@@ -119,7 +121,19 @@ final class RecordFields {
         event.readOnly = bool(Field.READ_ONLY);
         event.actor = actor(event.eventName);
         event.rawJsonUtf8 = rawJsonUtf8;
+        event.sessionCredentialFromConsole = texts[Field.SESSION_CREDENTIAL_FROM_CONSOLE.ordinal()];
+        event.identityAsWritten = isStringOrAbsent(Field.SESSION_CREDENTIAL_FROM_CONSOLE)
+                && isStringOrAbsent(Field.EC2_ROLE_DELIVERY);
         return event;
+    }
+
+    /**
+     * CloudTrail writes these two as strings, but a record that holds something else there was accepted
+     * before they were typed, and still is: the event then says its typed identity is not as written,
+     * so rules read those paths from the record.
+     */
+    private boolean isStringOrAbsent(Field field) {
+        return isAbsent(field) || kinds[field.ordinal()] == JsonToken.VALUE_STRING;
     }
 
     private Actor actor(String eventName) throws Rejected {
@@ -140,6 +154,7 @@ final class RecordFields {
                 if (isObject(Field.ATTRIBUTES)) {
                     actor.mfaAuthenticated = bool(Field.MFA_AUTHENTICATED);
                 }
+                actor.ec2RoleDelivery = texts[Field.EC2_ROLE_DELIVERY.ordinal()];
             }
             actor.userName = normalisedUserName(actor);
         }

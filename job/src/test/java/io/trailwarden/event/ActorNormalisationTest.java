@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.source.RawInput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -181,5 +182,26 @@ class ActorNormalisationTest {
             assertThat(actor.type.cloudTrailName()).isEqualTo(record.at("/userIdentity/type").asText());
             assertThat(actor.userName).as(raw).isNotBlank();
         }
+    }
+
+    /** sessionCredentialFromConsole and ec2RoleDelivery were never refused for a non-string; rules then read the record. */
+    @Test
+    void theParserVouchesForItsIdentityFieldsUnlessTheRecordHoldsANonStringThere() {
+        String record = Corpus.records().get(0);
+        assertThat(parser.parseAll(RawInput.of("t", record)).events.get(0).identityAsWritten).isTrue();
+        String numberAtConsole = record.replaceFirst("^\\{", "{\"sessionCredentialFromConsole\":1,");
+        CloudTrailEvent event = parser.parseAll(RawInput.of("t", numberAtConsole)).events.get(0);
+        assertThat(event.identityAsWritten).isFalse();
+        assertThat(event.sessionCredentialFromConsole).isNull();
+    }
+
+    @Test
+    void instanceRoleDeliveryAndConsoleCredentialsAreKeptAsWritten() {
+        ObjectNode record = Corpus.first(r -> r.toString().contains("ec2RoleDelivery"));
+        record.put("sessionCredentialFromConsole", "TRUE");
+        CloudTrailEvent event = parse(record);
+        assertThat(event.actor.ec2RoleDelivery).isEqualTo("1.0");
+        assertThat(event.sessionCredentialFromConsole).isEqualTo("TRUE");
+        assertThat(event.identityAsWritten).isTrue();
     }
 }

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwarden.source.RawInput;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,12 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         unusual.actor.mfaAuthenticated = Boolean.TRUE;
         unusual.rawJsonUtf8 = new byte[0];
         events.add(unusual);
+        CloudTrailEvent identityAsWritten = new CloudTrailEvent();
+        identityAsWritten.identityAsWritten = true;
+        identityAsWritten.sessionCredentialFromConsole = "true";
+        identityAsWritten.actor.ec2RoleDelivery = "2.0";
+        identityAsWritten.actor.invokedBy = "AWS Internal";
+        events.add(identityAsWritten);
         return events.toArray(new CloudTrailEvent[0]);
     }
 
@@ -81,6 +90,53 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         assertThat(copy).isNotSameAs(parsed);
         assertThat(copy.actor).isNotSameAs(parsed.actor).isEqualTo(parsed.actor);
         assertThat(copy.tree()).isSameAs(tree);
+    }
+
+    /**
+     * {@code serializer-v1}: {@code records.jsonl} parsed and serialized, with the serializer's snapshot,
+     * by the build of commit d95fe87, the last to write format version 1, as a savepoint holds them.
+     */
+    @Test
+    void eventsOfAFormatVersion1SavepointRestoreAndMigrate() throws Exception {
+        TypeSerializerSnapshot<CloudTrailEvent> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(resource("snapshot.bin")), getClass().getClassLoader());
+        assertThat(new CloudTrailEventSerializer.Snapshot().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
+                .isTrue();
+        TypeSerializer<CloudTrailEvent> restored = old.restoreSerializer();
+        DataInputDeserializer in = new DataInputDeserializer(resource("events.bin"));
+        CloudTrailParser parser = new CloudTrailParser();
+        List<String> records = new String(resource("records.jsonl"), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertThat(records).hasSize(5);
+        for (String record : records) {
+            CloudTrailEvent parsed = parser.parseAll(RawInput.of("v1", record)).events.get(0);
+            CloudTrailEvent migrated = restored.deserialize(in);
+            // Version 1 did not carry them; the restored event sends rules to its record instead.
+            assertThat(migrated.identityAsWritten).isFalse();
+            assertThat(migrated.sessionCredentialFromConsole).isNull();
+            assertThat(migrated.actor.ec2RoleDelivery).isNull();
+            assertThat(migrated).usingRecursiveComparison()
+                    .ignoringFields("tree", "rawJsonText", "identityAsWritten", "sessionCredentialFromConsole",
+                            "actor.ec2RoleDelivery")
+                    .isEqualTo(parsed);
+            DataOutputSerializer out = new DataOutputSerializer(1024);
+            CloudTrailEventSerializer.INSTANCE.serialize(migrated, out);
+            assertThat(CloudTrailEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                    .usingRecursiveComparison().ignoringFields("tree", "rawJsonText").isEqualTo(migrated);
+        }
+        assertThat(in.available()).isZero();
+        assertThat(records).anyMatch(record -> record.contains("\"ec2RoleDelivery\""))
+                .anyMatch(record -> record.contains("\"sessionCredentialFromConsole\""));
+    }
+
+    @Test
+    void aSnapshotVersionThisBuildDoesNotKnowFailsTheRestore() {
+        assertThatThrownBy(() -> new CloudTrailEventSerializer.Snapshot()
+                .readSnapshot(99, new DataInputDeserializer(new byte[0]), getClass().getClassLoader()))
+                .hasMessageContaining("version 99");
+    }
+
+    private static byte[] resource(String name) {
+        return Corpus.bytes("/io/trailwarden/event/serializer-v1/" + name);
     }
 
     @Test

@@ -422,8 +422,9 @@ public final class Conditions {
 
         @Override
         public boolean visit(String value, CloudTrailEvent event) {
+            byte[] address = event.address(value, Cidr::address);
             for (Cidr network : networks) {
-                if (network.contains(value)) {
+                if (network.contains(address)) {
                     return true;
                 }
             }

@@ -8,11 +8,16 @@ import io.trailwarden.rules.model.IamNames;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * A compiled dotted path. Top-level strings the parser already copied into typed fields are read from
- * there, so the common conditions (eventName, eventSource, errorCode) never touch the JSON tree; other
- * paths walk the tree. A path that crosses an array without an index applies to every element
+ * A compiled dotted path. Strings the parser already copied into typed fields are read from there, so
+ * the common conditions (eventName, eventSource, errorCode, and the identity paths rules without an
+ * eventName test on every event: userIdentity.arn, sessionContext.ec2RoleDelivery,
+ * sessionCredentialFromConsole, ...) never touch the JSON tree; other paths walk the tree. A typed
+ * field stands for a path only where it holds the record's own text, never a normalised value
+ * (userIdentity.userName is not one), and an event that cannot vouch for that
+ * ({@link CloudTrailEvent#identityAsWritten}) is read from its tree. A path that crosses an array without an index applies to every element
  * ({@code requestParameters.eventSelectors.includeManagementEvents}), and a condition holds when any
  * reached value satisfies it. A path continues into the JSON documents CloudTrail writes as strings
  * ({@link EmbeddedJson}), parsed once per event. A relative path starts at a list element an
@@ -21,19 +26,51 @@ import java.util.List;
 public final class FieldRef implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Typed fields whose value is exactly the record's text. */
+    /** Typed fields whose value is exactly the record's text, by the path they stand for. */
     private enum Typed {
-        EVENT_NAME,
-        EVENT_SOURCE,
-        EVENT_TYPE,
-        AWS_REGION,
-        SOURCE_IP,
-        USER_AGENT,
-        ERROR_CODE,
-        ERROR_MESSAGE,
-        RECIPIENT_ACCOUNT,
+        EVENT_NAME("eventName", event -> event.eventName),
+        EVENT_SOURCE("eventSource", event -> event.eventSource),
+        EVENT_TYPE("eventType", event -> event.eventType),
+        AWS_REGION("awsRegion", event -> event.awsRegion),
+        SOURCE_IP("sourceIPAddress", event -> event.sourceIpAddress),
+        USER_AGENT("userAgent", event -> event.userAgent),
+        ERROR_CODE("errorCode", event -> event.errorCode),
+        ERROR_MESSAGE("errorMessage", event -> event.errorMessage),
+        RECIPIENT_ACCOUNT("recipientAccountId", event -> event.recipientAccountId),
         /** The parser's normalised type; only a type it does not know needs the record itself. */
-        IDENTITY_TYPE
+        IDENTITY_TYPE("userIdentity.type", event -> event.actor.type.cloudTrailName()),
+        // As written only when the event says so (identityAsWritten); otherwise the record is read.
+        ARN("userIdentity.arn", event -> event.actor.arn),
+        ACCOUNT_ID("userIdentity.accountId", event -> event.actor.accountId),
+        PRINCIPAL_ID("userIdentity.principalId", event -> event.actor.principalId),
+        ACCESS_KEY_ID("userIdentity.accessKeyId", event -> event.actor.accessKeyId),
+        INVOKED_BY("userIdentity.invokedBy", event -> event.actor.invokedBy),
+        SESSION_ISSUER_ARN("userIdentity.sessionContext.sessionIssuer.arn", event -> event.actor.sessionIssuerArn),
+        SESSION_ISSUER_NAME("userIdentity.sessionContext.sessionIssuer.userName", event -> event.actor.sessionIssuerName),
+        EC2_ROLE_DELIVERY("userIdentity.sessionContext.ec2RoleDelivery", event -> event.actor.ec2RoleDelivery),
+        SESSION_CREDENTIAL_FROM_CONSOLE("sessionCredentialFromConsole", event -> event.sessionCredentialFromConsole);
+
+        private final String path;
+        private final Function<CloudTrailEvent, String> value;
+
+        Typed(String path, Function<CloudTrailEvent, String> value) {
+            this.path = path;
+            this.value = value;
+        }
+
+        boolean isIdentity() {
+            return compareTo(ARN) >= 0;
+        }
+
+        /** Null when no typed field stands for the path. */
+        static Typed of(String path) {
+            for (Typed typed : values()) {
+                if (typed.path.equals(path)) {
+                    return typed;
+                }
+            }
+            return null;
+        }
     }
 
     /** Receives each scalar value a path reaches; returns true to stop early. */
@@ -59,34 +96,7 @@ public final class FieldRef implements Serializable {
         this.path = path;
         this.parts = path.split("\\.");
         this.relative = relative;
-        this.typed = relative ? null : typedFor(path);
-    }
-
-    private static Typed typedFor(String path) {
-        switch (path) {
-            case "eventName":
-                return Typed.EVENT_NAME;
-            case "eventSource":
-                return Typed.EVENT_SOURCE;
-            case "eventType":
-                return Typed.EVENT_TYPE;
-            case "awsRegion":
-                return Typed.AWS_REGION;
-            case "sourceIPAddress":
-                return Typed.SOURCE_IP;
-            case "userAgent":
-                return Typed.USER_AGENT;
-            case "errorCode":
-                return Typed.ERROR_CODE;
-            case "errorMessage":
-                return Typed.ERROR_MESSAGE;
-            case "recipientAccountId":
-                return Typed.RECIPIENT_ACCOUNT;
-            case "userIdentity.type":
-                return Typed.IDENTITY_TYPE;
-            default:
-                return null;
-        }
+        this.typed = relative ? null : Typed.of(path);
     }
 
     /** Cheap to evaluate: no JSON tree needed. Compiled conjunctions test these first. */
@@ -94,35 +104,20 @@ public final class FieldRef implements Serializable {
         return typed != null;
     }
 
+    /** Only where {@link #typedNeedsTree} is false. */
     private String typedValue(CloudTrailEvent event) {
-        switch (typed) {
-            case EVENT_NAME:
-                return event.eventName;
-            case EVENT_SOURCE:
-                return event.eventSource;
-            case EVENT_TYPE:
-                return event.eventType;
-            case AWS_REGION:
-                return event.awsRegion;
-            case SOURCE_IP:
-                return event.sourceIpAddress;
-            case USER_AGENT:
-                return event.userAgent;
-            case ERROR_CODE:
-                return event.errorCode;
-            case ERROR_MESSAGE:
-                return event.errorMessage;
-            case IDENTITY_TYPE:
-                return event.actor == null || event.actor.type == IdentityType.UNKNOWN ? null
-                        : event.actor.type.cloudTrailName();
-            default:
-                return event.recipientAccountId;
-        }
+        return typed.value.apply(event);
     }
 
-    /** A typed field that may still need the record: an identity type the parser did not recognise. */
+    /**
+     * A typed field that may still need the record: an identity type the parser did not recognise, or
+     * an identity path of an event whose typed identity is not known to be the record's text.
+     */
     private boolean typedNeedsTree(CloudTrailEvent event) {
-        return typed == Typed.IDENTITY_TYPE && (event.actor == null || event.actor.type == IdentityType.UNKNOWN);
+        if (typed == Typed.IDENTITY_TYPE) {
+            return event.actor == null || event.actor.type == IdentityType.UNKNOWN;
+        }
+        return typed.isIdentity() && (!event.identityAsWritten || event.actor == null);
     }
 
     /**

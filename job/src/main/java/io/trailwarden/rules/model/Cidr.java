@@ -31,7 +31,7 @@ public final class Cidr implements Serializable {
         }
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
-        byte[] address = parseAddress(slash < 0 ? trimmed : trimmed.substring(0, slash));
+        byte[] address = address(slash < 0 ? trimmed : trimmed.substring(0, slash));
         if (address == null) {
             return null;
         }
@@ -51,7 +51,11 @@ public final class Cidr implements Serializable {
     }
 
     public boolean contains(String ipText) {
-        byte[] address = parseAddress(ipText);
+        return contains(address(ipText));
+    }
+
+    /** Whether a parsed {@link #address} lies in this network; false for null (not an address). */
+    public boolean contains(byte[] address) {
         if (address == null || address.length != network.length) {
             return false;
         }
@@ -69,43 +73,47 @@ public final class Cidr implements Serializable {
         return (address[fullBytes] & mask) == (network[fullBytes] & mask);
     }
 
-    /** 4 or 16 bytes, or null for anything that is not a literal address. */
-    static byte[] parseAddress(String text) {
+    /** A literal address as 4 or 16 bytes, or null for anything that is not one (a host name, "AWS Internal"). */
+    public static byte[] address(String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
         return text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
     }
 
+    /** Four dot-separated decimal octets of one to three ASCII digits; read in one pass, nothing split. */
     private static byte[] parseIpv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
+        if (text.length() > 15) {
             return null;
         }
         byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int value = decimal(parts[i], 3);
-            if (value < 0 || value > 255) {
+        int octet = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || octet == 3) {
+                    return null;
+                }
+                bytes[octet++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else {
                 return null;
             }
-            bytes[i] = (byte) value;
         }
+        if (digits == 0 || octet != 3) {
+            return null;
+        }
+        bytes[3] = (byte) value;
         return bytes;
-    }
-
-    private static int decimal(String part, int maxDigits) {
-        if (part.isEmpty() || part.length() > maxDigits) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     private static byte[] parseIpv6(String text) {
