@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -55,7 +56,10 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
     static final int EVICTION_BUCKETS = 4;
     private final long windowMillis;
     private final long evictionBucketMillis;
-    private transient MapState<Long, List<RuleEvent>> pending;
+    /** Per event time with events waiting for the watermark, how many: about one entry per second of out-of-orderness. */
+    private transient MapState<Long, Integer> pendingCounts;
+    /** The waiting events, one entry each, by event time and arrival number at that time. */
+    private transient MapState<Tuple2<Long, Integer>, RuleEvent> pendingEvents;
     private transient ValueState<Long> nextFlush;
     private transient ValueState<List<RuleEvent>> window;
     private transient Counter findings;
@@ -70,7 +74,9 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
     @Override
     public void open(OpenContext openContext) {
         TypeInformation<List<RuleEvent>> listType = new ListTypeInfo<>(RuleEvent.class);
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, listType));
+        pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-counts", Types.LONG, Types.INT));
+        pendingEvents = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events",
+                Types.TUPLE(Types.LONG, Types.INT), TypeInformation.of(RuleEvent.class)));
         nextFlush = getRuntimeContext().getState(new ValueStateDescriptor<>("next-flush", Types.LONG));
         window = getRuntimeContext().getState(new ValueStateDescriptor<>("window", listType));
         findings = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id).counter("findings");
@@ -83,12 +89,13 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
             context.output(lateTag, event);
             return;
         }
-        List<RuleEvent> due = pending.get(time);
-        if (due == null) {
-            due = new ArrayList<>();
-        }
-        due.add(event);
-        pending.put(time, due);
+        // One entry per event and a small count per time: neither a list of the second's events nor
+        // anything else grows with the traffic of a key is read and rewritten per event, which with
+        // RocksDB made a busy key's cost quadratic in its events per second.
+        Integer waiting = pendingCounts.get(time);
+        int arrival = waiting == null ? 0 : waiting;
+        pendingEvents.put(Tuple2.of(time, arrival), event);
+        pendingCounts.put(time, arrival + 1);
         Long flush = nextFlush.value();
         if (flush == null || time < flush) {
             context.timerService().registerEventTimeTimer(time);
@@ -124,14 +131,14 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
 
     /**
      * Every pending second the watermark has passed enters the window, in time order; the flush timer
-     * moves to the earliest second still pending. Reads the keys of the pending seconds and the events of
-     * due seconds only, which on RocksDB spares deserializing the events still waiting.
+     * moves to the earliest second still pending. Reads the counts of the pending seconds and the events
+     * of due seconds only, each by its own key, so the events still waiting are not read at all.
      */
     private void flush(long watermark, List<RuleEvent> current, Context context, Collector<Finding> out)
             throws Exception {
         List<Long> dueSeconds = new ArrayList<>();
         long earliestLeft = Long.MAX_VALUE;
-        for (Long second : pending.keys()) {
+        for (Long second : pendingCounts.keys()) {
             if (second <= watermark) {
                 dueSeconds.add(second);
             } else {
@@ -140,8 +147,15 @@ public class ThresholdFunction extends KeyedProcessFunction<String, RuleEvent, F
         }
         dueSeconds.sort(null);
         for (Long second : dueSeconds) {
-            enter(second, pending.get(second), current, out);
-            pending.remove(second);
+            int waiting = pendingCounts.get(second);
+            List<RuleEvent> due = new ArrayList<>(waiting);
+            for (int arrival = 0; arrival < waiting; arrival++) {
+                Tuple2<Long, Integer> entry = Tuple2.of(second, arrival);
+                due.add(pendingEvents.get(entry));
+                pendingEvents.remove(entry);
+            }
+            pendingCounts.remove(second);
+            enter(second, due, current, out);
         }
         if (earliestLeft == Long.MAX_VALUE) {
             nextFlush.clear();

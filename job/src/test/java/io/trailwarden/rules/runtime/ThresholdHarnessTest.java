@@ -188,6 +188,44 @@ class ThresholdHarnessTest {
         assertNoStateLeftAfter(minute(9));
     }
 
+    /**
+     * A busy key: thousands of events in one second and in the next ones, some arriving after the
+     * watermark has flushed earlier seconds, the operator restored in between. Every event is waiting
+     * under its own entry and counted once: 2,000 + 1,000 + 1,000 failures of one user at 5 per finding
+     * are 800 findings, none of them mixing events of two bursts, and nothing is left waiting.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"heap", "rocksdb"})
+    void aBusyKeysEventsOfOneSecondEachWaitUnderTheirOwnEntryAndAllCount(String backendName) throws Exception {
+        open("console-login-failure-burst", backendName.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : null);
+        for (int i = 0; i < 2_000; i++) {
+            feed(failedConsoleLogin("a" + i, minute(1), "alice"));
+        }
+        for (int i = 0; i < 500; i++) {
+            feed(failedConsoleLogin("b" + i, minute(1).plusSeconds(1), "alice"));
+        }
+        harness.processWatermark(minute(1).toEpochMilli());
+        assertThat(findings()).hasSize(400);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int i = 500; i < 1_000; i++) {
+            feed(failedConsoleLogin("b" + i, minute(1).plusSeconds(1), "alice"));
+        }
+        for (int i = 0; i < 1_000; i++) {
+            feed(failedConsoleLogin("c" + i, minute(1).plusSeconds(2), "alice"));
+        }
+        harness.processWatermark(minute(1).plusSeconds(2).toEpochMilli());
+
+        List<List<String>> found = findings();
+        assertThat(found).hasSize(400).allSatisfy(ids -> assertThat(ids).hasSize(5)
+                .allSatisfy(id -> assertThat(id.charAt(0)).isEqualTo(ids.get(0).charAt(0))));
+        assertThat(found.stream().flatMap(List::stream).distinct().count()).isEqualTo(2_000);
+        assertNoStateLeftAfter(minute(1).plusSeconds(2));
+    }
+
     private void feedCorpus(String... eventIds) throws Exception {
         for (String eventId : eventIds) {
             String record = Corpus.records().stream().filter(r -> r.contains(eventId)).findFirst()
