@@ -13,9 +13,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * the principal rely on that instead of shuffling. Late events are still in the stream (single-event
  * rules must see them: a late {@code CreateUser} is still a backdoor). Implementations give every
  * operator they add a stable {@code uid} that starts with {@link
- * io.trailwarden.rules.compile.CompiledRule#UID_PREFIX} and is derived from the rule id (and its
- * detection's fingerprint), so a changed catalogue keeps the state of the rules that did not change,
- * and the job can tell rule state, which may be dropped when its rule goes, from the core operators'.
+ * io.trailwarden.rules.compile.CompiledRule#UID_PREFIX}: a rule's operators derive it from the rule id
+ * and its detection's fingerprint, so a changed catalogue keeps the state of the rules that did not
+ * change, and the catalogue-wide ones have fixed uids; the job can thus tell detection state from the
+ * core operators'.
  */
 public interface DetectionStage extends Serializable {
     DataStream<Finding> apply(DataStream<CloudTrailEvent> events);
