@@ -6,10 +6,8 @@ import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.PackagedRules;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -58,7 +55,7 @@ class HeldBackSequenceITCase {
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(50);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
-                env.addSource(new ThenWaitForever(units), TypeInformation.of(RawInput.class)).setParallelism(1),
+                env.addSource(new EndlessSource(units), TypeInformation.of(RawInput.class)).setParallelism(1),
                 DetectionConfig.defaults(), PackagedRules.only(RULE_ID));
         CloseableIterator<Finding> findings = outputs.findings.collectAsync();
         JobClient job = env.executeAsync("held-back-sequence");
@@ -80,36 +77,5 @@ class HeldBackSequenceITCase {
         String json = record.replace(REAL_TIME, at.toString())
                 .replaceFirst("\"eventID\"\\s*:\\s*\"[^\"]+\"", "\"eventID\": \"" + eventId + "\"");
         return RawInput.of(eventId, json);
-    }
-
-    /** Emits the units, then stays open like the stream does, until the job is cancelled. */
-    private static final class ThenWaitForever implements SourceFunction<RawInput> {
-        private static final long serialVersionUID = 1L;
-        /** Origin and text of each unit: RawInput itself is not Java-serializable. */
-        private final ArrayList<String[]> units = new ArrayList<>();
-        private volatile boolean running = true;
-
-        ThenWaitForever(List<RawInput> units) {
-            for (RawInput unit : units) {
-                this.units.add(new String[] {unit.origin, new String(unit.bytes, StandardCharsets.UTF_8)});
-            }
-        }
-
-        @Override
-        public void run(SourceContext<RawInput> context) throws InterruptedException {
-            for (String[] unit : units) {
-                synchronized (context.getCheckpointLock()) {
-                    context.collect(RawInput.of(unit[0], unit[1]));
-                }
-            }
-            while (running) {
-                Thread.sleep(50);
-            }
-        }
-
-        @Override
-        public void cancel() {
-            running = false;
-        }
     }
 }

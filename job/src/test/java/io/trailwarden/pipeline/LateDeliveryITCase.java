@@ -7,11 +7,9 @@ import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.PackagedRules;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +19,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -41,8 +38,6 @@ class LateDeliveryITCase {
             .build());
 
     private static final String RULE_ID = "backdoor-admin-user";
-    /** A unit that tells the source to pause, so the watermark of what came before is emitted. */
-    private static final String PAUSE = "pause";
 
     @Test
     void aStepDeliveredTwoHoursLateCompletesTheBackdoorOnceAndOneBeyondAllowedLatenessDoesNot() throws Exception {
@@ -59,7 +54,7 @@ class LateDeliveryITCase {
                 // Later calls of someone else move event time two hours past the backdoor.
                 unit("later", real.get(2).replace("\"CreateUser\"", "\"ListUsers\"")
                         .replace("user/christophe", "user/someone-else"), t0.plus(Duration.ofHours(2))),
-                RawInput.of(PAUSE, "{}"),
+                RawInput.of(EndlessSource.PAUSE, "{}"),
                 unit("admin", real.get(0), t0.plusSeconds(70)),
                 unit("old-admin", real.get(0).replace("malicious-iam-user", otherUser), old.plusSeconds(70)));
 
@@ -67,7 +62,7 @@ class LateDeliveryITCase {
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(50);
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(
-                env.addSource(new PausingSource(units), TypeInformation.of(RawInput.class)).setParallelism(1),
+                env.addSource(new EndlessSource(units), TypeInformation.of(RawInput.class)).setParallelism(1),
                 DetectionConfig.defaults(), PackagedRules.only(RULE_ID));
         CloseableIterator<Finding> findings = outputs.findings.collectAsync();
         JobClient job = env.executeAsync("late-delivery");
@@ -84,41 +79,6 @@ class LateDeliveryITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
             findings.close();
-        }
-    }
-
-    /** Emits the units, pausing a second at each pause unit, then stays open like the stream does. */
-    private static final class PausingSource implements SourceFunction<RawInput> {
-        private static final long serialVersionUID = 1L;
-        /** Origin and text of each unit: RawInput itself is not Java-serializable. */
-        private final ArrayList<String[]> units = new ArrayList<>();
-        private volatile boolean running = true;
-
-        PausingSource(List<RawInput> units) {
-            for (RawInput unit : units) {
-                this.units.add(new String[] {unit.origin, new String(unit.bytes, StandardCharsets.UTF_8)});
-            }
-        }
-
-        @Override
-        public void run(SourceContext<RawInput> context) throws InterruptedException {
-            for (String[] unit : units) {
-                if (PAUSE.equals(unit[0])) {
-                    Thread.sleep(1000);
-                    continue;
-                }
-                synchronized (context.getCheckpointLock()) {
-                    context.collect(RawInput.of(unit[0], unit[1]));
-                }
-            }
-            while (running) {
-                Thread.sleep(50);
-            }
-        }
-
-        @Override
-        public void cancel() {
-            running = false;
         }
     }
 }

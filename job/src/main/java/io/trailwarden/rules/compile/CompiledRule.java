@@ -17,7 +17,6 @@ import io.trailwarden.rules.model.Transform;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -195,15 +194,7 @@ public final class CompiledRule implements Serializable {
      * match whatever the name (see {@link EventCondition#eventNames}).
      */
     public Set<String> eventNames() {
-        Set<String> names = new HashSet<>();
-        for (EventCondition step : stepConditions) {
-            Set<String> allowed = step.eventNames();
-            if (allowed == null) {
-                return null;
-            }
-            names.addAll(allowed);
-        }
-        return names;
+        return new Conditions.Any(List.of(stepConditions)).eventNames();
     }
 
     /** The rule's view of the event, or null when it satisfies none of the rule's steps. */
