@@ -69,6 +69,7 @@ public final class TrailWardenTopology {
 
     public static Outputs build(
             DataStream<RawInput> input, DetectionConfig config, AdmissionPolicy admission, DetectionStage detection) {
+        KeyedStateTuning.applyTo(input.getExecutionEnvironment());
         SingleOutputStreamOperator<CloudTrailEvent> parsed = input
                 .process(new ParseFunction(new CloudTrailParser(admission)))
                 .uid(PARSE_UID)
