@@ -1,7 +1,6 @@
 package io.trailwarden.bench;
 
 import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.ListsConfig;
 import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.ParseFunction;
 import io.trailwarden.finding.Finding;
@@ -12,6 +11,7 @@ import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.rules.runtime.DetectionStage;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
+import io.trailwarden.testing.BenignWorkload;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,12 +51,15 @@ import org.apache.flink.util.Collector;
  *       detonations shortened to an hour (timings inside a detonation unchanged, so sequences stay
  *       realistic). Every event is an attack step, and about one in six becomes a finding: the worst
  *       case for the rules' output path, not what an account's traffic looks like.
- *   <li>{@code mixed}: about 20,000 records of {@link io.trailwarden.testing.BenignWorkload} (console
+ *   <li>{@code mixed}: about 20,000 records of {@link BenignWorkload} (console
  *       browsing, Terraform and CloudFormation, key rotation, SSO sign-ins, helpdesk resets,
  *       applications on instance roles) with that corpus timeline placed in their middle, its records
  *       interleaved with the benign ones by time: every technique detonated once per 20,000 benign
  *       records, 1.5 % of the events. The benchmark prints the exact share.
  * </ul>
+ * Every catalogue is compiled with {@link BenignWorkload#lists()}, as that account configures them
+ * (its Terraform role an allowed provisioner, its helpdesk role trusted automation); they name no
+ * principal of the corpus.
  * Copy k of the timeline is moved k spans later, every record with a fresh eventID, and the last copy
  * ends before now. Records are generated in time order inside the source (a few string concatenations
  * per record, counted in the measurement) by one subtask per parallel slot, chained to parse as the
@@ -144,7 +147,11 @@ public final class ReplayBenchmark {
         }
     }
 
-    /** One rule directory, loaded and compiled once for every round. */
+    /**
+     * One rule directory, loaded and compiled once for every round, with the lists of the account that
+     * {@link BenignWorkload} simulates (they name none of the corpus's principals, so the corpus input
+     * meets the default lists' behaviour).
+     */
     static final class Catalogue {
         final Path directory;
         final List<Rule> rules;
@@ -154,11 +161,11 @@ public final class ReplayBenchmark {
         private Catalogue(Path directory, List<Rule> rules) {
             this.directory = directory;
             this.rules = rules;
-            this.compiled = CompiledRules.compile(rules, ListsConfig.defaults().lists);
+            this.compiled = CompiledRules.compile(rules, BenignWorkload.lists());
         }
 
         static Catalogue load(Path directory) throws Exception {
-            return new Catalogue(directory, RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+            return new Catalogue(directory, RuleCatalogue.loader(BenignWorkload.lists(), DetectionConfig.defaults())
                     .load(RuleLoader.readDirectory(directory)));
         }
 
