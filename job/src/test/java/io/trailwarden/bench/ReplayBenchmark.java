@@ -51,16 +51,17 @@ import org.apache.flink.util.Collector;
  *       detonations shortened to an hour (timings inside a detonation unchanged, so sequences stay
  *       realistic). Every event is an attack step, and about one in six becomes a finding: the worst
  *       case for the rules' output path, not what an account's traffic looks like.
- *   <li>{@code mixed}: about 20,000 records of {@link BenignWorkload} (console
- *       browsing, Terraform and CloudFormation, key rotation, SSO sign-ins, helpdesk resets,
- *       applications on instance roles) with that corpus timeline placed in their middle, its records
- *       interleaved with the benign ones by time: every technique detonated once per 20,000 benign
- *       records, 1.5 % of the events. The benchmark prints the exact share.
+ *   <li>{@code mixed}: about 20,000 records of {@link BenignWorkload} (console browsing, Terraform
+ *       and CloudFormation, key rotation, SSO sign-ins, helpdesk resets, applications on instance
+ *       roles) with that corpus timeline placed in their middle, its records interleaved with the
+ *       benign ones by time: every technique detonated once per 20,000 benign records, 1.5 % of the
+ *       events. The benchmark prints the exact share.
  * </ul>
- * Every catalogue is compiled with {@link BenignWorkload#lists()}, as that account configures them
- * (its Terraform role an allowed provisioner, its helpdesk role trusted automation); they name no
- * principal of the corpus.
- * Copy k of the timeline is moved k spans later, every record with a fresh eventID, and the last copy
+ * Every catalogue is compiled with {@link BenignWorkload#lists()}, as the simulated account
+ * configures them (its Terraform role an allowed provisioner, its helpdesk role trusted automation);
+ * they name no principal of the corpus, whose findings are those of the default lists.
+ *
+ * <p>Copy k of the timeline is moved k spans later, every record with a fresh eventID, and the last copy
  * ends before now. Records are generated in time order inside the source (a few string concatenations
  * per record, counted in the measurement) by one subtask per parallel slot, chained to parse as the
  * file source of {@code trailwarden replay} is. The rate counts from the first generated record to the
@@ -92,7 +93,7 @@ public final class ReplayBenchmark {
      * The replicated timeline passes through the job millions of times faster than real time, so a
      * millisecond of buffering skew between subtasks is hours of event time. The out-of-orderness bound
      * is the event time that this many records of the timeline cover (90 days of the corpus timeline,
-     * 5 days of the mixed one, which is 40 times denser), to cover a fraction of a second of skew; it
+     * 5 days of the mixed one, which is 17 times denser), to cover a fraction of a second of skew; it
      * holds back the same number of events with either input, as a live job's 30 s holds back at
      * real-world rates. The two generating subtasks starting at different moments cost nothing here:
      * watermarks are per reader and the topology takes their minimum.
@@ -147,11 +148,7 @@ public final class ReplayBenchmark {
         }
     }
 
-    /**
-     * One rule directory, loaded and compiled once for every round, with the lists of the account that
-     * {@link BenignWorkload} simulates (they name none of the corpus's principals, so the corpus input
-     * meets the default lists' behaviour).
-     */
+    /** One rule directory, loaded and compiled once for every round, with {@link BenignWorkload#lists()}. */
     static final class Catalogue {
         final Path directory;
         final List<Rule> rules;
@@ -366,8 +363,9 @@ public final class ReplayBenchmark {
     }
 
     /**
-     * Builds the record of sequence number i: timeline position t of the replicator, where t interleaves the sequence's p contiguous splits (one per subtask) into
-     * one timeline: the j-th number of split k is timeline position j * p + k. A bijection onto
+     * Builds the record of sequence number i: position t of the replicated timeline, where t
+     * interleaves the sequence's p contiguous splits (one per subtask) into one timeline: the j-th
+     * number of split k is timeline position j * p + k. A bijection onto
      * [0, perSubtask * p), so no two records share an id whatever the split boundaries are.
      */
     static final class Generate extends RichMapFunction<Long, RawInput> {
