@@ -27,8 +27,9 @@ import java.util.zip.GZIPOutputStream;
  * (replay at least half the parse-only rate), the replay's peak RSS (VmHWM of the child process) and,
  * optionally, a JFR recording of the replay.
  *
- * <p>Input: {@link Replicator#fromCorpus}: the replicated corpus timeline (real records, fresh ids, time-ordered),
- * written either as one JSON-lines file ({@code lines}) or as a CloudTrail archive ({@code archive}):
+ * <p>Input: the replicated corpus timeline of {@link Replicator#fromCorpus} (real records, fresh ids,
+ * time-ordered), written either as one JSON-lines file ({@code lines}) or as a CloudTrail archive
+ * ({@code archive}):
  * gzip {@code {"Records": [...]}} delivery files of 1,000 records under
  * {@code AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/}, named by delivery time. The input is
  * generated once per size and layout under {@code job/target/replay-bench/} and reused.
