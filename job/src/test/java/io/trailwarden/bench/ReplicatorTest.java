@@ -66,7 +66,7 @@ class ReplicatorTest {
     }
 
     @Test
-    void theMixedInputIsBenignTrafficWithTheCorpusOncePerCopyAsOneTwoPercent() {
+    void theMixedInputHasTheCorpusOncePerCopyAsOneToTwoPercentOfItsEvents() {
         long attackRecords = mixedEvents.stream()
                 .filter(event -> !BenignWorkload.ACCOUNT.equals(event.recipientAccountId)).count();
         assertThat(attackRecords).isEqualTo(mixed.attacksIn(mixedEvents.size()));
