@@ -27,8 +27,9 @@ import java.util.zip.GZIPOutputStream;
  * (replay at least half the parse-only rate), the replay's peak RSS (VmHWM of the child process) and,
  * optionally, a JFR recording of the replay.
  *
- * <p>Input: {@link ReplayBenchmark}'s replicated corpus timeline (real records, fresh ids, time-ordered)
- * written either as one JSON-lines file ({@code lines}) or as a CloudTrail archive ({@code archive}):
+ * <p>Input: the replicated corpus timeline of {@link Replicator#fromCorpus} (real records, fresh ids,
+ * time-ordered), written either as one JSON-lines file ({@code lines}) or as a CloudTrail archive
+ * ({@code archive}):
  * gzip {@code {"Records": [...]}} delivery files of 1,000 records under
  * {@code AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/}, named by delivery time. The input is
  * generated once per size and layout under {@code job/target/replay-bench/} and reused.
@@ -68,7 +69,7 @@ public final class ReplayArchiveBenchmark {
         String layout = ours.size() > 1 ? ours.get(1) : "archive";
         String heap = ours.size() > 2 ? ours.get(2) : "2g";
         boolean jfr = ours.contains("jfr");
-        ReplayBenchmark.Replicator replicator = ReplayBenchmark.Replicator.fromCorpus(events);
+        Replicator replicator = Replicator.fromCorpus(events);
         Path input = ReplayBenchmark.repoRoot().resolve("job/target/replay-bench/" + layout + "-" + events);
         if (!Files.exists(input)) {
             System.out.printf(Locale.ROOT, "writing %,d events as %s to %s%n", events, layout, input);
@@ -88,7 +89,7 @@ public final class ReplayArchiveBenchmark {
                 replay.peakRssKib >> 10, replay.exit);
     }
 
-    private static double[] parseOnly(ReplayBenchmark.Replicator replicator, int events) {
+    private static double[] parseOnly(Replicator replicator, int events) {
         List<RawInput> units = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
             units.add(RawInput.of("bench:" + (i + 1), replicator.record(i).getBytes(StandardCharsets.UTF_8)));
@@ -99,7 +100,7 @@ public final class ReplayArchiveBenchmark {
         return rate;
     }
 
-    private static void writeLines(ReplayBenchmark.Replicator replicator, long events, Path dir) throws IOException {
+    private static void writeLines(Replicator replicator, long events, Path dir) throws IOException {
         Files.createDirectories(dir);
         try (Writer out = new BufferedWriter(new OutputStreamWriter(
                 Files.newOutputStream(dir.resolve("events.jsonl")), StandardCharsets.UTF_8), 1 << 20)) {
@@ -111,7 +112,7 @@ public final class ReplayArchiveBenchmark {
     }
 
     /** Delivery files of consecutive records, each named by its last record's minute plus one. */
-    private static void writeArchive(ReplayBenchmark.Replicator replicator, long events, Path dir) throws IOException {
+    private static void writeArchive(Replicator replicator, long events, Path dir) throws IOException {
         Path base = dir.resolve("AWSLogs").resolve(ACCOUNT).resolve("CloudTrail").resolve(REGION);
         for (long first = 0; first < events; first += RECORDS_PER_FILE) {
             long last = Math.min(events, first + RECORDS_PER_FILE) - 1;

@@ -1,12 +1,7 @@
 package io.trailwarden.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trailwarden.config.DetectionConfig;
-import io.trailwarden.config.ListsConfig;
 import io.trailwarden.event.CloudTrailEvent;
-import io.trailwarden.event.CloudTrailParser;
-import io.trailwarden.event.Corpus;
-import io.trailwarden.event.EventJson;
 import io.trailwarden.event.ParseFunction;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.pipeline.TrailWardenTopology;
@@ -16,13 +11,12 @@ import io.trailwarden.rules.runtime.CompiledRules;
 import io.trailwarden.rules.runtime.DetectionStage;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
-import java.io.Serializable;
+import io.trailwarden.testing.BenignWorkload;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,18 +40,33 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
 /**
- * Replay throughput: the real Stratus corpus replicated to at least a million events, through the
- * whole topology (parse, dedup, event time, late accounting, every catalogue rule) in bounded mode on
- * a local mini-cluster, next to parse alone and to the topology without rules over the same input,
- * for one or several rule catalogues in the same run.
+ * Replay throughput: a timeline of real or realistic records replicated to at least a million events,
+ * through the whole topology (parse, dedup, event time, late accounting, every catalogue rule) in
+ * bounded mode on a local mini-cluster, next to parse alone and to the topology without rules over the
+ * same input, for one or several rule catalogues in the same run.
  *
- * <p>Input: the 312 corpus records sorted by time, with gaps between detonations shortened to an hour
- * (timings inside a detonation unchanged, so sequences stay realistic); copy k is that timeline moved
- * k spans later, every record with a fresh eventID, and the last copy ends before now. Records are generated in time order inside the
- * source (a few string concatenations per record, counted in the measurement) by one subtask per
- * parallel slot, chained to parse as the file source of {@code trailwarden replay} is. The rate counts
- * from the first generated record to the end of the job: JVM and mini-cluster start are excluded, job
- * teardown is not.
+ * <p>Two inputs ({@link Replicator} builds both):
+ * <ul>
+ *   <li>{@code corpus} (the default): the 312 Stratus corpus records sorted by time, with gaps between
+ *       detonations shortened to an hour (timings inside a detonation unchanged, so sequences stay
+ *       realistic). Every event is an attack step, and about one in six becomes a finding: the worst
+ *       case for the rules' output path, not what an account's traffic looks like.
+ *   <li>{@code mixed}: about 20,000 records of {@link BenignWorkload} (console browsing, Terraform
+ *       and CloudFormation, key rotation, SSO sign-ins, helpdesk resets, applications on instance
+ *       roles) with that corpus timeline placed in their middle, its records interleaved with the
+ *       benign ones by time: every technique detonated once per 20,000 benign records, 1.5 % of the
+ *       events. The benchmark prints the exact share.
+ * </ul>
+ * Every catalogue is compiled with {@link BenignWorkload#lists()}, as the simulated account
+ * configures them (its Terraform role an allowed provisioner, its helpdesk role trusted automation);
+ * they name no principal of the corpus, whose findings are those of the default lists.
+ *
+ * <p>Copy k of the timeline is moved k spans later, every record with a fresh eventID, and the last copy
+ * ends before now. Records are generated in time order inside the source (a few string concatenations
+ * per record, counted in the measurement) by one subtask per parallel slot, chained to parse as the
+ * file source of {@code trailwarden replay} is. The rate counts from the first generated record to the
+ * end of the job: JVM and mini-cluster start are excluded, job teardown is not. Each catalogue's
+ * findings are printed per rule and per million events, which compares the two inputs.
  *
  * <p>Each round runs every pipeline once, interleaved (parse only, no rules, catalogue 1, catalogue 2,
  * ...), after a full-size warm-up round of all of them, so that the machine's changing load falls on
@@ -69,26 +78,27 @@ import org.apache.flink.util.Collector;
  *
  * <p>Run (from the repository root; {@code scripts/benchmark} builds the classes and the classpath):
  * <pre>
- * scripts/benchmark ReplayBenchmark [EVENTS (1000000)] [PARALLELISM (2)] [RULE_DIRS (rules)] [ROUNDS (3)]
+ * scripts/benchmark ReplayBenchmark [EVENTS (1000000)] [PARALLELISM (2)] [RULE_DIRS (rules)] [ROUNDS (3)] [INPUT (corpus)]
  * </pre>
  * {@code RULE_DIRS} is one rule directory or several, comma-separated, relative to the working
  * directory or absolute. The catalogue of 13 rules that issue #12 compares the grown one with is kept
  * in {@code job/src/test/resources/bench/rules-13}:
  * <pre>
- * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules
+ * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 3 corpus
+ * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 3 mixed
  * </pre>
  */
 public final class ReplayBenchmark {
-    private static final Duration MAX_GAP = Duration.ofHours(1);
     /**
-     * The replicated timeline passes through the job about ten million times faster than real time
-     * (a copy covers about a day and a half of event time), so a millisecond of buffering skew between
-     * subtasks is hours of event time. The bound is set in event time to cover a fraction of a second
-     * of skew; it holds back a few thousand events per rule, as a live job's 30 s holds back at
+     * The replicated timeline passes through the job millions of times faster than real time, so a
+     * millisecond of buffering skew between subtasks is hours of event time. The out-of-orderness bound
+     * is the event time that this many records of the timeline cover (90 days of the corpus timeline,
+     * 5 days of the mixed one, which is 17 times denser), to cover a fraction of a second of skew; it
+     * holds back the same number of events with either input, as a live job's 30 s holds back at
      * real-world rates. The two generating subtasks starting at different moments cost nothing here:
      * watermarks are per reader and the topology takes their minimum.
      */
-    private static final Duration OUT_OF_ORDERNESS = Duration.ofDays(90);
+    private static final long OUT_OF_ORDER_RECORDS = 38_000;
     /** Set by the source's first record; the mini-cluster runs in this JVM. */
     static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
     /** The process's CPU time when the source produced its first record. */
@@ -105,13 +115,23 @@ public final class ReplayBenchmark {
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         String ruleDirectories = args.length > 2 ? args[2] : repoRoot().resolve("rules").toString();
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_ROUNDS;
-        Replicator replicator = Replicator.fromCorpus(events);
+        String input = args.length > 4 ? args[4] : "corpus";
+        Replicator replicator;
+        if (input.equals("corpus")) {
+            replicator = Replicator.fromCorpus(events);
+        } else if (input.equals("mixed")) {
+            replicator = Replicator.mixed(events);
+        } else {
+            throw new IllegalArgumentException("INPUT is corpus or mixed, not " + input);
+        }
         List<Catalogue> catalogues = new ArrayList<>();
         for (String directory : ruleDirectories.split(",")) {
             catalogues.add(Catalogue.load(Path.of(directory.trim())));
         }
-        System.out.printf("input: %,d events (%d corpus records x %,d copies), parallelism %d%n",
-                events, replicator.size(), (events + replicator.size() - 1) / replicator.size(), parallelism);
+        long attacks = replicator.attacksIn(events);
+        System.out.printf("input %s: %,d events (a timeline of %,d records x %,d copies), of which %,d corpus records"
+                        + " (%.2f %%); parallelism %d%n", input, events, replicator.size(),
+                (events + replicator.size() - 1) / replicator.size(), attacks, 100.0 * attacks / events, parallelism);
         catalogues.forEach(catalogue -> System.out.printf("catalogue %s: %d rules%n", catalogue.label(),
                 catalogue.rules.size()));
 
@@ -128,7 +148,7 @@ public final class ReplayBenchmark {
         }
     }
 
-    /** One rule directory, loaded and compiled once for every round. */
+    /** One rule directory, loaded and compiled once for every round, with {@link BenignWorkload#lists()}. */
     static final class Catalogue {
         final Path directory;
         final List<Rule> rules;
@@ -138,11 +158,11 @@ public final class ReplayBenchmark {
         private Catalogue(Path directory, List<Rule> rules) {
             this.directory = directory;
             this.rules = rules;
-            this.compiled = CompiledRules.compile(rules, ListsConfig.defaults().lists);
+            this.compiled = CompiledRules.compile(rules, BenignWorkload.lists());
         }
 
         static Catalogue load(Path directory) throws Exception {
-            return new Catalogue(directory, RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults())
+            return new Catalogue(directory, RuleCatalogue.loader(BenignWorkload.lists(), DetectionConfig.defaults())
                     .load(RuleLoader.readDirectory(directory)));
         }
 
@@ -200,7 +220,8 @@ public final class ReplayBenchmark {
         }
         for (Catalogue catalogue : catalogues) {
             Result median = median(catalogue.rounds);
-            System.out.printf("findings of the median run with %s: %,d%n", catalogue.label(), median.findings);
+            System.out.printf("findings of the median run with %s: %,d (%,.0f per million events)%n", catalogue.label(),
+                    median.findings, median.findings * 1e6 / events);
             median.findingsPerRule.forEach((rule, count) -> System.out.printf("    %-45s %,d%n", rule, count));
         }
     }
@@ -294,7 +315,7 @@ public final class ReplayBenchmark {
         long perSubtask = (events + parallelism - 1) / parallelism;
         return env.fromSequence(0, events - 1)
                 .map(new Generate(replicator, perSubtask, parallelism))
-                .returns(TypeInformation.of(RawInput.class)).name("replicated corpus");
+                .returns(TypeInformation.of(RawInput.class)).name("replicated timeline");
     }
 
     private static Result parseOnly(Replicator replicator, long events, int parallelism) throws Exception {
@@ -308,8 +329,8 @@ public final class ReplayBenchmark {
     private static Result wholeTopology(Replicator replicator, DetectionStage detection, long events, int parallelism)
             throws Exception {
         StreamExecutionEnvironment env = environment(parallelism);
-        DetectionConfig replay = new DetectionConfig(OUT_OF_ORDERNESS, Duration.ofMinutes(1), Duration.ofHours(1),
-                Duration.ofHours(24));
+        DetectionConfig replay = new DetectionConfig(replicator.eventTimeOf(OUT_OF_ORDER_RECORDS), Duration.ofMinutes(1),
+                Duration.ofHours(1), Duration.ofHours(24));
         TrailWardenTopology.Outputs outputs = TrailWardenTopology.build(source(env, replicator, events), replay,
                 detection);
         outputs.deadLetters.sinkTo(new DiscardingSink<>());
@@ -342,9 +363,9 @@ public final class ReplayBenchmark {
     }
 
     /**
-     * Builds the record of sequence number i: corpus record (t mod n) of copy (t / n), with a fresh id
-     * and its copy's time, where t interleaves the sequence's p contiguous splits (one per subtask) into
-     * one timeline: the j-th number of split k is timeline position j * p + k. A bijection onto
+     * Builds the record of sequence number i: position t of the replicated timeline, where t
+     * interleaves the sequence's p contiguous splits (one per subtask) into one timeline: the j-th
+     * number of split k is timeline position j * p + k. A bijection onto
      * [0, perSubtask * p), so no two records share an id whatever the split boundaries are.
      */
     static final class Generate extends RichMapFunction<Long, RawInput> {
@@ -370,93 +391,6 @@ public final class ReplayBenchmark {
         public RawInput map(Long index) {
             long timeline = (index % perSubtask) * parallelism + index / perSubtask;
             return RawInput.of("bench", replicator.record(timeline).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** The corpus as templates: each record split around its eventID and eventTime values. */
-    static final class Replicator implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private static final String ID_MARK = "@@ID@@";
-        private static final String TIME_MARK = "@@TIME@@";
-        private final String[] beforeId;
-        private final String[] betweenIdAndTime;
-        private final String[] afterTime;
-        private final long[] offsetMillis;
-        private final long copySpanMillis;
-        private final long startMillis;
-        private final boolean[] idFirst;
-
-        private Replicator(List<ObjectNode> records, long[] offsets, long span, long start) {
-            int n = records.size();
-            beforeId = new String[n];
-            betweenIdAndTime = new String[n];
-            afterTime = new String[n];
-            idFirst = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                ObjectNode record = records.get(i);
-                record.put("eventID", ID_MARK);
-                record.put("eventTime", TIME_MARK);
-                String text = record.toString();
-                int id = text.indexOf(ID_MARK);
-                int time = text.indexOf(TIME_MARK);
-                idFirst[i] = id < time;
-                int first = Math.min(id, time);
-                int second = Math.max(id, time);
-                int firstEnd = first + (idFirst[i] ? ID_MARK.length() : TIME_MARK.length());
-                beforeId[i] = text.substring(0, first);
-                betweenIdAndTime[i] = text.substring(firstEnd, second);
-                afterTime[i] = text.substring(second + (idFirst[i] ? TIME_MARK.length() : ID_MARK.length()));
-            }
-            this.offsetMillis = offsets;
-            this.copySpanMillis = span;
-            this.startMillis = start;
-        }
-
-        /**
-         * The timeline of {@code events} records, ending before now: the parser refuses records dated
-         * ahead of processing time, and a million events span over a decade.
-         */
-        static Replicator fromCorpus(long events) {
-            CloudTrailParser parser = new CloudTrailParser();
-            List<ObjectNode> records = new ArrayList<>();
-            List<Long> times = new ArrayList<>();
-            for (String text : Corpus.records()) {
-                CloudTrailEvent parsed = parser.parseAll(RawInput.of("corpus", text)).events.get(0);
-                records.add((ObjectNode) EventJson.readTree(text));
-                times.add(parsed.eventTimeMillis);
-            }
-            Integer[] order = new Integer[records.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, Comparator.comparingLong(times::get));
-            List<ObjectNode> sorted = new ArrayList<>();
-            long[] offsets = new long[order.length];
-            long offset = 0;
-            for (int i = 0; i < order.length; i++) {
-                if (i > 0) {
-                    offset += Math.min(times.get(order[i]) - times.get(order[i - 1]), MAX_GAP.toMillis());
-                }
-                offsets[i] = offset;
-                sorted.add(records.get(order[i]));
-            }
-            long span = offset + MAX_GAP.toMillis();
-            long copies = (events + sorted.size() - 1) / sorted.size();
-            long start = Math.min(times.get(order[0]), System.currentTimeMillis() - (copies + 1) * span);
-            return new Replicator(sorted, offsets, span, start);
-        }
-
-        int size() {
-            return beforeId.length;
-        }
-
-        String record(long index) {
-            int n = beforeId.length;
-            int i = (int) (index % n);
-            long copy = index / n;
-            String id = "bench-" + copy + "-" + i;
-            String time = Instant.ofEpochMilli(startMillis + copy * copySpanMillis + offsetMillis[i]).toString();
-            return beforeId[i] + (idFirst[i] ? id : time) + betweenIdAndTime[i] + (idFirst[i] ? time : id) + afterTime[i];
         }
     }
 

@@ -2,11 +2,14 @@ package io.trailwarden.testing;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.config.ListsConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -66,6 +69,17 @@ public final class BenignWorkload {
     private BenignWorkload(long seed, Instant start) {
         this.random = new Random(seed);
         this.clock = start;
+    }
+
+    /**
+     * The lists of the account this traffic comes from, as its operators document it: the Terraform
+     * CI role is an allowed provisioner, the helpdesk role is trusted automation.
+     */
+    public static Map<String, List<String>> lists() {
+        Map<String, List<String>> lists = new HashMap<>(ListsConfig.defaults().lists);
+        lists.put("allowedProvisioners", List.of(TERRAFORM_ROLE));
+        lists.put(ListsConfig.TRUSTED_AUTOMATION, List.of(HELPDESK_ROLE));
+        return lists;
     }
 
     /** About {@code count} records (a whole last activity may run past it), starting at {@code start}. */

@@ -77,15 +77,12 @@ class BenignWorkloadITCase {
             index++;
         }
         List<Rule> rules = RepoRules.load();
-        Map<String, List<String>> lists = new HashMap<>(io.trailwarden.config.ListsConfig.defaults().lists);
-        lists.put("allowedProvisioners", List.of(BenignWorkload.TERRAFORM_ROLE));
-        lists.put(io.trailwarden.config.ListsConfig.TRUSTED_AUTOMATION, List.of(BenignWorkload.HELPDESK_ROLE));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         var input = env.fromData(TypeInformation.of(CloudTrailEvent.class), events.toArray(new CloudTrailEvent[0]))
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<CloudTrailEvent>noWatermarks()
                         .withTimestampAssigner((event, previous) -> event.eventTimeMillis));
-        try (CloseableIterator<Finding> findings = CompiledRules.compile(rules, lists)
+        try (CloseableIterator<Finding> findings = CompiledRules.compile(rules, BenignWorkload.lists())
                 .apply(input.keyBy(new PrincipalKey())).executeAndCollect("benign workload")) {
             while (findings.hasNext()) {
                 Finding finding = findings.next();
