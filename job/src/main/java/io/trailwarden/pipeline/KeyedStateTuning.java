@@ -17,11 +17,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * that has been written holds at least one block, an eighth of its write buffer: 8 MiB at RocksDB's
  * 64 MiB default. With more written column families than blocks fit in the budget, nearly every write
  * forced a flush of some memtable, and the flushes fed constant compactions: the organization-scale
- * benchmark held 344 events/s with the default and about ten times that with 2 MiB buffers
- * (docs/scale.md). At 2 MiB a block is 256 KiB, and a slot's column families fit in the 112 MiB flush
- * threshold of a slot with 256 MiB of managed memory ({@code RocksDbMemtablesITCase} counts them; at
- * 4 MiB they would not). Small memtables make small level-0 files for compaction to merge; the state a
- * principal keeps is small, so that costs little.
+ * benchmark held 148 events/s with the default and 3,625 with 2 MiB buffers (docs/scale.md). At 2 MiB a
+ * block is 256 KiB, and a slot's column families fit in the 112 MiB flush threshold of a slot with
+ * 256 MiB of managed memory ({@code RocksDbMemtablesITCase} counts them; at 4 MiB they would not).
+ * The price: small memtables make small level-0 files for compaction to merge, about a third of a core
+ * at 3,400 events/s on the benchmark's two.
  */
 public final class KeyedStateTuning {
     public static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("2mb");

@@ -41,6 +41,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * nothing for a while from holding event time back for all. Dedup still comes before late-event
  * accounting, so a duplicate is never counted late; it carries its first copy's timestamp, so it
  * cannot move a watermark either.
+ *
+ * <p>The topology also sets, on the job, the RocksDB write buffer size that its number of keyed
+ * operators needs ({@link KeyedStateTuning}): whoever runs it with RocksDB gets it, MSF included.
  */
 public final class TrailWardenTopology {
     public static final String PARSE_UID = "parse";

@@ -70,9 +70,14 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 
 /**
  * The streaming job at organization scale on a local mini-cluster: RocksDB state, checkpoints every
- * 10 s, {@code PRINCIPALS} active principals (IAM users spread over 200 accounts) sending realistic
- * mixed traffic ({@link BenignWorkload}'s records, each given one of the principals, a fresh id and the
- * current time) at {@code RATE} events/s, with incidents inside: a {@code CreateUser} (single-event
+ * 10 s, {@code PRINCIPALS} active principals spread over 200 accounts sending realistic mixed traffic
+ * ({@link BenignWorkload}'s records, each given one of the principals, a fresh id and the current time)
+ * at {@code RATE} events/s, with incidents inside. A record keeps its identity's kind (IAM user keys,
+ * SSO console, Terraform and CloudFormation roles, application instance roles) and becomes the
+ * principal's: its user name and key, or its session of the record's role; its address is one of the
+ * principal's own, one for its keys, one for its instances and one for its other sessions. (Until
+ * stop 11 every record became an IAM user's access-key call from one of the workload's ten addresses:
+ * every event reached the rules keyed by address, on ten hot keys.) The incidents: a {@code CreateUser} (single-event
  * rule {@code iam-user-created}) and a scripted console login, bucket listing and object read
  * (sequence rule {@code console-login-then-s3-enumeration}), each every {@code 2 x INCIDENT_EVERY}
  * events. The whole packaged catalogue runs, through the same topology as production.
@@ -378,7 +383,7 @@ public final class OrgScaleBenchmark {
      */
     static final class OrgTraffic implements GeneratorFunction<Long, RawInput> {
         private static final long serialVersionUID = 1L;
-        private static final Pattern MARK = Pattern.compile("@@(ID|TIME|P|A)@@");
+        private static final Pattern MARK = Pattern.compile("@@(ID|TIME|P|A|IP[0-2])@@");
         private final int principals;
         private transient List<String[]> templates;
         private transient List<IncidentTraffic.Put> pending;
@@ -396,13 +401,10 @@ public final class OrgScaleBenchmark {
             templates = new ArrayList<>();
             for (String text : BenignWorkload.generate(TEMPLATES, context.getIndexOfSubtask(), Instant.now())) {
                 ObjectNode record = (ObjectNode) EventJson.readTree(text);
-                ObjectNode identity = record.putObject("userIdentity");
-                identity.put("type", "IAMUser");
-                identity.put("principalId", "AIDA@@P@@");
-                identity.put("arn", "arn:aws:iam::@@A@@:user/employee-@@P@@");
-                identity.put("accountId", "@@A@@");
-                identity.put("accessKeyId", "AKIA@@P@@");
-                identity.put("userName", "employee-@@P@@");
+                ownedByPrincipal((ObjectNode) record.get("userIdentity"));
+                if (record.path("sourceIPAddress").asText().matches("[0-9.]+")) {
+                    record.put("sourceIPAddress", "@@IP" + addressKind(record) + "@@");
+                }
                 record.put("eventID", "@@ID@@");
                 record.put("eventTime", "@@TIME@@");
                 record.put("recipientAccountId", "@@A@@");
@@ -410,6 +412,43 @@ public final class OrgScaleBenchmark {
             }
             pending = new ArrayList<>();
             incidents = new IncidentTraffic(BenignWorkload.ACCOUNT);
+        }
+
+        /**
+         * The template's identity made one of the organization's principals, of the template's kind: an
+         * IAM user keeps its kind with the principal's name and key; a role session (SSO console user,
+         * Terraform, CloudFormation, an application's instance role) keeps its role, and its session
+         * and key become the principal's.
+         */
+        private static void ownedByPrincipal(ObjectNode identity) {
+            identity.put("accountId", "@@A@@");
+            if (identity.path("type").asText().equals("IAMUser")) {
+                String name = identity.path("userName").asText() + "-@@P@@";
+                identity.put("userName", name);
+                identity.put("arn", "arn:aws:iam::@@A@@:user/" + name);
+                identity.put("principalId", "AIDA@@P@@");
+                identity.put("accessKeyId", "AKIA@@P@@");
+                return;
+            }
+            String arn = identity.path("arn").asText();
+            String session = arn.substring(arn.lastIndexOf('/') + 1) + "-@@P@@";
+            identity.put("arn", arn.substring(0, arn.lastIndexOf('/') + 1) + session);
+            String roleId = identity.path("principalId").asText();
+            identity.put("principalId", roleId.substring(0, roleId.indexOf(':') + 1) + session);
+            identity.put("accessKeyId", "ASIA@@P@@");
+        }
+
+        /**
+         * Which of a principal's addresses a call comes from: its workstation (IAM user keys), its
+         * instances (instance-role sessions) or elsewhere (other role sessions), so that no address
+         * carries both an instance's role and a user's keys, as none does in a healthy organization.
+         */
+        private static int addressKind(ObjectNode record) {
+            JsonNode identity = record.get("userIdentity");
+            if (identity.path("type").asText().equals("IAMUser")) {
+                return 0;
+            }
+            return identity.path("sessionContext").has("ec2RoleDelivery") ? 1 : 2;
         }
 
         /** Text and marks alternating: text, mark, text, mark, ..., text. */
@@ -456,6 +495,12 @@ public final class OrgScaleBenchmark {
                             break;
                         case "P":
                             record.append(principal);
+                            break;
+                        case "IP0":
+                        case "IP1":
+                        case "IP2":
+                            record.append("100.").append(64 + 4 * (template[i].charAt(2) - '0') + (principal >> 16 & 3))
+                                    .append('.').append(principal >> 8 & 0xff).append('.').append(principal & 0xff);
                             break;
                         default:
                             record.append(account);
