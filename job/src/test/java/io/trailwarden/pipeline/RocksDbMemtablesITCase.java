@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -127,8 +126,8 @@ class RocksDbMemtablesITCase {
         }
         Map<Path, Path> newestPerDatabase = new TreeMap<>();
         for (Path file : optionFiles) {
-            newestPerDatabase.merge(file.getParent(), file,
-                    (a, b) -> Comparator.comparing((Path path) -> path.getFileName().toString()).compare(a, b) >= 0 ? a : b);
+            // OPTIONS files are numbered with leading zeros: the newest sorts last.
+            newestPerDatabase.merge(file.getParent(), file, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         }
         for (Path file : newestPerDatabase.values()) {
             try {
