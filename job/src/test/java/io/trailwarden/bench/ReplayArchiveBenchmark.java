@@ -1,7 +1,10 @@
 package io.trailwarden.bench;
 
 import io.trailwarden.cli.TrailWardenCli;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailwarden.config.ListsConfig;
 import io.trailwarden.source.RawInput;
+import io.trailwarden.testing.BenignWorkload;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
@@ -27,16 +32,18 @@ import java.util.zip.GZIPOutputStream;
  * (replay at least half the parse-only rate), the replay's peak RSS (VmHWM of the child process) and,
  * optionally, a JFR recording of the replay.
  *
- * <p>Input: the replicated corpus timeline of {@link Replicator#fromCorpus} (real records, fresh ids,
- * time-ordered), written either as one JSON-lines file ({@code lines}) or as a CloudTrail archive
- * ({@code archive}):
+ * <p>Input: {@code corpus} (default), the replicated corpus timeline of {@link Replicator#fromCorpus}
+ * (real records, fresh ids, time-ordered, every record an attack step), or {@code mixed}, the benign
+ * workload with the corpus inside ({@link Replicator#mixed}, replayed with that account's lists, written
+ * to a configuration file beside the input), written either as one JSON-lines file ({@code lines}) or
+ * as a CloudTrail archive ({@code archive}):
  * gzip {@code {"Records": [...]}} delivery files of 1,000 records under
  * {@code AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/}, named by delivery time. The input is
  * generated once per size and layout under {@code job/target/replay-bench/} and reused.
  *
  * <p>Run from the repository root ({@code scripts/benchmark} builds the classpath):
  * <pre>
- * scripts/benchmark ReplayArchiveBenchmark [EVENTS (1000000)] [lines|archive (archive)] [HEAP (2g)] [jfr] [-- REPLAY OPTIONS]
+ * scripts/benchmark ReplayArchiveBenchmark [EVENTS (1000000)] [lines|archive (archive)] [HEAP (2g)] [corpus|mixed (corpus)] [jfr] [-- REPLAY OPTIONS]
  * </pre>
  * The replay's rate is the one it prints itself: from job submission to the end, so JVM and
  * mini-cluster start are excluded.
@@ -50,6 +57,7 @@ public final class ReplayArchiveBenchmark {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern RATE = Pattern.compile("events/s +([\\d,]+)");
     private static final Pattern CPU_RATE = Pattern.compile("events/CPU-s +([\\d,]+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TIME_FIELD = Pattern.compile("\"eventTime\":\"([^\"]+)\"");
 
     private ReplayArchiveBenchmark() {}
@@ -69,8 +77,14 @@ public final class ReplayArchiveBenchmark {
         String layout = ours.size() > 1 ? ours.get(1) : "archive";
         String heap = ours.size() > 2 ? ours.get(2) : "2g";
         boolean jfr = ours.contains("jfr");
-        Replicator replicator = Replicator.fromCorpus(events);
-        Path input = ReplayBenchmark.repoRoot().resolve("job/target/replay-bench/" + layout + "-" + events);
+        boolean mixed = ours.contains("mixed");
+        Replicator replicator = mixed ? Replicator.mixed(events) : Replicator.fromCorpus(events);
+        Path input = ReplayBenchmark.repoRoot().resolve(
+                "job/target/replay-bench/" + layout + "-" + (mixed ? "mixed-" : "") + events);
+        if (mixed) {
+            Path lists = writeListsConfig(input.resolveSibling(input.getFileName() + ".config.json"));
+            replayOptions.addAll(0, List.of("--config", lists.toString()));
+        }
         if (!Files.exists(input)) {
             System.out.printf(Locale.ROOT, "writing %,d events as %s to %s%n", events, layout, input);
             if (layout.equals("lines")) {
@@ -83,9 +97,9 @@ public final class ReplayArchiveBenchmark {
         Result replay = replay(input, heap, jfr, replayOptions);
         System.out.printf(Locale.ROOT, "parse only (ParseBenchmark, one thread, median of 3): %,.0f events/s,"
                 + " %,.0f events/CPU-s%n", parse[0], parse[1]);
-        System.out.printf(Locale.ROOT, "replay %s of %,d events, -Xmx%s: %,.0f events/s = %.2fx parse-only;"
+        System.out.printf(Locale.ROOT, "replay %s%s of %,d events, -Xmx%s: %,.0f events/s = %.2fx parse-only;"
                         + " %,.0f events/CPU-s (all cores) = %.2fx parse-only; peak RSS %,d MiB; %s%n",
-                layout, events, heap, replay.rate, replay.rate / parse[0], replay.cpuRate, replay.cpuRate / parse[1],
+                layout, mixed ? " (mixed)" : "", events, heap, replay.rate, replay.rate / parse[0], replay.cpuRate, replay.cpuRate / parse[1],
                 replay.peakRssKib >> 10, replay.exit);
     }
 
@@ -98,6 +112,16 @@ public final class ReplayArchiveBenchmark {
         units.clear();
         System.gc();
         return rate;
+    }
+
+    /** The simulated account's lists as a {@code TrailWarden.Lists} property group, as MSF takes it. */
+    private static Path writeListsConfig(Path file) throws IOException {
+        Map<String, String> lists = new TreeMap<>();
+        BenignWorkload.lists().forEach((name, values) -> lists.put(name, String.join(",", values)));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, JSON.writeValueAsString(List.of(Map.of(
+                "PropertyGroupId", ListsConfig.GROUP, "PropertyMap", lists))));
+        return file;
     }
 
     private static void writeLines(Replicator replicator, long events, Path dir) throws IOException {

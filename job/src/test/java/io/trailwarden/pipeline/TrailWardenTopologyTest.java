@@ -39,7 +39,7 @@ class TrailWardenTopologyTest {
                 TrailWardenTopology.LATE_EVENTS_UID,
                 CompiledRules.DISPATCH_UID,
                 CompiledRules.SUPPRESSION_UID,
-                rule(rules, "backdoor-admin-user").uid("late-delivery"),
+                rule(rules, "backdoor-admin-user").uid("late-buffer"),
                 rule(rules, "backdoor-admin-user").uid("cep"),
                 rule(rules, "reconnaissance-burst").uid("threshold"));
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getOperatorName())

@@ -123,7 +123,7 @@ public final class CompiledRules implements DetectionStage {
             SingleOutputStreamOperator<RuleEvent> inTime = keyed
                     .process(new LateDelivery(rule, allowedLateness, lateTag, lateFindingsTag),
                             TypeInformation.of(RuleEvent.class))
-                    .uid(rule.uid("late-delivery")).name("rule " + rule.id + " late delivery");
+                    .uid(rule.uid("late-buffer")).name("rule " + rule.id + " late delivery");
             ignoredLate = inTime.getSideOutput(lateTag);
             lateFindings = inTime.getSideOutput(lateFindingsTag);
             // Forward-connected after a keyed operator: still partitioned by the key, and chained to

@@ -23,6 +23,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -84,10 +85,19 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     private final int maxEvents;
     private final long maxBytes;
 
-    private transient ListState<RuleEvent> inTime;
+    /**
+     * The in-time events, each its own entry under its clean-up bucket and arrival number there, so that
+     * a clean-up removes the buckets that expired without reading the rest of a busy key's buffer.
+     */
+    private transient MapState<Tuple2<Long, Integer>, RuleEvent> inTime;
+    /**
+     * Per clean-up bucket with in-time events, how many and their raw bytes: a handful of entries per
+     * key, and all a clean-up reads (the events themselves are removed unread).
+     */
+    private transient MapState<Long, Tuple2<Integer, Long>> inTimeBuckets;
     private transient ListState<RuleEvent> late;
-    private transient ValueState<Long> bufferedEvents;
-    private transient ValueState<Long> bufferedBytes;
+    /** The key's buffered events and their raw bytes, in time and late: what the bounds are checked against. */
+    private transient ValueState<Tuple2<Long, Long>> buffered;
     /** Event time until which in-time events may complete a match with a late one. */
     private transient ValueState<Long> lateUntil;
     /** Identity of every event of a late match, to the event time it may be forgotten at. */
@@ -127,10 +137,13 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     @Override
     public void open(OpenContext openContext) {
         TypeInformation<RuleEvent> eventType = TypeInformation.of(RuleEvent.class);
-        inTime = getRuntimeContext().getListState(new ListStateDescriptor<>("in-time", eventType));
+        inTime = getRuntimeContext().getMapState(new MapStateDescriptor<>("in-time-events",
+                Types.TUPLE(Types.LONG, Types.INT), eventType));
+        inTimeBuckets = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("in-time-buckets", Types.LONG, Types.TUPLE(Types.INT, Types.LONG)));
         late = getRuntimeContext().getListState(new ListStateDescriptor<>("late", eventType));
-        bufferedEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("buffered-events", Types.LONG));
-        bufferedBytes = getRuntimeContext().getState(new ValueStateDescriptor<>("buffered-bytes", Types.LONG));
+        buffered = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("buffered-events-and-bytes", Types.TUPLE(Types.LONG, Types.LONG)));
         lateUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("late-until", Types.LONG));
         claimed = getRuntimeContext().getMapState(new MapStateDescriptor<>("claimed-events", Types.STRING, Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("rule", rule.id);
@@ -150,8 +163,11 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         if (time > watermark) {
             out.collect(event);
             if (fits(event)) {
-                inTime.add(event);
-                scheduleCleanup(time, context);
+                long bucket = scheduleCleanup(time, context);
+                Tuple2<Integer, Long> held = inTimeBuckets.get(bucket);
+                int arrival = held == null ? 0 : held.f0;
+                inTime.put(Tuple2.of(bucket, arrival), event);
+                inTimeBuckets.put(bucket, Tuple2.of(arrival + 1, (held == null ? 0 : held.f1) + recordBytes(event)));
             } else {
                 overflows.inc();
             }
@@ -286,13 +302,13 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
     }
 
     private boolean fits(RuleEvent event) throws Exception {
-        long events = valueOf(bufferedEvents) + 1;
-        long bytes = valueOf(bufferedBytes) + recordBytes(event);
+        Tuple2<Long, Long> held = buffered.value();
+        long events = (held == null ? 0 : held.f0) + 1;
+        long bytes = (held == null ? 0 : held.f1) + recordBytes(event);
         if (events > maxEvents || bytes > maxBytes) {
             return false;
         }
-        bufferedEvents.update(events);
-        bufferedBytes.update(bytes);
+        buffered.update(Tuple2.of(events, bytes));
         subtaskBytes += recordBytes(event);
         peakSubtaskBytes = Math.max(peakSubtaskBytes, subtaskBytes);
         return true;
@@ -302,41 +318,61 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         return event.event.rawJsonUtf8 == null ? 0 : event.event.rawJsonUtf8.length;
     }
 
-    private static long valueOf(ValueState<Long> state) throws Exception {
-        Long value = state.value();
-        return value == null ? 0 : value;
-    }
 
-    private void scheduleCleanup(long eventTime, Context context) {
+    /** Registers the clean-up timer of the bucket that expires the event, and returns that bucket's time. */
+    private long scheduleCleanup(long eventTime, Context context) {
         long expires = eventTime + retentionMillis;
-        context.timerService().registerEventTimeTimer(
-                Math.floorDiv(expires + cleanupBucketMillis - 1, cleanupBucketMillis) * cleanupBucketMillis);
+        long bucket = Math.floorDiv(expires + cleanupBucketMillis - 1, cleanupBucketMillis) * cleanupBucketMillis;
+        context.timerService().registerEventTimeTimer(bucket);
+        return bucket;
     }
 
-    /** Forgets the events no late arrival within allowedLateness can join any more, and expired claims. */
+    /**
+     * Forgets the events no late arrival within allowedLateness can join any more, and expired claims:
+     * the in-time buckets the watermark has passed, each entry read once as it is removed, and the late
+     * events (few) older than the retention.
+     */
     private void cleanUp(long watermark, Context context) throws Exception {
-        long oldestKept = watermark - retentionMillis;
-        subtaskBytes -= valueOf(bufferedBytes);
-        long events = 0;
-        long bytes = 0;
-        for (ListState<RuleEvent> list : List.of(inTime, late)) {
-            List<RuleEvent> kept = new ArrayList<>();
-            for (RuleEvent held : list.get()) {
-                if (held.event.eventTimeMillis > oldestKept) {
-                    kept.add(held);
-                    bytes += recordBytes(held);
-                }
-            }
-            events += kept.size();
-            list.update(kept);
+        Tuple2<Long, Long> held = buffered.value();
+        if (held == null) {
+            held = Tuple2.of(0L, 0L);
         }
-        subtaskBytes += bytes;
+        long events = held.f0;
+        long bytes = held.f1;
+        List<Long> expired = new ArrayList<>();
+        for (Map.Entry<Long, Tuple2<Integer, Long>> bucket : inTimeBuckets.entries()) {
+            if (bucket.getKey() <= watermark) {
+                expired.add(bucket.getKey());
+                for (int arrival = 0; arrival < bucket.getValue().f0; arrival++) {
+                    inTime.remove(Tuple2.of(bucket.getKey(), arrival));
+                }
+                events -= bucket.getValue().f0;
+                bytes -= bucket.getValue().f1;
+            }
+        }
+        for (Long bucket : expired) {
+            inTimeBuckets.remove(bucket);
+        }
+        long oldestKept = watermark - retentionMillis;
+        List<RuleEvent> lateKept = new ArrayList<>();
+        boolean lateExpired = false;
+        for (RuleEvent lateEvent : late.get()) {
+            if (lateEvent.event.eventTimeMillis > oldestKept) {
+                lateKept.add(lateEvent);
+            } else {
+                lateExpired = true;
+                bytes -= recordBytes(lateEvent);
+                events--;
+            }
+        }
+        if (lateExpired) {
+            late.update(lateKept);
+        }
+        subtaskBytes -= held.f1 - bytes;
         if (events == 0) {
-            bufferedEvents.clear();
-            bufferedBytes.clear();
+            buffered.clear();
         } else {
-            bufferedEvents.update(events);
-            bufferedBytes.update(bytes);
+            buffered.update(Tuple2.of(events, bytes));
         }
         IncidentFindings.forgetExpired(claimed, watermark);
         Long until = lateUntil.value();
@@ -345,10 +381,16 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         }
     }
 
+    /** The in-time events in arrival order within each bucket, buckets in time order, then the late ones. */
     private Buffer buffer() throws Exception {
         Buffer buffer = new Buffer();
-        for (RuleEvent held : inTime.get()) {
-            buffer.add(held, false);
+        List<Map.Entry<Long, Tuple2<Integer, Long>>> buckets = new ArrayList<>();
+        inTimeBuckets.entries().forEach(buckets::add);
+        buckets.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<Long, Tuple2<Integer, Long>> bucket : buckets) {
+            for (int arrival = 0; arrival < bucket.getValue().f0; arrival++) {
+                buffer.add(inTime.get(Tuple2.of(bucket.getKey(), arrival)), false);
+            }
         }
         for (RuleEvent held : late.get()) {
             buffer.add(held, true);

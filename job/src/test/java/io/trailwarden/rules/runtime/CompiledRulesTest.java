@@ -35,10 +35,10 @@ class CompiledRulesTest {
             if (rule.kind == Rule.Kind.MATCH) {
                 assertThat(uids).as(rule.id).noneMatch(uid -> uid.startsWith("rule-" + rule.id + "-"));
             } else if (rule.kind == Rule.Kind.SEQUENCE) {
-                assertThat(uids).as(rule.id).contains(prefix + "late-delivery", prefix + "cep", prefix + "incident",
+                assertThat(uids).as(rule.id).contains(prefix + "late-buffer", prefix + "cep", prefix + "incident",
                         prefix + "late", prefix + "late-sink");
             } else {
-                assertThat(uids).as(rule.id).contains(prefix + "late-delivery", prefix + "threshold", prefix + "late",
+                assertThat(uids).as(rule.id).contains(prefix + "late-buffer", prefix + "threshold", prefix + "late",
                         prefix + "late-sink");
             }
         }
@@ -90,15 +90,15 @@ class CompiledRulesTest {
                         node -> node.getInEdges().get(0).getPartitioner().getClass().getSimpleName()));
         Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
         assertThat(inputPartitioners)
-                .containsEntry(byId.get("reconnaissance-burst").uid("late-delivery"), "ForwardPartitioner")
+                .containsEntry(byId.get("reconnaissance-burst").uid("late-buffer"), "ForwardPartitioner")
                 .containsEntry(byId.get("reconnaissance-burst").uid("threshold"), "ForwardPartitioner")
                 .containsEntry(byId.get("console-login-then-s3-enumeration").uid("cep"), "ForwardPartitioner")
                 .containsEntry(byId.get("s3-enumeration-then-object-access").uid("cep"), "ForwardPartitioner")
                 // Keyed by account and the user being built, whoever the actor, and console failures by user name:
                 // the shuffle is in front of the late path, which the CEP and threshold operators follow forward.
-                .containsEntry(byId.get("backdoor-admin-user").uid("late-delivery"), "KeyGroupStreamPartitioner")
+                .containsEntry(byId.get("backdoor-admin-user").uid("late-buffer"), "KeyGroupStreamPartitioner")
                 .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "ForwardPartitioner")
-                .containsEntry(byId.get("console-login-failure-burst").uid("late-delivery"), "KeyGroupStreamPartitioner")
+                .containsEntry(byId.get("console-login-failure-burst").uid("late-buffer"), "KeyGroupStreamPartitioner")
                 .containsEntry(byId.get("console-login-failure-burst").uid("threshold"), "ForwardPartitioner");
     }
 
@@ -106,10 +106,10 @@ class CompiledRulesTest {
     void allowedLatenessZeroLeavesOutTheLatePath() throws Exception {
         CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
         Map<String, CompiledRule> byId = rules.rules().stream().collect(Collectors.toMap(rule -> rule.id, rule -> rule));
-        assertThat(uids(rules)).contains(byId.get("backdoor-admin-user").uid("late-delivery"),
-                byId.get("reconnaissance-burst").uid("late-delivery"));
+        assertThat(uids(rules)).contains(byId.get("backdoor-admin-user").uid("late-buffer"),
+                byId.get("reconnaissance-burst").uid("late-buffer"));
         assertThat(uids(rules.withAllowedLateness(java.time.Duration.ZERO)))
-                .noneMatch(uid -> uid.endsWith("-late-delivery"))
+                .noneMatch(uid -> uid.endsWith("-late-buffer"))
                 .contains(byId.get("backdoor-admin-user").uid("cep"), byId.get("reconnaissance-burst").uid("threshold"));
     }
 

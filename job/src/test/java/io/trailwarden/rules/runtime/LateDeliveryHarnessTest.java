@@ -196,6 +196,26 @@ class LateDeliveryHarnessTest {
         assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     }
 
+    /**
+     * A clean-up removes the bucket that expired and nothing else: the events of later buckets still
+     * complete a late step, and the freed room is room again (the buffer holds 3 events, and is full
+     * before the clean-up).
+     */
+    @Test
+    void aCleanUpForgetsTheExpiredBucketAndKeepsTheOthersJoinable() throws Exception {
+        open("backdoor-admin-user", 3, Long.MAX_VALUE);
+        Instant recent = T0.plus(Duration.ofHours(20));
+        feed(createUser("old", T0, ATTACKER, "backdoor"), createUser("create", recent, ATTACKER, "backdoor"),
+                createAccessKey("key", recent.plusSeconds(120), ATTACKER, "backdoor"));
+        long retention = ALLOWED.plus(Duration.ofHours(1)).toMillis();
+        watermark(T0.plusMillis(retention + retention / 8));
+
+        feed(attachAdmin("grant", recent.plusSeconds(60), ATTACKER, "backdoor"));
+
+        assertThat(ignored()).as("the late step found room: the expired event no longer counts").isZero();
+        assertThat(lateFindings()).containsExactly(List.of("create", "grant", "key"));
+    }
+
     @Test
     void floodingOneKeyStaysWithinTheBoundAndOverflowIsCounted() throws Exception {
         int bound = 50;
