@@ -43,8 +43,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Run from the repository root ({@code scripts/benchmark} builds the classpath):
  * <pre>
- * scripts/benchmark ReplayArchiveBenchmark [EVENTS (1000000)] [lines|archive (archive)] [HEAP (2g)] [corpus|mixed (corpus)] [jfr] [-- REPLAY OPTIONS]
+ * scripts/benchmark ReplayArchiveBenchmark [EVENTS (1000000)] [lines|archive (archive)] [HEAP (2g)] [corpus|mixed] [jfr] [-- REPLAY OPTIONS]
  * </pre>
+ * {@code corpus|mixed} and {@code jfr} may stand anywhere before {@code --}.
  * The replay's rate is the one it prints itself: from job submission to the end, so JVM and
  * mini-cluster start are excluded.
  */
@@ -73,11 +74,12 @@ public final class ReplayArchiveBenchmark {
                 (passThrough ? replayOptions : ours).add(arg);
             }
         }
+        boolean jfr = ours.remove("jfr");
+        boolean mixed = ours.remove("mixed");
+        ours.remove("corpus");
         long events = ours.size() > 0 ? Long.parseLong(ours.get(0)) : 1_000_000L;
         String layout = ours.size() > 1 ? ours.get(1) : "archive";
         String heap = ours.size() > 2 ? ours.get(2) : "2g";
-        boolean jfr = ours.contains("jfr");
-        boolean mixed = ours.contains("mixed");
         Replicator replicator = mixed ? Replicator.mixed(events) : Replicator.fromCorpus(events);
         Path input = ReplayBenchmark.repoRoot().resolve(
                 "job/target/replay-bench/" + layout + "-" + (mixed ? "mixed-" : "") + events);

@@ -33,10 +33,18 @@ import org.apache.flink.util.OutputTag;
  */
 public class RuleDispatch extends ProcessFunction<CloudTrailEvent, Finding> {
     private static final long serialVersionUID = 1L;
+    /** How many event names as written the lookup remembers; about 15,000 exist across AWS. */
+    static final int NAMES_AS_WRITTEN = 4_096;
     private final List<CompiledRule> rules;
     /** By rule index; null for match rules, which emit findings on the main output. */
     private final List<OutputTag<RuleEvent>> ruleEvents;
     private transient Map<String, int[]> byEventName;
+    /**
+     * The candidates of the names seen so far, by the name as written: most events then need no
+     * lower-cased copy of their name. Bounded, so that invented names cost time (a lower-cased lookup
+     * each), never memory.
+     */
+    private transient Map<String, int[]> byNameAsWritten;
     private transient int[] anyEventName;
     private transient Counter[] findings;
 
@@ -75,6 +83,7 @@ public class RuleDispatch extends ProcessFunction<CloudTrailEvent, Finding> {
         }
         anyEventName = unnamed.stream().mapToInt(Integer::intValue).toArray();
         byEventName = new HashMap<>();
+        byNameAsWritten = new HashMap<>();
         for (Map.Entry<String, Set<Integer>> entry : named.entrySet()) {
             Set<Integer> candidates = new TreeSet<>(entry.getValue());
             candidates.addAll(unnamed);
@@ -106,6 +115,18 @@ public class RuleDispatch extends ProcessFunction<CloudTrailEvent, Finding> {
         if (event.eventName == null) {
             return anyEventName;
         }
-        return byEventName.getOrDefault(event.eventName.toLowerCase(Locale.ROOT), anyEventName);
+        int[] remembered = byNameAsWritten.get(event.eventName);
+        if (remembered != null) {
+            return remembered;
+        }
+        int[] found = byEventName.getOrDefault(event.eventName.toLowerCase(Locale.ROOT), anyEventName);
+        if (byNameAsWritten.size() < NAMES_AS_WRITTEN) {
+            byNameAsWritten.put(event.eventName, found);
+        }
+        return found;
+    }
+
+    int namesRemembered() {
+        return byNameAsWritten.size();
     }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -51,31 +52,80 @@ class RuleDispatchTest {
     void theLookupByEventNameFindsWhatTestingEveryRuleFinds() throws Exception {
         List<CompiledRule> rules = catalogueAndSigma();
         List<CloudTrailEvent> events = events();
-        Map<String, OutputTag<RuleEvent>> tags = new LinkedHashMap<>();
-        for (CompiledRule rule : rules) {
-            if (rule.kind != Rule.Kind.MATCH) {
-                tags.put(rule.id, new OutputTag<>(rule.uid("events"), TypeInformation.of(RuleEvent.class)));
-            }
-        }
+        Map<String, OutputTag<RuleEvent>> tags = tags(rules);
 
-        TreeSet<String> dispatched = new TreeSet<>();
+        TreeSet<String> dispatched;
         try (OneInputStreamOperatorTestHarness<CloudTrailEvent, Finding> harness =
                 new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new RuleDispatch(rules, tags)))) {
             harness.open();
             for (CloudTrailEvent event : events) {
                 harness.processElement(new StreamRecord<>(event, event.eventTimeMillis));
             }
-            for (Finding finding : harness.extractOutputValues()) {
-                dispatched.add(finding.ruleId + " " + finding.events.get(0).eventId);
-            }
-            for (Map.Entry<String, OutputTag<RuleEvent>> tag : tags.entrySet()) {
-                Queue<StreamRecord<RuleEvent>> ruleEvents = harness.getSideOutput(tag.getValue());
-                for (StreamRecord<RuleEvent> record : ruleEvents == null ? List.<StreamRecord<RuleEvent>>of() : ruleEvents) {
-                    dispatched.add(tag.getKey() + " " + record.getValue().event.eventId);
-                }
-            }
+            dispatched = dispatched(harness, tags);
         }
 
+        TreeSet<String> exhaustive = exhaustive(rules, events);
+        assertThat(exhaustive).as("the events exercise most rules")
+                .hasSizeGreaterThan(events.size() / 10);
+        assertThat(exhaustive.stream().map(entry -> entry.split(" ")[0]).distinct().count())
+                .isGreaterThanOrEqualTo(40);
+        assertThat(dispatched).isEqualTo(exhaustive);
+    }
+
+    /**
+     * An attacker who invents event names fills the remembered names up to their bound and no further,
+     * and an event whose name is spelled in a case never seen before still reaches every rule that
+     * matches it: the first corpus record that, with its name in alternating case, still matches a rule
+     * looked up by name (a Sigma rule: Sigma matches names without case).
+     */
+    @Test
+    void inventedEventNamesCannotGrowTheLookupNorHideARuleFromIt() throws Exception {
+        List<CompiledRule> rules = catalogueAndSigma();
+        Set<String> lookedUpByName = rules.stream().filter(rule -> rule.eventNames() != null).map(rule -> rule.id)
+                .collect(Collectors.toSet());
+        CloudTrailEvent recased = Corpus.records().stream()
+                .map(record -> (ObjectNode) EventJson.readTree(record.getBytes(StandardCharsets.UTF_8)))
+                .map(record -> {
+                    record.put("eventName", alternatingCase(record.path("eventName").asText()));
+                    record.put("eventID", "recased");
+                    return parse(record);
+                })
+                .filter(event -> exhaustive(rules, List.of(event)).stream()
+                        .anyMatch(entry -> lookedUpByName.contains(entry.split(" ")[0])))
+                .findFirst().orElseThrow();
+        Map<String, OutputTag<RuleEvent>> tags = tags(rules);
+        RuleDispatch dispatch = new RuleDispatch(rules, tags);
+        List<CloudTrailEvent> events = new ArrayList<>();
+        ObjectNode template = (ObjectNode) EventJson.readTree(recased.rawJsonUtf8);
+        for (int i = 0; i < RuleDispatch.NAMES_AS_WRITTEN + 500; i++) {
+            ObjectNode invented = template.deepCopy();
+            invented.put("eventName", "Invented" + i);
+            invented.put("eventID", "invented-" + i);
+            events.add(parse(invented));
+        }
+        events.add(recased);
+        try (OneInputStreamOperatorTestHarness<CloudTrailEvent, Finding> harness =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(dispatch))) {
+            harness.open();
+            for (CloudTrailEvent event : events) {
+                harness.processElement(new StreamRecord<>(event, event.eventTimeMillis));
+            }
+
+            assertThat(dispatch.namesRemembered()).isEqualTo(RuleDispatch.NAMES_AS_WRITTEN);
+            assertThat(dispatched(harness, tags)).isEqualTo(exhaustive(rules, events));
+        }
+    }
+
+    private static String alternatingCase(String name) {
+        StringBuilder recased = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            recased.append(i % 2 == 0 ? Character.toLowerCase(c) : Character.toUpperCase(c));
+        }
+        return recased.toString();
+    }
+
+    private static TreeSet<String> exhaustive(List<CompiledRule> rules, List<CloudTrailEvent> events) {
         TreeSet<String> exhaustive = new TreeSet<>();
         for (CloudTrailEvent event : events) {
             for (CompiledRule rule : rules) {
@@ -85,11 +135,38 @@ class RuleDispatchTest {
                 }
             }
         }
-        assertThat(exhaustive).as("the events exercise most rules")
-                .hasSizeGreaterThan(events.size() / 10);
-        assertThat(exhaustive.stream().map(entry -> entry.split(" ")[0]).distinct().count())
-                .isGreaterThanOrEqualTo(40);
-        assertThat(dispatched).isEqualTo(exhaustive);
+        return exhaustive;
+    }
+
+    private static CloudTrailEvent parse(ObjectNode record) {
+        return new CloudTrailParser().parseAll(RawInput.of("dispatch-test",
+                record.toString().getBytes(StandardCharsets.UTF_8))).events.get(0);
+    }
+
+    private static Map<String, OutputTag<RuleEvent>> tags(List<CompiledRule> rules) {
+        Map<String, OutputTag<RuleEvent>> tags = new LinkedHashMap<>();
+        for (CompiledRule rule : rules) {
+            if (rule.kind != Rule.Kind.MATCH) {
+                tags.put(rule.id, new OutputTag<>(rule.uid("events"), TypeInformation.of(RuleEvent.class)));
+            }
+        }
+        return tags;
+    }
+
+    /** "rule eventID" of everything the dispatch emitted so far: findings and every rule's side output. */
+    private static TreeSet<String> dispatched(OneInputStreamOperatorTestHarness<CloudTrailEvent, Finding> harness,
+            Map<String, OutputTag<RuleEvent>> tags) {
+        TreeSet<String> dispatched = new TreeSet<>();
+        for (Finding finding : harness.extractOutputValues()) {
+            dispatched.add(finding.ruleId + " " + finding.events.get(0).eventId);
+        }
+        for (Map.Entry<String, OutputTag<RuleEvent>> tag : tags.entrySet()) {
+            Queue<StreamRecord<RuleEvent>> ruleEvents = harness.getSideOutput(tag.getValue());
+            for (StreamRecord<RuleEvent> record : ruleEvents == null ? List.<StreamRecord<RuleEvent>>of() : ruleEvents) {
+                dispatched.add(tag.getKey() + " " + record.getValue().event.eventId);
+            }
+        }
+        return dispatched;
     }
 
     @Test
