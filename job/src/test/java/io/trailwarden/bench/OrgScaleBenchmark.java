@@ -307,10 +307,10 @@ public final class OrgScaleBenchmark {
         if (uid.equals(TrailWardenTopology.DEDUP_UID)) {
             return "dedup";
         }
-        for (String suffix : List.of("suppression", "threshold", "cep", "incident", "match")) {
+        for (String suffix : List.of("suppression", "threshold", "cep", "incident", "match", "late-buffer")) {
             if (uid.endsWith(suffix)) {
                 return suffix.equals("cep") ? "sequence (CEP)" : suffix.equals("incident") ? "one finding per incident"
-                        : suffix;
+                        : suffix.equals("late-buffer") ? "late-path buffers" : suffix;
             }
         }
         return "other (" + uid + ")";
