@@ -318,7 +318,6 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         return event.event.rawJsonUtf8 == null ? 0 : event.event.rawJsonUtf8.length;
     }
 
-
     /** Registers the clean-up timer of the bucket that expires the event, and returns that bucket's time. */
     private long scheduleCleanup(long eventTime, Context context) {
         long expires = eventTime + retentionMillis;
@@ -329,8 +328,8 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
 
     /**
      * Forgets the events no late arrival within allowedLateness can join any more, and expired claims:
-     * the in-time buckets the watermark has passed, each entry read once as it is removed, and the late
-     * events (few) older than the retention.
+     * the in-time buckets the watermark has passed, their entries removed unread (the bucket holds their
+     * count and bytes), and the late events (few) older than the retention.
      */
     private void cleanUp(long watermark, Context context) throws Exception {
         Tuple2<Long, Long> held = buffered.value();
