@@ -1,7 +1,7 @@
 package io.trailwarden.bench;
 
-import io.trailwarden.cli.TrailWardenCli;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailwarden.cli.TrailWardenCli;
 import io.trailwarden.config.ListsConfig;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
