@@ -282,8 +282,11 @@ final class RecordScanner {
                 }
                 return;
             }
+            // Jackson shares one String per name, so its hash is computed once and most unequal keys
+            // differ in it; equals then only confirms.
+            int hash = key.hashCode();
             for (int i = mark; i < top; i++) {
-                if (stack[i].equals(key)) {
+                if (stack[i].hashCode() == hash && stack[i].equals(key)) {
                     throw duplicate(key, parser);
                 }
             }

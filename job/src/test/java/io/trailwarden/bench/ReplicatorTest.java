@@ -8,6 +8,7 @@ import io.trailwarden.event.Corpus;
 import io.trailwarden.event.ParseResult;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -55,6 +56,21 @@ class ReplicatorTest {
             Set<String> ids = new HashSet<>();
             events.forEach(event -> ids.add(event.eventId));
             assertThat(ids).hasSameSizeAs(events);
+        }
+    }
+
+    @Test
+    void eachRecordCarriesItsTimeAsInstantPrintsIt() {
+        for (Replicator replicator : List.of(corpus, mixed)) {
+            List<CloudTrailEvent> events = replicator == corpus ? corpusEvents : mixedEvents;
+            for (int i = 0; i < events.size(); i++) {
+                String expected = Instant.ofEpochMilli(replicator.timeOf(i)).toString();
+                assertThat(replicator.eventTime(replicator.timeOf(i))).isEqualTo(expected);
+                assertThat(events.get(i).eventTimeMillis).isEqualTo(replicator.timeOf(i));
+            }
+        }
+        for (long millis : new long[] {0, 999, 1_000, 86_399_999, 1_719_792_000_123L, 1_719_878_399_010L}) {
+            assertThat(mixed.eventTime(millis)).isEqualTo(Instant.ofEpochMilli(millis).toString());
         }
     }
 

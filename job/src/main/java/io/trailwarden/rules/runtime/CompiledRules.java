@@ -25,6 +25,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -133,11 +135,20 @@ public final class CompiledRules implements DetectionStage {
         SingleOutputStreamOperator<Finding> matched;
         DataStream<Finding> ruleFindings;
         if (rule.kind == Rule.Kind.SEQUENCE) {
-            matched = CEP.pattern(keyed, pattern(rule), new StepOrder())
+            SingleOutputStreamOperator<RuleEvent> released = keyed
+                    .process(new EventTimeRelease(), TypeInformation.of(RuleEvent.class))
+                    .uid(rule.uid("release")).name("rule " + rule.id + " events in event-time order");
+            matched = CEP.pattern(DataStreamUtils.reinterpretAsKeyedStream(released, new RuleEventKey(), Types.STRING),
+                            pattern(rule), new StepOrder())
                     .inEventTime()
                     .sideOutputLateData(lateTag)
                     .process(new SequenceFindings(rule), TypeInformation.of(Finding.class))
                     .uid(rule.uid("cep")).name("rule " + rule.id + " sequence");
+            // Flink's CEP operator starts a chain of its own by default, which made every event of a
+            // sequence cross a network channel: serialized with its record, read back in another task.
+            // Chained, it takes the released events in the same thread; its state is unchanged.
+            ((PhysicalTransformation<Finding>) matched.getTransformation())
+                    .setChainingStrategy(ChainingStrategy.ALWAYS);
             // Forward-connected after the keyed CEP operator (and the late path before it, on the same
             // key), so both are still partitioned by the key.
             DataStream<Finding> sequences = lateFindings == null ? matched : matched.union(lateFindings);
@@ -149,13 +160,23 @@ public final class CompiledRules implements DetectionStage {
                     .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
             ruleFindings = lateFindings == null ? matched : matched.union(lateFindings);
         }
-        DataStream<RuleEvent> late = matched.getSideOutput(lateTag);
-        (ignoredLate == null ? late : late.union(ignoredLate))
-                .flatMap(new LateRuleEvents(rule.id), Types.VOID)
-                .uid(rule.uid("late")).name("rule " + rule.id + " late events")
-                .sinkTo(new DiscardingSink<>())
-                .uid(rule.uid("late-sink")).name("rule " + rule.id + " late events counted");
+        countLate(rule, matched.getSideOutput(lateTag), "late");
+        if (ignoredLate != null) {
+            countLate(rule, ignoredLate, "late-buffer-ignored");
+        }
         return ruleFindings;
+    }
+
+    /**
+     * Counts a stream of late events where it leaves its operator. One counter per stream rather than
+     * one for their union: a union cannot be chained, and its two network channels per rule were read
+     * for availability at every record the rules' thread handled.
+     */
+    private static void countLate(CompiledRule rule, DataStream<RuleEvent> late, String uid) {
+        late.flatMap(new LateRuleEvents(rule.id), Types.VOID)
+                .uid(rule.uid(uid)).name("rule " + rule.id + " " + uid + " events")
+                .sinkTo(new DiscardingSink<>())
+                .uid(rule.uid(uid + "-sink")).name("rule " + rule.id + " " + uid + " events counted");
     }
 
     /** The rule's key, as its pre-filter computed it. */

@@ -7,6 +7,7 @@ import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.rules.compile.CompiledRule;
 import io.trailwarden.rules.model.Rule;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +101,31 @@ class CompiledRulesTest {
                 .containsEntry(byId.get("backdoor-admin-user").uid("cep"), "ForwardPartitioner")
                 .containsEntry(byId.get("console-login-failure-burst").uid("late-buffer"), "KeyGroupStreamPartitioner")
                 .containsEntry(byId.get("console-login-failure-burst").uid("threshold"), "ForwardPartitioner");
+    }
+
+    @Test
+    void aSequenceAndTheLateCountersRunInTheirRulesThreadSoEventsAreNotSerializedAgain() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
+                .sinkTo(new DiscardingSink<Finding>());
+
+        List<String> tasks = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(vertex -> tasks.add(vertex.getName()));
+        List<CompiledRule> sequences = rules.rules().stream().filter(rule -> rule.kind == Rule.Kind.SEQUENCE)
+                .collect(Collectors.toList());
+        assertThat(sequences).hasSizeGreaterThan(3);
+        for (CompiledRule rule : sequences) {
+            assertThat(tasks).as(rule.id).filteredOn(task -> task.contains("rule " + rule.id + " sequence"))
+                    .singleElement().asString().contains("rule " + rule.id + " late delivery");
+        }
+        // Late events are counted where they leave their operator, not sent to a task of their own.
+        for (CompiledRule rule : rules.rules()) {
+            assertThat(tasks).as(rule.id).noneMatch(task -> task.startsWith("rule " + rule.id + " late")
+                    && !task.startsWith("rule " + rule.id + " late delivery"));
+        }
+        assertThat(String.join("\n", tasks)).contains("late-buffer-ignored events counted");
     }
 
     @Test
