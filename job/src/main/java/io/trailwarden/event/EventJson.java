@@ -1,6 +1,8 @@
 package io.trailwarden.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -22,6 +24,31 @@ public final class EventJson {
     public static JsonNode readTree(byte[] utf8Json) {
         try {
             return MAPPER.readTree(utf8Json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored CloudTrail record is no longer valid JSON", e);
+        }
+    }
+
+    /**
+     * The value of the top-level member {@code name} of the JSON object in {@code utf8Json}, built as a
+     * tree alone, or a missing node. The members before it are skipped without building anything, the
+     * ones after it are not read. A record with a repeated key never gets this far (the parser refuses
+     * it), so the first member of that name is the only one.
+     */
+    public static JsonNode readMember(byte[] utf8Json, String name) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(utf8Json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalStateException("stored CloudTrail record is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = name.equals(parser.currentName());
+                parser.nextToken();
+                if (wanted) {
+                    return MAPPER.readTree(parser);
+                }
+                parser.skipChildren();
+            }
+            return MissingNode.getInstance();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored CloudTrail record is no longer valid JSON", e);
         }

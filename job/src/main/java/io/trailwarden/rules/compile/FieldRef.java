@@ -130,7 +130,7 @@ public final class FieldRef implements Serializable {
             String value = typedValue(event);
             return value != null && visitor.visit(value, event);
         }
-        return walk(event, start(event, scope), 0, visitor, null, false);
+        return walkFrom(event, scope, visitor, null, false);
     }
 
     public boolean anyValue(CloudTrailEvent event, Visitor visitor) {
@@ -139,11 +139,13 @@ public final class FieldRef implements Serializable {
 
     /** True when the visitor accepted any element of the list at the path (a single node is a list of one). */
     public boolean anyNode(CloudTrailEvent event, JsonNode scope, NodeVisitor visitor) {
-        return walk(event, start(event, scope), 0, null, visitor, false);
+        return walkFrom(event, scope, null, visitor, false);
     }
 
-    private JsonNode start(CloudTrailEvent event, JsonNode scope) {
-        return relative ? scope : event.tree();
+    /** Walks a relative path from the list element {@code scope}, a record path from its top-level member. */
+    private boolean walkFrom(CloudTrailEvent event, JsonNode scope, Visitor visitor, NodeVisitor nodes, boolean whole) {
+        return relative ? walk(event, scope, 0, visitor, nodes, whole)
+                : walk(event, event.member(parts[0]), 1, visitor, nodes, whole);
     }
 
     /** @param whole hand a list at the end of the path to {@code nodes} as one node, not element by element */
@@ -210,7 +212,7 @@ public final class FieldRef implements Serializable {
             return typedValue(event);
         }
         String[] found = new String[1];
-        walk(event, event.tree(), 0, (value, unused) -> {
+        walk(event, event.member(parts[0]), 1, (value, unused) -> {
             found[0] = value;
             return true;
         }, null, false);
@@ -232,7 +234,7 @@ public final class FieldRef implements Serializable {
         if (typed != null && !typedNeedsTree(event)) {
             return typedValue(event) != null;
         }
-        return walk(event, start(event, scope), 0, null, node -> true, true);
+        return walkFrom(event, scope, null, node -> true, true);
     }
 
     @Override

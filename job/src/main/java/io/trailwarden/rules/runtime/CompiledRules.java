@@ -160,9 +160,9 @@ public final class CompiledRules implements DetectionStage {
                     .uid(rule.uid("threshold")).name("rule " + rule.id + " threshold");
             ruleFindings = lateFindings == null ? matched : matched.union(lateFindings);
         }
-        countLate(rule, matched.getSideOutput(lateTag), "late");
+        countLate(rule, matched.getSideOutput(lateTag), "late", "late events");
         if (ignoredLate != null) {
-            countLate(rule, ignoredLate, "late-buffer-ignored");
+            countLate(rule, ignoredLate, "late-buffer-ignored", "events too late");
         }
         return ruleFindings;
     }
@@ -172,11 +172,11 @@ public final class CompiledRules implements DetectionStage {
      * one for their union: a union cannot be chained, and its two network channels per rule were read
      * for availability at every record the rules' thread handled.
      */
-    private static void countLate(CompiledRule rule, DataStream<RuleEvent> late, String uid) {
+    private static void countLate(CompiledRule rule, DataStream<RuleEvent> late, String uid, String name) {
         late.flatMap(new LateRuleEvents(rule.id), Types.VOID)
-                .uid(rule.uid(uid)).name("rule " + rule.id + " " + uid + " events")
+                .uid(rule.uid(uid)).name("rule " + rule.id + " " + name)
                 .sinkTo(new DiscardingSink<>())
-                .uid(rule.uid(uid + "-sink")).name("rule " + rule.id + " " + uid + " events counted");
+                .uid(rule.uid(uid + "-sink")).name("rule " + rule.id + " " + name + " counted");
     }
 
     /** The rule's key, as its pre-filter computed it. */
