@@ -163,8 +163,13 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         if (time > watermark) {
             out.collect(event);
             if (fits(event)) {
-                long bucket = scheduleCleanup(time, context);
+                long bucket = cleanupBucket(time);
                 Tuple2<Integer, Long> held = inTimeBuckets.get(bucket);
+                if (held == null) {
+                    // Registered with the bucket's first event; the clean-up it fires removes the whole
+                    // bucket, so the bucket's other events need not look the timer up again.
+                    context.timerService().registerEventTimeTimer(bucket);
+                }
                 int arrival = held == null ? 0 : held.f0;
                 inTime.put(Tuple2.of(bucket, arrival), event);
                 inTimeBuckets.put(bucket, Tuple2.of(arrival + 1, (held == null ? 0 : held.f1) + recordBytes(event)));
@@ -318,12 +323,15 @@ public class LateDelivery extends KeyedProcessFunction<String, RuleEvent, RuleEv
         return event.event.rawJsonUtf8 == null ? 0 : event.event.rawJsonUtf8.length;
     }
 
-    /** Registers the clean-up timer of the bucket that expires the event, and returns that bucket's time. */
-    private long scheduleCleanup(long eventTime, Context context) {
+    /** Registers the clean-up timer of the bucket that expires the event. */
+    private void scheduleCleanup(long eventTime, Context context) {
+        context.timerService().registerEventTimeTimer(cleanupBucket(eventTime));
+    }
+
+    /** The time of the clean-up bucket that expires an event of this time. */
+    private long cleanupBucket(long eventTime) {
         long expires = eventTime + retentionMillis;
-        long bucket = Math.floorDiv(expires + cleanupBucketMillis - 1, cleanupBucketMillis) * cleanupBucketMillis;
-        context.timerService().registerEventTimeTimer(bucket);
-        return bucket;
+        return Math.floorDiv(expires + cleanupBucketMillis - 1, cleanupBucketMillis) * cleanupBucketMillis;
     }
 
     /**

@@ -217,6 +217,21 @@ class LateDeliveryHarnessTest {
     }
 
     @Test
+    void theOneCleanUpOfABucketForgetsEveryEventInIt() throws Exception {
+        open("backdoor-admin-user");
+        for (int i = 0; i < 20; i++) {
+            feed(createUser("burst-" + i, T0.plusSeconds(i), ATTACKER, "backdoor"));
+        }
+        assertThat(harness.numEventTimeTimers()).as("one clean-up bucket, one timer").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        watermark(T0.plus(ALLOWED).plus(Duration.ofHours(3)));
+
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("nothing of the key is left").isZero();
+    }
+
+    @Test
     void floodingOneKeyStaysWithinTheBoundAndOverflowIsCounted() throws Exception {
         int bound = 50;
         open("backdoor-admin-user", bound, Long.MAX_VALUE);
