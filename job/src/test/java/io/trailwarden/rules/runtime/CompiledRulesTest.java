@@ -67,24 +67,22 @@ class CompiledRulesTest {
     }
 
     private static StreamGraph graph(List<Rule> rules) {
+        return graph(CompiledRules.compile(rules, ListsConfig.defaults().lists));
+    }
+
+    private static StreamGraph graph(CompiledRules rules) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // One parallelism throughout, so any edge that is not forward would be a keyBy.
         env.setParallelism(1);
-        CompiledRules.compile(rules, ListsConfig.defaults().lists)
-                .apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
+        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
                 .sinkTo(new DiscardingSink<Finding>());
         return env.getStreamGraph();
     }
 
     @Test
     void rulesKeyedByThePrincipalReuseTheInputPartitioningOthersShuffle() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
         CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
-        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
-                .sinkTo(new DiscardingSink<Finding>());
-
-        StreamGraph graph = env.getStreamGraph();
+        StreamGraph graph = graph(rules);
         Map<String, String> inputPartitioners = graph.getStreamNodes().stream()
                 .filter(node -> node.getTransformationUID() != null && !node.getInEdges().isEmpty())
                 .collect(Collectors.toMap(StreamNode::getTransformationUID,
@@ -105,14 +103,9 @@ class CompiledRulesTest {
 
     @Test
     void aSequenceAndTheLateCountersRunInTheirRulesThreadSoEventsAreNotSerializedAgain() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
         CompiledRules rules = CompiledRules.compile(RepoRules.load(), ListsConfig.defaults().lists);
-        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
-                .sinkTo(new DiscardingSink<Finding>());
-
         List<String> tasks = new ArrayList<>();
-        env.getStreamGraph().getJobGraph().getVertices().forEach(vertex -> tasks.add(vertex.getName()));
+        graph(rules).getJobGraph().getVertices().forEach(vertex -> tasks.add(vertex.getName()));
         List<CompiledRule> sequences = rules.rules().stream().filter(rule -> rule.kind == Rule.Kind.SEQUENCE)
                 .collect(Collectors.toList());
         assertThat(sequences).hasSizeGreaterThan(3);
@@ -140,11 +133,7 @@ class CompiledRulesTest {
     }
 
     private static java.util.Set<String> uids(CompiledRules rules) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        rules.apply(env.fromData(TypeInformation.of(CloudTrailEvent.class), Records.createUser("c", Records.T0, "a", "b").parsed()))
-                .sinkTo(new DiscardingSink<Finding>());
-        return env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+        return graph(rules).getStreamNodes().stream().map(StreamNode::getTransformationUID)
                 .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
     }
 }
