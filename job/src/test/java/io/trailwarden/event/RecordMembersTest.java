@@ -48,6 +48,17 @@ class RecordMembersTest {
     }
 
     @Test
+    void aMemberWhoseNameIsWrittenWithEscapesIsFoundAsTheWholeRecordHasIt() {
+        CloudTrailEvent event = parse("{\"eventVersion\":\"1.08\",\"eventID\":\"e\",\"eventName\":\"GetObject\","
+                + "\"eventTime\":\"2024-08-01T13:33:28Z\",\"eventSource\":\"s3.amazonaws.com\","
+                + "\"request\\u0050arameters\":{\"bucketName\":\"escaped\"}}");
+
+        assertThat(event.member("requestParameters").get("bucketName").asText()).isEqualTo("escaped");
+        assertThat(event.member("requestParameters"))
+                .isEqualTo(EventJson.readTree(event.rawJsonUtf8).get("requestParameters"));
+    }
+
+    @Test
     void aMemberThatIsNullIsNullAndAMissingOneIsMissing() {
         CloudTrailEvent event = parse("{\"eventVersion\":\"1.08\",\"eventID\":\"e\",\"eventName\":\"ListBuckets\","
                 + "\"eventTime\":\"2024-08-01T13:33:28Z\",\"eventSource\":\"s3.amazonaws.com\",\"requestParameters\":null}");
