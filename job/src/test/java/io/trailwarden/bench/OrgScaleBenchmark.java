@@ -303,14 +303,23 @@ public final class OrgScaleBenchmark {
         return kinds;
     }
 
+    /** The state kinds reported, by the uid suffix of the operators that hold them. */
+    private static final Map<String, String> KINDS_BY_UID_SUFFIX = Map.of(
+            "suppression", "suppression",
+            "threshold", "threshold",
+            "cep", "sequence (CEP)",
+            "release", "sequence events waiting for their time",
+            "incident", "one finding per incident",
+            "match", "match",
+            "late-buffer", "late-path buffers");
+
     private static String kind(String uid) {
         if (uid.equals(TrailWardenTopology.DEDUP_UID)) {
             return "dedup";
         }
-        for (String suffix : List.of("suppression", "threshold", "cep", "incident", "match", "late-buffer")) {
-            if (uid.endsWith(suffix)) {
-                return suffix.equals("cep") ? "sequence (CEP)" : suffix.equals("incident") ? "one finding per incident"
-                        : suffix.equals("late-buffer") ? "late-path buffers" : suffix;
+        for (Map.Entry<String, String> kind : KINDS_BY_UID_SUFFIX.entrySet()) {
+            if (uid.endsWith(kind.getKey())) {
+                return kind.getValue();
             }
         }
         return "other (" + uid + ")";
