@@ -12,6 +12,7 @@ import io.trailwarden.rules.runtime.DetectionStage;
 import io.trailwarden.rules.runtime.RuleCatalogue;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +104,10 @@ public final class ReplayBenchmark {
     static final AtomicLong FIRST_RECORD_NANOS = new AtomicLong();
     /** The process's CPU time when the source produced its first record. */
     static final AtomicLong FIRST_RECORD_CPU_NANOS = new AtomicLong();
+    /** The whole machine's busy CPU time (every process, {@code /proc/stat}) then, or -1 where unknown. */
+    static final AtomicLong FIRST_RECORD_MACHINE_CPU_NANOS = new AtomicLong();
+    /** The unit of {@code /proc/stat}: USER_HZ, 100 on every Linux architecture this runs on. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
     /** Rounds of each measurement by default; the machine's other load makes single runs vary by a third. */
     private static final int DEFAULT_ROUNDS = 3;
 
@@ -190,8 +195,8 @@ public final class ReplayBenchmark {
                 catalogue.rounds.add(wholeTopology(replicator, catalogue.compiled, events, parallelism));
             }
         }
-        System.out.printf("median of %d rounds by rate (all rounds in brackets: rate, process CPU per event), %,d events each:%n",
-                rounds, events);
+        System.out.printf("median of %d rounds by rate (all rounds in brackets: rate, process CPU per event, cores"
+                + " the machine's other processes kept busy meanwhile), %,d events each:%n", rounds, events);
         report("parse only", parse);
         report("topology, no rules", bare);
         for (Catalogue catalogue : catalogues) {
@@ -240,6 +245,9 @@ public final class ReplayBenchmark {
         for (Result round : rounds) {
             all.append(all.length() == 0 ? "" : ", ")
                     .append(String.format("%,.0f/s %.1f us", round.rate(), round.cpuMicrosPerEvent()));
+            if (!Double.isNaN(round.otherCores)) {
+                all.append(String.format(" others %.1f", round.otherCores));
+            }
         }
         Result median = median(rounds);
         System.out.printf("%-24s %,10.0f events/s  %5.1f CPU-us/event  [%s]%n", label + ":", median.rate(),
@@ -256,13 +264,17 @@ public final class ReplayBenchmark {
         final long events;
         final double seconds;
         final double cpuSeconds;
+        /** Cores the machine's other processes kept busy on average during the run; NaN where unknown. */
+        final double otherCores;
         final long findings;
         final Map<String, Long> findingsPerRule;
 
-        Result(long events, double seconds, double cpuSeconds, long findings, Map<String, Long> findingsPerRule) {
+        Result(long events, double seconds, double cpuSeconds, double otherCores, long findings,
+                Map<String, Long> findingsPerRule) {
             this.events = events;
             this.seconds = seconds;
             this.cpuSeconds = cpuSeconds;
+            this.otherCores = otherCores;
             this.findings = findings;
             this.findingsPerRule = findingsPerRule;
         }
@@ -283,6 +295,33 @@ public final class ReplayBenchmark {
 
     private static double cpuSeconds() {
         return (processCpuNanos() - FIRST_RECORD_CPU_NANOS.get()) / 1e9;
+    }
+
+    /**
+     * What the rest of the machine took while the run was timed: its busy CPU time minus this process's,
+     * over the wall time. On a shared machine a rate means little without it.
+     */
+    private static double otherProcessesCores() {
+        long start = FIRST_RECORD_MACHINE_CPU_NANOS.get();
+        long end = machineCpuNanos();
+        if (start < 0 || end < 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, (end - start) / 1e9 - cpuSeconds()) / elapsedSeconds();
+    }
+
+    /** Busy CPU time of every process on the machine (user, nice, system, irq, softirq, steal), or -1. */
+    private static long machineCpuNanos() {
+        try {
+            String[] total = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long ticks = 0;
+            for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(total[field]);
+            }
+            return ticks * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long processCpuNanos() {
@@ -307,6 +346,7 @@ public final class ReplayBenchmark {
     private static DataStream<RawInput> source(StreamExecutionEnvironment env, Replicator replicator, long events) {
         FIRST_RECORD_NANOS.set(0);
         FIRST_RECORD_CPU_NANOS.set(0);
+        FIRST_RECORD_MACHINE_CPU_NANOS.set(-1);
         // One generating subtask per parallel slot, chained to the parse operator as a file source's
         // readers are, so records cross the network once (to dedup), not twice. Each subtask takes every
         // p-th record of the timeline rather than a contiguous range: both then advance through event
@@ -323,7 +363,7 @@ public final class ReplayBenchmark {
         source(env, replicator, events).process(new ParseFunction()).name("parse")
                 .sinkTo(new DiscardingSink<CloudTrailEvent>());
         env.execute("parse only");
-        return new Result(events, elapsedSeconds(), cpuSeconds(), 0, Map.of());
+        return new Result(events, elapsedSeconds(), cpuSeconds(), otherProcessesCores(), 0, Map.of());
     }
 
     private static Result wholeTopology(Replicator replicator, DetectionStage detection, long events, int parallelism)
@@ -342,7 +382,7 @@ public final class ReplayBenchmark {
                 findings++;
             }
         }
-        return new Result(events, elapsedSeconds(), cpuSeconds(), findings, perRule);
+        return new Result(events, elapsedSeconds(), cpuSeconds(), otherProcessesCores(), findings, perRule);
     }
 
     /** The topology's own cost: every event reaches detection, which finds nothing. */
@@ -384,6 +424,7 @@ public final class ReplayBenchmark {
         public void open(OpenContext openContext) {
             if (FIRST_RECORD_NANOS.compareAndSet(0, System.nanoTime())) {
                 FIRST_RECORD_CPU_NANOS.set(processCpuNanos());
+                FIRST_RECORD_MACHINE_CPU_NANOS.set(machineCpuNanos());
             }
         }
 
