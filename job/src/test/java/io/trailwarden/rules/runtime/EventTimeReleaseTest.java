@@ -34,7 +34,7 @@ class EventTimeReleaseTest {
 
     @BeforeEach
     void open() throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule("backdoor-admin-user");
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         harness = harness();
         harness.open();

@@ -28,7 +28,7 @@ class FindingSuppressionHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("ec2-password-data-retrieval-burst")).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule("ec2-password-data-retrieval-burst");
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(rule))),
                 new FindingSuppression.IncidentKey(List.of(rule)), Types.STRING);
@@ -99,7 +99,7 @@ class FindingSuppressionHarnessTest {
 
     @Test
     void rulesSharingTheOperatorNeverShareAnIncidentAndEachKeepsItsOwnPeriod() throws Exception {
-        Rule other = RepoRules.load().stream().filter(r -> r.id.equals("ec2-serial-console-access")).findFirst().orElseThrow();
+        Rule other = RepoRules.rule("ec2-serial-console-access");
         CompiledRule match = new RuleCompiler(ListsConfig.defaults().lists).compile(other);
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(rule, match))),
@@ -132,7 +132,7 @@ class FindingSuppressionHarnessTest {
 
     @Test
     void aMatchRuleKeepsIncidentsAgainstDifferentTargetsApart() throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals("iam-access-key-created-for-other-user")).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule("iam-access-key-created-for-other-user");
         CompiledRule keys = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FindingSuppression(List.of(keys))),

@@ -32,8 +32,7 @@ class HelpdeskResetRuleTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        Rule rule = RepoRules.load().stream().filter(r -> r.id.equals("iam-login-profile-for-other-user"))
-                .findFirst().orElseThrow();
+        Rule rule = RepoRules.rule("iam-login-profile-for-other-user");
         Map<String, List<String>> lists = new HashMap<>(ListsConfig.defaults().lists);
         empty = new RuleCompiler(lists).compile(rule);
         lists.put(ListsConfig.TRUSTED_AUTOMATION, List.of(HELPDESK));

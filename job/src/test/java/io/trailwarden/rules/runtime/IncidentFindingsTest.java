@@ -34,7 +34,7 @@ class IncidentFindingsTest {
 
     @Test
     void matchesSharingEventsAreOneIncidentAndItsMemoryEndsWithTheWindow() throws Exception {
-        Rule backdoor = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
+        Rule backdoor = RepoRules.rule("backdoor-admin-user");
         CompiledRule rule = new RuleCompiler(ListsConfig.defaults().lists).compile(backdoor);
         KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, Finding> cep = RuleHarnesses.sequenceHarness(rule, LATE);
         KeyedOneInputStreamOperatorTestHarness<String, Finding, Finding> incidents = new KeyedOneInputStreamOperatorTestHarness<>(

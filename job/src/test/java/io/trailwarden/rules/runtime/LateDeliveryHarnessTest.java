@@ -43,7 +43,7 @@ class LateDeliveryHarnessTest {
     private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> harness;
 
     private void open(String ruleId, int maxEvents, long maxBytes) throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals(ruleId)).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule(ruleId);
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         findingsTag = LateDelivery.findingsTag(rule);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(

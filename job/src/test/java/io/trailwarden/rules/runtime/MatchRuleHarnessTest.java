@@ -47,7 +47,7 @@ class MatchRuleHarnessTest {
     }
 
     private void open(List<String> allowedProvisioners) throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(rule -> rule.id.equals(RULE_ID)).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule(RULE_ID);
         Map<String, List<String>> lists = new java.util.HashMap<>(ListsConfig.defaults().lists);
         lists.put("allowedProvisioners", allowedProvisioners);
         CompiledRule rule = new RuleCompiler(lists).compile(loaded);

@@ -42,4 +42,10 @@ public final class RepoRules {
     public static List<Rule> load() throws InvalidRulesException {
         return RuleCatalogue.loader(ListsConfig.defaults().lists, DetectionConfig.defaults()).load(sources());
     }
+
+    /** The catalogue's rule of this id; fails when there is none. */
+    public static Rule rule(String id) throws InvalidRulesException {
+        return load().stream().filter(rule -> rule.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no rule " + id + " in " + directory()));
+    }
 }

@@ -50,7 +50,7 @@ class SequenceHarnessTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        Rule backdoor = RepoRules.load().stream().filter(r -> r.id.equals("backdoor-admin-user")).findFirst().orElseThrow();
+        Rule backdoor = RepoRules.rule("backdoor-admin-user");
         Map<String, List<String>> lists = new HashMap<>(ListsConfig.defaults().lists);
         lists.put("adminGroups", List.of("Platform-Admins"));
         rule = new RuleCompiler(lists).compile(backdoor);

@@ -104,7 +104,7 @@ class TamperingRulesTest {
     private static CompiledRule rule(String id, Map<String, List<String>> lists) throws Exception {
         Map<String, List<String>> all = new HashMap<>(ListsConfig.defaults().lists);
         all.putAll(lists);
-        Rule rule = RepoRules.load().stream().filter(r -> r.id.equals(id)).findFirst().orElseThrow();
+        Rule rule = RepoRules.rule(id);
         return new RuleCompiler(all).compile(rule);
     }
 

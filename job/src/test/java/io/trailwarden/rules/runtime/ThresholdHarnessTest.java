@@ -45,7 +45,7 @@ class ThresholdHarnessTest {
 
     /** {@code backend} null: the harness's heap backend. */
     private void open(String ruleId, StateBackend backend) throws Exception {
-        Rule loaded = RepoRules.load().stream().filter(r -> r.id.equals(ruleId)).findFirst().orElseThrow();
+        Rule loaded = RepoRules.rule(ruleId);
         rule = new RuleCompiler(ListsConfig.defaults().lists).compile(loaded);
         this.backend = backend;
         harness = newHarness();

@@ -33,8 +33,7 @@ class TrustPolicyRuleTest {
 
     @Test
     void theCatalogueRuleNamesTheRoleAndTheOutsideAccount() throws Exception {
-        Rule rule = RepoRules.load().stream().filter(r -> r.id.equals("iam-role-trust-opened-to-outside-account"))
-                .findFirst().orElseThrow();
+        Rule rule = RepoRules.rule("iam-role-trust-opened-to-outside-account");
         CompiledRule open = new RuleCompiler(NO_TRUST).compile(rule);
         assertThat(open.matchesSingle(BACKDOOR)).isTrue();
         Finding finding = open.finding(List.of(BACKDOOR), null);
