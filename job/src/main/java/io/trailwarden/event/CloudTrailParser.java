@@ -358,9 +358,10 @@ public final class CloudTrailParser implements Serializable {
      */
     private void record(
             RecordScanner.Value record, byte[] bytes, String origin, String envelopeAccount, ParseOutput out) {
-        byte[] rawJson = record.oneLine
-                ? Arrays.copyOfRange(bytes, record.start, record.end)
-                : oneLineCopy(bytes, record.start, record.end);
+        // A unit that is exactly the record (a JSON line) is kept as it is: nothing writes to a unit's bytes.
+        byte[] rawJson = !record.oneLine ? oneLineCopy(bytes, record.start, record.end)
+                : record.start == 0 && record.end == bytes.length ? bytes
+                : Arrays.copyOfRange(bytes, record.start, record.end);
         CloudTrailEvent event;
         try {
             event = record.fields.toEvent(rawJson);

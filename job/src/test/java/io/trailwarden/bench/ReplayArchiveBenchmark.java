@@ -5,11 +5,10 @@ import io.trailwarden.cli.TrailWardenCli;
 import io.trailwarden.config.ListsConfig;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ public final class ReplayArchiveBenchmark {
     private static double[] parseOnly(Replicator replicator, int events) {
         List<RawInput> units = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
-            units.add(RawInput.of("bench:" + (i + 1), replicator.record(i).getBytes(StandardCharsets.UTF_8)));
+            units.add(RawInput.of("bench:" + (i + 1), replicator.record(i)));
         }
         double[] rate = ParseBenchmark.measure(units, 3);
         units.clear();
@@ -129,8 +128,7 @@ public final class ReplayArchiveBenchmark {
 
     private static void writeLines(Replicator replicator, long events, Path dir) throws IOException {
         Files.createDirectories(dir);
-        try (Writer out = new BufferedWriter(new OutputStreamWriter(
-                Files.newOutputStream(dir.resolve("events.jsonl")), StandardCharsets.UTF_8), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("events.jsonl")), 1 << 20)) {
             for (long i = 0; i < events; i++) {
                 out.write(replicator.record(i));
                 out.write('\n');
@@ -143,14 +141,18 @@ public final class ReplayArchiveBenchmark {
         Path base = dir.resolve("AWSLogs").resolve(ACCOUNT).resolve("CloudTrail").resolve(REGION);
         for (long first = 0; first < events; first += RECORDS_PER_FILE) {
             long last = Math.min(events, first + RECORDS_PER_FILE) - 1;
-            StringBuilder document = new StringBuilder("{\"Records\":[");
-            String lastRecord = null;
+            ByteArrayOutputStream document = new ByteArrayOutputStream();
+            document.writeBytes("{\"Records\":[".getBytes(StandardCharsets.UTF_8));
+            byte[] lastRecord = null;
             for (long i = first; i <= last; i++) {
                 lastRecord = replicator.record(i);
-                document.append(i == first ? "" : ",").append(lastRecord);
+                if (i != first) {
+                    document.write(',');
+                }
+                document.writeBytes(lastRecord);
             }
-            document.append("]}");
-            Matcher time = TIME_FIELD.matcher(lastRecord);
+            document.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+            Matcher time = TIME_FIELD.matcher(new String(lastRecord, StandardCharsets.UTF_8));
             if (!time.find()) {
                 throw new IllegalStateException("a corpus record without eventTime");
             }
@@ -159,7 +161,7 @@ public final class ReplayArchiveBenchmark {
                     ACCOUNT, REGION, DELIVERY.format(delivered), first / RECORDS_PER_FILE));
             Files.createDirectories(file.getParent());
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                out.write(document.toString().getBytes(StandardCharsets.UTF_8));
+                document.writeTo(out);
             }
         }
     }

@@ -14,7 +14,6 @@ import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +62,8 @@ import org.apache.flink.util.Collector;
  * they name no principal of the corpus, whose findings are those of the default lists.
  *
  * <p>Copy k of the timeline is moved k spans later, every record with a fresh eventID, and the last copy
- * ends before now. Records are generated in time order inside the source (a few string concatenations
- * per record, counted in the measurement) by one subtask per parallel slot, chained to parse as the
+ * ends before now. Records are generated in time order inside the source (an array the size of the record
+ * and a copy into it, counted in the measurement) by one subtask per parallel slot, chained to parse as the
  * file source of {@code trailwarden replay} is. The rate counts from the first generated record to the
  * end of the job: JVM and mini-cluster start are excluded, job teardown is not. Each catalogue's
  * findings are printed per rule and per million events, which compares the two inputs.
@@ -431,7 +430,7 @@ public final class ReplayBenchmark {
         @Override
         public RawInput map(Long index) {
             long timeline = (index % perSubtask) * parallelism + index / perSubtask;
-            return RawInput.of("bench", replicator.record(timeline).getBytes(StandardCharsets.UTF_8));
+            return RawInput.of("bench", replicator.record(timeline));
         }
     }
 

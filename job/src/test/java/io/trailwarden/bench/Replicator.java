@@ -7,6 +7,7 @@ import io.trailwarden.event.EventJson;
 import io.trailwarden.source.RawInput;
 import io.trailwarden.testing.BenignWorkload;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -39,9 +40,9 @@ final class Replicator implements Serializable {
     private static final String TIME_MARK = "@@TIME@@";
     private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
-    private final String[] beforeFirst;
-    private final String[] betweenMarks;
-    private final String[] afterSecond;
+    private final byte[][] beforeFirst;
+    private final byte[][] betweenMarks;
+    private final byte[][] afterSecond;
     private final boolean[] idFirst;
     private final boolean[] attack;
     private final long[] offsetMillis;
@@ -69,9 +70,9 @@ final class Replicator implements Serializable {
     /** {@code timeline} sorted by time, replicated to at least {@code events} records. */
     private Replicator(List<Template> timeline, long events) {
         int n = timeline.size();
-        beforeFirst = new String[n];
-        betweenMarks = new String[n];
-        afterSecond = new String[n];
+        beforeFirst = new byte[n][];
+        betweenMarks = new byte[n][];
+        afterSecond = new byte[n][];
         idFirst = new boolean[n];
         attack = new boolean[n];
         offsetMillis = new long[n];
@@ -87,9 +88,9 @@ final class Replicator implements Serializable {
             idFirst[i] = id < time;
             int firstMark = Math.min(id, time);
             int secondMark = Math.max(id, time);
-            beforeFirst[i] = text.substring(0, firstMark);
-            betweenMarks[i] = text.substring(firstMark + (idFirst[i] ? ID_MARK : TIME_MARK).length(), secondMark);
-            afterSecond[i] = text.substring(secondMark + (idFirst[i] ? TIME_MARK : ID_MARK).length());
+            beforeFirst[i] = utf8(text.substring(0, firstMark));
+            betweenMarks[i] = utf8(text.substring(firstMark + (idFirst[i] ? ID_MARK : TIME_MARK).length(), secondMark));
+            afterSecond[i] = utf8(text.substring(secondMark + (idFirst[i] ? TIME_MARK : ID_MARK).length()));
             attack[i] = template.attack;
             offsetMillis[i] = template.timeMillis - first;
         }
@@ -178,8 +179,11 @@ final class Replicator implements Serializable {
         return Duration.ofMillis(copySpanMillis * records / size());
     }
 
-    /** Record {@code index} of the replicated timeline: template {@code index mod size()} of copy {@code index / size()}. */
-    String record(long index) {
+    /**
+     * Record {@code index} of the replicated timeline, in UTF-8: template {@code index mod size()} of copy
+     * {@code index / size()}.
+     */
+    byte[] record(long index) {
         int n = beforeFirst.length;
         int i = (int) (index % n);
         long copy = index / n;
@@ -187,9 +191,27 @@ final class Replicator implements Serializable {
             idCopy = copy;
             idPrefix = "bench-" + copy + "-";
         }
-        String id = idPrefix + i;
-        String time = eventTime(timeOf(index));
-        return beforeFirst[i] + (idFirst[i] ? id : time) + betweenMarks[i] + (idFirst[i] ? time : id) + afterSecond[i];
+        byte[] id = utf8(idPrefix + i);
+        byte[] time = utf8(eventTime(timeOf(index)));
+        byte[] first = idFirst[i] ? id : time;
+        byte[] second = idFirst[i] ? time : id;
+        byte[] record = new byte[beforeFirst[i].length + first.length + betweenMarks[i].length + second.length
+                + afterSecond[i].length];
+        int at = append(beforeFirst[i], record, 0);
+        at = append(first, record, at);
+        at = append(betweenMarks[i], record, at);
+        at = append(second, record, at);
+        append(afterSecond[i], record, at);
+        return record;
+    }
+
+    private static int append(byte[] part, byte[] record, int at) {
+        System.arraycopy(part, 0, record, at, part.length);
+        return at + part.length;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The event time of record {@code index}. */

@@ -98,34 +98,74 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
      */
     @Test
     void eventsOfAFormatVersion1SavepointRestoreAndMigrate() throws Exception {
+        List<CloudTrailEvent> migrated = restoreAndMigrate("serializer-v1");
+        List<CloudTrailEvent> parsed = parse("serializer-v1");
+        for (int i = 0; i < parsed.size(); i++) {
+            // Version 1 did not carry them; the restored event sends rules to its record instead.
+            assertThat(migrated.get(i).identityAsWritten).isFalse();
+            assertThat(migrated.get(i).sessionCredentialFromConsole).isNull();
+            assertThat(migrated.get(i).actor.ec2RoleDelivery).isNull();
+            assertThat(migrated.get(i)).usingRecursiveComparison()
+                    .ignoringFields("tree", "rawJsonText", "identityAsWritten", "sessionCredentialFromConsole",
+                            "actor.ec2RoleDelivery")
+                    .isEqualTo(parsed.get(i));
+        }
+    }
+
+    /**
+     * {@code serializer-v2}: the same records and the snapshot as the build of commit aae95cc, the last
+     * to write format version 2 (each string its own length and bytes), wrote them. Nothing is lost.
+     */
+    @Test
+    void eventsOfAFormatVersion2SavepointRestoreAndMigrateWhole() throws Exception {
+        List<CloudTrailEvent> migrated = restoreAndMigrate("serializer-v2");
+        List<CloudTrailEvent> parsed = parse("serializer-v2");
+        assertThat(migrated).anyMatch(event -> event.identityAsWritten);
+        for (int i = 0; i < parsed.size(); i++) {
+            assertThat(migrated.get(i)).usingRecursiveComparison().ignoringFields("tree", "rawJsonText")
+                    .isEqualTo(parsed.get(i));
+        }
+    }
+
+    /**
+     * Restores the fixture's snapshot as Flink would, reads every event with the restored serializer, and
+     * checks that each one written in the current format reads back the same.
+     */
+    private List<CloudTrailEvent> restoreAndMigrate(String fixture) throws Exception {
         TypeSerializerSnapshot<CloudTrailEvent> old = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(resource("snapshot.bin")), getClass().getClassLoader());
+                new DataInputDeserializer(resource(fixture, "snapshot.bin")), getClass().getClassLoader());
         assertThat(new CloudTrailEventSerializer.Snapshot().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
                 .isTrue();
         TypeSerializer<CloudTrailEvent> restored = old.restoreSerializer();
-        DataInputDeserializer in = new DataInputDeserializer(resource("events.bin"));
-        CloudTrailParser parser = new CloudTrailParser();
-        List<String> records = new String(resource("records.jsonl"), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
-        assertThat(records).hasSize(5);
-        for (String record : records) {
-            CloudTrailEvent parsed = parser.parseAll(RawInput.of("v1", record)).events.get(0);
+        assertThat(restored).isNotEqualTo(CloudTrailEventSerializer.INSTANCE);
+        DataInputDeserializer in = new DataInputDeserializer(resource(fixture, "events.bin"));
+        List<CloudTrailEvent> events = new ArrayList<>();
+        for (int i = 0; i < parse(fixture).size(); i++) {
             CloudTrailEvent migrated = restored.deserialize(in);
-            // Version 1 did not carry them; the restored event sends rules to its record instead.
-            assertThat(migrated.identityAsWritten).isFalse();
-            assertThat(migrated.sessionCredentialFromConsole).isNull();
-            assertThat(migrated.actor.ec2RoleDelivery).isNull();
-            assertThat(migrated).usingRecursiveComparison()
-                    .ignoringFields("tree", "rawJsonText", "identityAsWritten", "sessionCredentialFromConsole",
-                            "actor.ec2RoleDelivery")
-                    .isEqualTo(parsed);
             DataOutputSerializer out = new DataOutputSerializer(1024);
             CloudTrailEventSerializer.INSTANCE.serialize(migrated, out);
             assertThat(CloudTrailEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                     .usingRecursiveComparison().ignoringFields("tree", "rawJsonText").isEqualTo(migrated);
+            events.add(migrated);
         }
         assertThat(in.available()).isZero();
-        assertThat(records).anyMatch(record -> record.contains("\"ec2RoleDelivery\""))
+        return events;
+    }
+
+    private static List<CloudTrailEvent> parse(String fixture) {
+        List<String> records = new String(resource(fixture, "records.jsonl"), StandardCharsets.UTF_8).lines()
+                .collect(Collectors.toList());
+        assertThat(records).hasSize(5).anyMatch(record -> record.contains("\"ec2RoleDelivery\""))
                 .anyMatch(record -> record.contains("\"sessionCredentialFromConsole\""));
+        CloudTrailParser parser = new CloudTrailParser();
+        return records.stream().map(record -> parser.parseAll(RawInput.of("fixture", record)).events.get(0))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void theTwoEarlierFormatsAreDistinctSerializers() {
+        assertThat(CloudTrailEventSerializer.Earlier.VERSION_1).isNotEqualTo(CloudTrailEventSerializer.Earlier.VERSION_2);
+        assertThat(CloudTrailEventSerializer.Earlier.VERSION_1.duplicate()).isEqualTo(CloudTrailEventSerializer.Earlier.VERSION_1);
     }
 
     @Test
@@ -135,13 +175,15 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
                 .hasMessageContaining("version 99");
     }
 
-    private static byte[] resource(String name) {
-        return Corpus.bytes("/io/trailwarden/event/serializer-v1/" + name);
+    private static byte[] resource(String fixture, String name) {
+        return Corpus.bytes("/io/trailwarden/event/" + fixture + "/" + name);
     }
 
     @Test
     void aTruncatedOrCorruptBufferIsAnErrorNotAGarbledEvent() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeLong(0);
+        out.writeByte(0);
         out.writeInt(-7);
         DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
         assertThatThrownBy(() -> CloudTrailEventSerializer.INSTANCE.deserialize(in))
