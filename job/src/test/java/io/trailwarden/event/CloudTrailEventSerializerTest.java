@@ -99,7 +99,7 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
     @Test
     void eventsOfAFormatVersion1SavepointRestoreAndMigrate() throws Exception {
         List<CloudTrailEvent> migrated = restoreAndMigrate("serializer-v1");
-        List<CloudTrailEvent> parsed = parse("serializer-v1");
+        List<CloudTrailEvent> parsed = parse();
         for (int i = 0; i < parsed.size(); i++) {
             // Version 1 did not carry them; the restored event sends rules to its record instead.
             assertThat(migrated.get(i).identityAsWritten).isFalse();
@@ -113,13 +113,13 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
     }
 
     /**
-     * {@code serializer-v2}: the same records and the snapshot as the build of commit aae95cc, the last
+     * {@code serializer-v2}: the same records, serialized with the snapshot as the build of commit aae95cc, the last
      * to write format version 2 (each string its own length and bytes), wrote them. Nothing is lost.
      */
     @Test
     void eventsOfAFormatVersion2SavepointRestoreAndMigrateWhole() throws Exception {
         List<CloudTrailEvent> migrated = restoreAndMigrate("serializer-v2");
-        List<CloudTrailEvent> parsed = parse("serializer-v2");
+        List<CloudTrailEvent> parsed = parse();
         assertThat(migrated).anyMatch(event -> event.identityAsWritten);
         for (int i = 0; i < parsed.size(); i++) {
             assertThat(migrated.get(i)).usingRecursiveComparison().ignoringFields("tree", "rawJsonText")
@@ -140,7 +140,7 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         assertThat(restored).isNotEqualTo(CloudTrailEventSerializer.INSTANCE);
         DataInputDeserializer in = new DataInputDeserializer(resource(fixture, "events.bin"));
         List<CloudTrailEvent> events = new ArrayList<>();
-        for (int i = 0; i < parse(fixture).size(); i++) {
+        for (int i = 0; i < parse().size(); i++) {
             CloudTrailEvent migrated = restored.deserialize(in);
             DataOutputSerializer out = new DataOutputSerializer(1024);
             CloudTrailEventSerializer.INSTANCE.serialize(migrated, out);
@@ -152,8 +152,9 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         return events;
     }
 
-    private static List<CloudTrailEvent> parse(String fixture) {
-        List<String> records = new String(resource(fixture, "records.jsonl"), StandardCharsets.UTF_8).lines()
+    /** The records both fixtures hold, in {@code serializer-v1/records.jsonl}. */
+    private static List<CloudTrailEvent> parse() {
+        List<String> records = new String(resource("serializer-v1", "records.jsonl"), StandardCharsets.UTF_8).lines()
                 .collect(Collectors.toList());
         assertThat(records).hasSize(5).anyMatch(record -> record.contains("\"ec2RoleDelivery\""))
                 .anyMatch(record -> record.contains("\"sessionCredentialFromConsole\""));
