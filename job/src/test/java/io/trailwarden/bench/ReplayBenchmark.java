@@ -78,14 +78,16 @@ import org.apache.flink.util.Collector;
  *
  * <p>Run (from the repository root; {@code scripts/benchmark} builds the classes and the classpath):
  * <pre>
- * scripts/benchmark ReplayBenchmark [EVENTS (1000000)] [PARALLELISM (2)] [RULE_DIRS (rules)] [ROUNDS (3)] [INPUT (corpus)]
+ * scripts/benchmark ReplayBenchmark [EVENTS (1000000)] [PARALLELISM (2)] [RULE_DIRS (rules)] [ROUNDS (5)] [INPUT (corpus)]
  * </pre>
+ * Replay runs with the parallel collector ({@code trailwarden} starts it so), so the README's command
+ * gives the benchmark's JVM the same ({@code BENCH_JAVA_OPTS}).
  * {@code RULE_DIRS} is one rule directory or several, comma-separated, relative to the working
  * directory or absolute. The catalogue of 13 rules that issue #12 compares the grown one with is kept
  * in {@code job/src/test/resources/bench/rules-13}:
  * <pre>
- * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 3 corpus
- * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 3 mixed
+ * scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 5 corpus
+ * BENCH_JAVA_OPTS="-Xms4g -Xmx4g -XX:+UseParallelGC" scripts/benchmark ReplayBenchmark 1000000 2 job/src/test/resources/bench/rules-13,rules 5 mixed
  * </pre>
  */
 public final class ReplayBenchmark {
@@ -107,8 +109,11 @@ public final class ReplayBenchmark {
     static final AtomicLong FIRST_RECORD_MACHINE_CPU_NANOS = new AtomicLong();
     /** The unit of {@code /proc/stat}: USER_HZ, 100 on every Linux architecture this runs on. */
     private static final long NANOS_PER_TICK = 10_000_000L;
-    /** Rounds of each measurement by default; the machine's other load makes single runs vary by a third. */
-    private static final int DEFAULT_ROUNDS = 3;
+    /**
+     * Rounds of each measurement by default: the machine's other load makes single runs vary by a third,
+     * and the first round after the warm-up was the slowest of its run in two thirds of the runs measured.
+     */
+    private static final int DEFAULT_ROUNDS = 5;
 
     private static MiniCluster cluster;
 
