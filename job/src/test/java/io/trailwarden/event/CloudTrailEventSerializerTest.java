@@ -190,4 +190,18 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         assertThatThrownBy(() -> CloudTrailEventSerializer.INSTANCE.deserialize(in))
                 .hasMessageContaining("length -7");
     }
+
+    /** Lengths that add up past what one array holds are refused before anything is allocated for them. */
+    @Test
+    void stringLengthsBeyondOneArrayAreACorruptEvent() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeLong(0);
+        out.writeByte(0);
+        for (int i = 0; i < 11; i++) {
+            out.writeInt(Integer.MAX_VALUE / 4);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        assertThatThrownBy(() -> CloudTrailEventSerializer.INSTANCE.deserialize(in))
+                .hasMessageContaining("bytes of text");
+    }
 }
