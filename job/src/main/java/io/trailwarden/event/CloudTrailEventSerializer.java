@@ -146,34 +146,32 @@ public class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrai
         Actor actor = event.actor;
         out.writeByte(tristate(event.readOnly) | (event.identityAsWritten ? AS_WRITTEN : 0)
                 | (actor == null ? 0 : HAS_ACTOR | tristate(actor.mfaAuthenticated) << MFA_SHIFT));
-        String[] strings = new String[actor == null ? EVENT_STRINGS : EVENT_STRINGS + ACTOR_STRINGS];
-        strings[0] = event.eventId;
-        strings[1] = event.eventName;
-        strings[2] = event.eventSource;
-        strings[3] = event.eventType;
-        strings[4] = event.awsRegion;
-        strings[5] = event.sourceIpAddress;
-        strings[6] = event.userAgent;
-        strings[7] = event.errorCode;
-        strings[8] = event.errorMessage;
-        strings[9] = event.recipientAccountId;
-        strings[10] = event.sessionCredentialFromConsole;
+        byte[][] utf8 = new byte[actor == null ? EVENT_STRINGS : EVENT_STRINGS + ACTOR_STRINGS][];
+        utf8[0] = utf8(event.eventId);
+        utf8[1] = utf8(event.eventName);
+        utf8[2] = utf8(event.eventSource);
+        utf8[3] = utf8(event.eventType);
+        utf8[4] = utf8(event.awsRegion);
+        utf8[5] = utf8(event.sourceIpAddress);
+        utf8[6] = utf8(event.userAgent);
+        utf8[7] = utf8(event.errorCode);
+        utf8[8] = utf8(event.errorMessage);
+        utf8[9] = utf8(event.recipientAccountId);
+        utf8[10] = utf8(event.sessionCredentialFromConsole);
         if (actor != null) {
-            strings[11] = actor.type == null ? null : actor.type.name();
-            strings[12] = actor.arn;
-            strings[13] = actor.accountId;
-            strings[14] = actor.userName;
-            strings[15] = actor.principalId;
-            strings[16] = actor.sessionIssuerArn;
-            strings[17] = actor.sessionIssuerName;
-            strings[18] = actor.accessKeyId;
-            strings[19] = actor.invokedBy;
-            strings[20] = actor.ec2RoleDelivery;
+            utf8[11] = utf8(actor.type == null ? null : actor.type.name());
+            utf8[12] = utf8(actor.arn);
+            utf8[13] = utf8(actor.accountId);
+            utf8[14] = utf8(actor.userName);
+            utf8[15] = utf8(actor.principalId);
+            utf8[16] = utf8(actor.sessionIssuerArn);
+            utf8[17] = utf8(actor.sessionIssuerName);
+            utf8[18] = utf8(actor.accessKeyId);
+            utf8[19] = utf8(actor.invokedBy);
+            utf8[20] = utf8(actor.ec2RoleDelivery);
         }
-        byte[][] utf8 = new byte[strings.length][];
-        for (int i = 0; i < strings.length; i++) {
-            utf8[i] = strings[i] == null ? null : strings[i].getBytes(StandardCharsets.UTF_8);
-            out.writeInt(utf8[i] == null ? NULL : utf8[i].length);
+        for (byte[] value : utf8) {
+            out.writeInt(value == null ? NULL : value.length);
         }
         for (byte[] value : utf8) {
             if (value != null) {
@@ -373,7 +371,11 @@ public class CloudTrailEventSerializer extends TypeSerializerSingleton<CloudTrai
     }
 
     private static void writeString(String value, DataOutputView out) throws IOException {
-        writeBytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8), out);
+        writeBytes(utf8(value), out);
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String readString(DataInputView in) throws IOException {
