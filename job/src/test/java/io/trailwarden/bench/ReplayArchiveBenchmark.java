@@ -46,8 +46,8 @@ import java.util.zip.GZIPOutputStream;
  * </pre>
  * {@code corpus|mixed} and {@code jfr} may stand anywhere before {@code --}.
  * The replay's rate is the one it prints itself: from job submission to the end, so JVM and
- * mini-cluster start are excluded. The replay's JVM gets the collector the {@code trailwarden} launcher
- * gives a replay.
+ * mini-cluster start are excluded. The replay's JVM gets the collector and the compiler options the
+ * {@code trailwarden} launcher gives a replay.
  */
 public final class ReplayArchiveBenchmark {
     private static final int RECORDS_PER_FILE = 1_000;
@@ -177,7 +177,7 @@ public final class ReplayArchiveBenchmark {
         Path out = Files.createTempFile("replay-bench", ".out");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                "-XX:+UseParallelGC"));
+                "-XX:+UseParallelGC", "@" + Path.of("scripts", "replay-compiler.options").toAbsolutePath()));
         for (String open : Arrays.asList("java.lang", "java.util", "java.lang.reflect", "java.net", "java.io",
                 "java.nio", "sun.nio.ch", "java.time", "java.util.concurrent", "java.util.concurrent.atomic")) {
             command.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");

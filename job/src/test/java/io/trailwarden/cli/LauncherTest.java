@@ -50,6 +50,28 @@ class LauncherTest {
     }
 
     @Test
+    void aReplayGetsTheCompilerOptionsBeforeTheUsersOptions() throws Exception {
+        String options = "@" + dir.resolve("scripts/replay-compiler.options");
+        List<String> arguments = javaArguments("-XX:Tier4InvocationThreshold=5000", "replay", "archive/");
+        assertThat(arguments).contains(options);
+        assertThat(arguments.indexOf(options)).isLessThan(arguments.indexOf("-XX:Tier4InvocationThreshold=5000"));
+        assertThat(javaArguments(null, "run", "--local")).doesNotContain(options);
+    }
+
+    @Test
+    void theCompilerOptionsFileIsOneTheJvmAccepts() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(),
+                "@" + Path.of("..", "scripts", "replay-compiler.options").toAbsolutePath(),
+                "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("Tier4InvocationThreshold += 50000 .*command line")
+                .containsPattern("Tier4BackEdgeThreshold += 400000 .*command line");
+    }
+
+    @Test
     void aCollectorChosenInTheOptionsWins() throws Exception {
         assertThat(javaArguments("-XX:+UseG1GC -Xmx2g", "replay", "archive/"))
                 .contains("-XX:+UseG1GC", "-Xmx2g").doesNotContain("-XX:+UseParallelGC");
