@@ -44,7 +44,8 @@ public class CloudTrailEvent {
      * True only when the parser filled {@link #sessionCredentialFromConsole} and the actor's
      * {@code arn}, {@code accountId}, {@code principalId}, {@code accessKeyId}, {@code invokedBy},
      * {@code sessionIssuerArn}, {@code sessionIssuerName} and {@code ec2RoleDelivery} with exactly the
-     * record's strings at those paths, null meaning missing or JSON null. Rules then read these paths
+     * record's strings at those paths (save that an unpaired surrogate is U+FFFD there, as in every
+     * string of the event), null meaning missing or JSON null. Rules then read these paths
      * without parsing the record. False for an event built any other way, restored from a savepoint
      * older than the field, or whose record holds something other than a string at one of them: rules
      * read the record itself.

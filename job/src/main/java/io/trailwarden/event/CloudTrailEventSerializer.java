@@ -16,6 +16,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * receiving side. Here a string is its UTF-8 bytes behind a length (-1 for null), which the JDK encodes
  * and decodes in bulk, and fields are written in a fixed order without reflection.
  *
+ * <p>A string comes back exactly when it is valid Unicode: half of a surrogate pair has no UTF-8, and
+ * the JDK writes {@code ?} for it. The parser puts no such half into an event (see
+ * {@code RecordScanner}), so every string an event holds round-trips, and a key computed on either side
+ * of a shuffle is the same; whoever builds events another way must keep to that.
+ *
  * <p>The format is versioned by {@link Snapshot}: changing the field list or order needs a new snapshot
  * version and a migration, or savepoints holding events in CEP or threshold state no longer restore.
  * Version 1 lacked the identity fields rules read without the record ({@code sessionCredentialFromConsole},

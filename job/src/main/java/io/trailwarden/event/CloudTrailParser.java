@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.trailwarden.config.DetectionConfig;
 import io.trailwarden.source.Gzip;
 import io.trailwarden.source.JsonLayout;
@@ -40,6 +42,9 @@ public final class CloudTrailParser implements Serializable {
 
     private static final String CLOUDTRAIL_DETAIL_TYPE_SUFFIX = " via CloudTrail";
     private static final int MAX_QUOTED_CHARS = 120;
+    /** Characters outside the basic plane as their UTF-8, as the record had them; see {@link #oneLineCopy}. */
+    private static final ObjectWriter ONE_LINE =
+            EventJson.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
     /** Where parsed events and dead letters go; called in input order. */
     public interface ParseOutput {
@@ -404,10 +409,14 @@ public final class CloudTrailParser implements Serializable {
         return null;
     }
 
-    /** The scanner has accepted this text, so the tree reader accepts it too. */
+    /**
+     * The scanner has accepted this text, so the tree reader accepts it too. Written as UTF-8 by Jackson,
+     * which keeps half a surrogate pair as its escape; the JDK would encode it as {@code ?}, changing the
+     * evidence and what rules read from it.
+     */
     private static byte[] oneLineCopy(byte[] bytes, int start, int end) {
         try {
-            return EventJson.MAPPER.readTree(bytes, start, end - start).toString().getBytes(StandardCharsets.UTF_8);
+            return ONE_LINE.writeValueAsBytes(EventJson.MAPPER.readTree(bytes, start, end - start));
         } catch (IOException e) {
             throw new UncheckedIOException("text the scanner accepted is no longer valid JSON", e);
         }

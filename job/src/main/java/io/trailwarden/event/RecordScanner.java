@@ -151,7 +151,7 @@ final class RecordScanner {
 
     private void readScalar(Scalar scalar, JsonToken kind) throws IOException {
         scalar.kind = kind;
-        scalar.text = kind == JsonToken.VALUE_STRING ? parser.getText() : null;
+        scalar.text = kind == JsonToken.VALUE_STRING ? text() : null;
         skipValue();
     }
 
@@ -200,12 +200,49 @@ final class RecordScanner {
             skipValue();
             return;
         }
-        fields.set(field, kind, kind == JsonToken.VALUE_STRING ? parser.getText() : null);
+        fields.set(field, kind, kind == JsonToken.VALUE_STRING ? text() : null);
         if (kind == JsonToken.START_OBJECT && field.hasChildren()) {
             readObject(fields, field);
         } else {
             skipValue();
         }
+    }
+
+    /**
+     * The current string as valid Unicode. JSON may escape half of a surrogate pair ({@code "\ud800"})
+     * and Jackson keeps it, but it has no UTF-8: the JDK encodes it as {@code ?}, so the event's
+     * serializer would hand the far side of a shuffle another arn than the near side keyed it by (a
+     * key outside the subtask's key groups, which fails the job), and alerts another value than rules
+     * matched. Replaced here by U+FFFD, as a UTF-8 decoder does, every string of the event means one
+     * thing everywhere; the record's bytes keep the escape. The JDK has no call that does this without
+     * copying every string, so strings are scanned, and copied only when they hold such a half.
+     */
+    private String text() throws IOException {
+        String text = parser.getText();
+        int lone = nextLoneSurrogate(text, 0);
+        if (lone == text.length()) {
+            return text;
+        }
+        char[] chars = text.toCharArray();
+        for (; lone < chars.length; lone = nextLoneSurrogate(text, lone + 1)) {
+            chars[lone] = '\uFFFD';
+        }
+        return new String(chars);
+    }
+
+    /** Where the first surrogate at or after {@code from} that is not half of a pair is; the length when none is. */
+    private static int nextLoneSurrogate(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return text.length();
     }
 
     /**

@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
  * values a record can carry: absent fields, no actor at all, non-ASCII text.
  */
 class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> {
+    /** A record escaping unpaired surrogate halves in typed fields and in a request parameter. */
+    private static final String LONE_SURROGATES = "{\"eventID\":\"e-1\",\"eventName\":\"Create\\ud800User\","
+            + "\"eventTime\":\"2024-07-30T21:31:10Z\",\"sourceIPAddress\":\"10.0.0.1\\udfff\","
+            + "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::111122223333:user/\\udc00x\\ud800\","
+            + "\"userName\":\"x\\ud800\",\"accountId\":\"111122223333\"},"
+            + "\"requestParameters\":{\"userName\":\"\\ud83d\\ude00\\ud800\"}}";
 
     @Override
     protected TypeSerializer<CloudTrailEvent> createSerializer() {
@@ -66,6 +72,7 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         identityAsWritten.actor.ec2RoleDelivery = "2.0";
         identityAsWritten.actor.invokedBy = "AWS Internal";
         events.add(identityAsWritten);
+        events.add(parser.parseAll(RawInput.of("lone surrogates", LONE_SURROGATES)).events.get(0));
         return events.toArray(new CloudTrailEvent[0]);
     }
 
@@ -90,6 +97,28 @@ class CloudTrailEventSerializerTest extends SerializerTestBase<CloudTrailEvent> 
         assertThat(copy).isNotSameAs(parsed);
         assertThat(copy.actor).isNotSameAs(parsed.actor).isEqualTo(parsed.actor);
         assertThat(copy.tree()).isSameAs(tree);
+    }
+
+    /**
+     * Strings go as UTF-8, in which half a surrogate pair has no encoding (the JDK writes {@code ?}): a
+     * parsed event holds none, so every typed field, the principal key and the record come back exact.
+     */
+    @Test
+    void anEventParsedFromLoneSurrogatesRoundTripsExactly() throws Exception {
+        CloudTrailEvent parsed = new CloudTrailParser().parseAll(RawInput.of("k", LONE_SURROGATES)).events.get(0);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        CloudTrailEventSerializer.INSTANCE.serialize(parsed, out);
+
+        CloudTrailEvent read = CloudTrailEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(read).usingRecursiveComparison().ignoringFields("tree", "rawJsonText").isEqualTo(parsed);
+        assertThat(PrincipalKey.of(read)).isEqualTo(PrincipalKey.of(parsed)).isEqualTo("arn:aws:iam::111122223333:user/\uFFFDx\uFFFD");
+        assertThat(read.eventName).isEqualTo("Create\uFFFDUser");
+        assertThat(read.actor.userName).isEqualTo("x\uFFFD");
+        assertThat(read.sourceIpAddress).isEqualTo("10.0.0.1\uFFFD");
+        assertThat(read.rawJson()).isEqualTo(LONE_SURROGATES);
+        assertThat(read.text("requestParameters.userName")).isEqualTo(parsed.text("requestParameters.userName"))
+                .isEqualTo("\uD83D\uDE00\uD800");
     }
 
     /**

@@ -266,6 +266,63 @@ class StreamingParseTest {
         assertThat(event.text("requestParameters.userName")).isEqualTo("Zoë Ωμέγα 日本語 😀");
     }
 
+    /**
+     * JSON can escape half of a surrogate pair, and Jackson hands it on. Its UTF-8 would be {@code ?},
+     * so the sending and receiving sides of a shuffle would key the event apart: every string of the
+     * event holds U+FFFD instead, wherever the half stands, while the record's bytes stay as they came.
+     * Pairs (emoji), escaped or written, are characters and stay.
+     */
+    @Test
+    void aLoneSurrogateInAnyFieldIsTheReplacementCharacterAndPairsAndTheRecordAreKept() {
+        String record = "{\"eventID\":\"e-\\udc00\",\"eventName\":\"List\\ud800Users\",\"eventTime\":\"2024-07-30T21:31:10Z\","
+                + "\"sourceIPAddress\":\"\\ud800\",\"userAgent\":\"\\ude00\\ud83d\","
+                + "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::111122223333:user/x\\ud800\","
+                + "\"userName\":\"\\udbffx\\udfff\",\"principalId\":\"\\ud800\\ud800\\udc00\","
+                + "\"accessKeyId\":\"\\ud83d\\udd11 🔑\"},"
+                + "\"requestParameters\":{\"userName\":\"y\\ud800\"}}";
+
+        CloudTrailEvent event = parser.parseAll(RawInput.of("k", record)).events.get(0);
+
+        assertThat(event.eventId).isEqualTo("e-\uFFFD");
+        assertThat(event.eventName).isEqualTo("List\uFFFDUsers");
+        assertThat(event.sourceIpAddress).isEqualTo("\uFFFD");
+        assertThat(event.userAgent).as("a low half before a high half is no pair").isEqualTo("\uFFFD\uFFFD");
+        assertThat(event.actor.arn).isEqualTo("arn:aws:iam::111122223333:user/x\uFFFD");
+        assertThat(event.actor.userName).isEqualTo("\uFFFDx\uFFFD");
+        assertThat(event.actor.principalId).as("only the unpaired first half").isEqualTo("\uFFFD\uD800\uDC00");
+        assertThat(event.actor.accessKeyId).isEqualTo("🔑 🔑");
+        assertThat(PrincipalKey.of(event)).isEqualTo("arn:aws:iam::111122223333:user/x\uFFFD");
+        assertThat(event.rawJson()).isEqualTo(record);
+    }
+
+    /** The envelope's account is compared with the record's recipientAccountId: both are read alike. */
+    @Test
+    void anEnvelopeAccountWithALoneSurrogateMatchesTheSameRecordAccount() {
+        String account = "2296545\\ud80061268";
+        String envelope = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.iam\",\"account\":\""
+                + account + "\",\"detail\":" + createUser().toString().replace("229654561268", account) + "}";
+
+        ParseResult result = parser.parseAll(Records.unit("k", envelope));
+
+        assertThat(result.deadLetters).isEmpty();
+        assertThat(result.events).extracting(event -> event.recipientAccountId).containsExactly("2296545\uFFFD61268");
+    }
+
+    /** A record spanning lines is written again; a lone half stays an escape there, not a question mark. */
+    @Test
+    void aPrettyPrintedRecordKeepsALoneSurrogateAsItsEscape() {
+        ObjectNode record = createUser();
+        ObjectNode requestParameters = (ObjectNode) record.get("requestParameters");
+        requestParameters.put("userName", "lone-half");
+        String pretty = Records.pretty(record).replace("\"lone-half\"", "\"y\\ud800\"");
+        requestParameters.put("userName", "y\uD800");
+
+        CloudTrailEvent event = parser.parseAll(Records.unit("k", pretty)).events.get(0);
+
+        assertThat(event.rawJson()).contains("\"y\\uD800\"").doesNotContain("\"y?\"");
+        assertThat(event.tree()).isEqualTo(record);
+    }
+
     @Test
     void theVerdictOnARecordWithTwoProblemsDoesNotDependOnKeyOrder() {
         String problems = "\"eventName\":7,\"userIdentity\":\"me\"";

@@ -212,7 +212,7 @@ class TrailWardenTopologyITCase {
     }
 
     /** The real rules, plus a tap on exactly the events the detection stage receives. */
-    private static final class EventCapture implements DetectionStage {
+    static final class EventCapture implements DetectionStage {
         private static final long serialVersionUID = 1L;
         private final DetectionStage rules;
         transient CloseableIterator<CloudTrailEvent> events;
