@@ -7,10 +7,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.trailwarden.config.DetectionConfig;
+import io.trailwarden.source.DecompressionBudget;
 import io.trailwarden.source.Gzip;
 import io.trailwarden.source.JsonLayout;
 import io.trailwarden.source.RawInput;
+import io.trailwarden.source.UnitBuffer;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +28,10 @@ import java.util.Arrays;
  * EventBridge envelope (record under {@code detail}), a bare record, {@code {"Records": [...]}}, gzip,
  * one JSON document (pretty-printed or not) or JSON lines. Never throws for bad input and never returns
  * null; each bad record costs one dead letter and leaves its neighbours alone.
+ *
+ * <p>A gzip unit is inflated within the process's {@link DecompressionBudget}, the one the file readers
+ * draw on, and holds its share until it is parsed: a Kinesis record or an inner layer of gzip inflates
+ * under the same bound as a delivery file, so bombs side by side cannot together pass it.
  *
  * <p>Records are read with the streaming {@link RecordScanner}, never into a tree: the event carries its
  * record as bytes across the next network shuffle anyway, and rules that read untyped paths build the
@@ -56,6 +64,8 @@ public final class CloudTrailParser implements Serializable {
     private final int maxRecordBytes;
     private final int maxUnitBytes;
     private final AdmissionPolicy admission;
+    /** Not shipped with the parser: whichever process parses draws on its own budget. */
+    private transient DecompressionBudget budget;
 
     /** Admits every input shape of any account, as archives are read; see {@link AdmissionPolicy#archives}. */
     public CloudTrailParser() {
@@ -75,6 +85,11 @@ public final class CloudTrailParser implements Serializable {
     }
 
     public CloudTrailParser(int maxRecordBytes, int maxUnitBytes, AdmissionPolicy admission) {
+        this(maxRecordBytes, maxUnitBytes, admission, DecompressionBudget.PROCESS);
+    }
+
+    public CloudTrailParser(
+            int maxRecordBytes, int maxUnitBytes, AdmissionPolicy admission, DecompressionBudget budget) {
         if (maxRecordBytes <= 0 || maxUnitBytes < maxRecordBytes) {
             throw new IllegalArgumentException(
                     "need 0 < maxRecordBytes <= maxUnitBytes, got " + maxRecordBytes + " and " + maxUnitBytes);
@@ -82,6 +97,12 @@ public final class CloudTrailParser implements Serializable {
         this.maxRecordBytes = maxRecordBytes;
         this.maxUnitBytes = maxUnitBytes;
         this.admission = admission;
+        this.budget = budget;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        budget = DecompressionBudget.PROCESS;
     }
 
     /**
@@ -115,18 +136,25 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (Gzip.isGzip(bytes, 0, bytes.length)) {
-            byte[] inflated;
+            UnitBuffer inflated;
             try {
-                inflated = Gzip.gunzip(bytes, 0, bytes.length, maxUnitBytes);
+                inflated = Gzip.gunzip(bytes, 0, bytes.length, maxUnitBytes, budget);
             } catch (Gzip.TooLargeException e) {
                 out.deadLetter(deadLetter("gzip input " + e.getMessage(), origin, bytes, 0, bytes.length));
+                return;
+            } catch (Gzip.RefusedException | InterruptedIOException e) {
+                out.deadLetter(deadLetter("gzip input not inflated: " + e.getMessage(), origin, bytes, 0, bytes.length));
                 return;
             } catch (IOException | RuntimeException e) {
                 out.deadLetter(deadLetter(
                         "gzip input is corrupt: " + Gzip.describe(e), origin, bytes, 0, bytes.length));
                 return;
             }
-            parseText(inflated, 0, inflated.length, origin, out);
+            try {
+                parseText(inflated.array(), 0, inflated.length(), origin, out);
+            } finally {
+                inflated.discard();
+            }
             return;
         }
         parseText(bytes, 0, bytes.length, origin, out);

@@ -5,15 +5,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The heap that every source reader of this process may fill with input units it is still reading:
- * decompressed gzip content, or a long line or document of a plain file. One budget for the process,
- * because readers run side by side: a limit per reader would let two gzip bombs (a megabyte that
- * inflates to a gigabyte of zeros) take twice the memory one may.
+ * decompressed gzip content, or a long line or document of a plain file. The parser draws on it too,
+ * for a gzip unit it inflates (a Kinesis record, or a delivery file gzipped twice) until that unit is
+ * parsed. One budget for the process, because readers run side by side: a limit per reader would let
+ * two gzip bombs (a megabyte that inflates to a gigabyte of zeros) take twice the memory one may.
  *
  * <p>A unit may hold at most a quarter of the budget, so one bomb never holds all of it; a unit that
  * would pass that, or that cannot get budget within {@link #WAIT_NANOS} while other readers hold it,
  * is refused, and its reader turns it into a dead letter naming the file. Waiting cannot hang: every
  * holder either finishes its unit or is refused at its quarter. Bytes are charged before they are
- * allocated and released when the unit is handed on.
+ * allocated and released when the unit is handed on (by a reader) or parsed (by the parser).
  */
 public final class DecompressionBudget {
     /** How long a reader waits for budget other readers hold before giving up on its unit. */
@@ -65,7 +66,7 @@ public final class DecompressionBudget {
     }
 
     /** Bytes charged now (for tests and diagnostics). */
-    synchronized long held() {
+    public synchronized long held() {
         return held;
     }
 }

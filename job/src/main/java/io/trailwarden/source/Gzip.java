@@ -3,11 +3,15 @@ package io.trailwarden.source;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
-/** Bounded gzip decompression: a small file can inflate to gigabytes, so output is always capped. */
+/**
+ * Bounded gzip decompression: a small unit can inflate to gigabytes, so output is always capped and
+ * charged to a {@link DecompressionBudget}, the same one that the file readers draw on.
+ */
 public final class Gzip {
+    private static final int CHUNK_BYTES = 65_536;
+
     private Gzip() {}
 
     /** Gzip's magic number, 1f 8b: how a gzip unit is told from JSON, whatever its origin says. */
@@ -15,32 +19,33 @@ public final class Gzip {
         return length >= 2 && bytes[offset] == (byte) 0x1f && bytes[offset + 1] == (byte) 0x8b;
     }
 
-    public static byte[] gunzip(byte[] bytes, int offset, int length, int maxBytes) throws IOException {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, offset, length), 65_536)) {
-            return readBounded(in, maxBytes);
-        }
-    }
-
-    /** All of {@code in}, or {@link TooLargeException} as soon as it passes {@code maxBytes}. */
-    public static byte[] readBounded(InputStream in, int maxBytes) throws IOException {
-        byte[] buffer = new byte[8192];
-        int size = 0;
-        while (true) {
-            if (size == buffer.length) {
-                if (size > maxBytes) {
+    /**
+     * The inflated unit, still charged to {@code budget}: the caller discards it once it is done with
+     * the bytes, whatever happens to them. Its array never grows past {@code maxBytes} (the content is
+     * refused one chunk before it would), and while it grows the old and the new array are both charged.
+     *
+     * @throws TooLargeException as soon as the content passes {@code maxBytes}
+     * @throws RefusedException when the budget refuses the unit more memory
+     */
+    public static UnitBuffer gunzip(byte[] bytes, int offset, int length, int maxBytes, DecompressionBudget budget)
+            throws IOException {
+        UnitBuffer unit = new UnitBuffer(budget, maxBytes);
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes, offset, length), CHUNK_BYTES)) {
+            byte[] chunk = new byte[CHUNK_BYTES];
+            int read;
+            while ((read = in.read(chunk, 0, chunk.length)) >= 0) {
+                if (read > maxBytes - unit.length()) {
                     throw new TooLargeException(maxBytes);
                 }
-                buffer = Arrays.copyOf(buffer, (int) Math.min((long) size * 2, (long) maxBytes + 1));
+                if (!unit.append(chunk, 0, read)) {
+                    throw new RefusedException(unit.refusal());
+                }
             }
-            int read = in.read(buffer, size, buffer.length - size);
-            if (read < 0) {
-                return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
-            }
-            size += read;
-            if (size > maxBytes) {
-                throw new TooLargeException(maxBytes);
-            }
+        } catch (IOException | RuntimeException e) {
+            unit.discard();
+            throw e;
         }
+        return unit;
     }
 
     /** What went wrong, worded for a dead letter; a truncated stream's EOFException has no message. */
@@ -56,6 +61,15 @@ public final class Gzip {
 
         TooLargeException(int maxBytes) {
             super("decompresses to more than " + maxBytes + " bytes");
+        }
+    }
+
+    /** The decompression budget refused the unit; the message says why, worded for a dead letter. */
+    public static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String refusal) {
+            super(refusal);
         }
     }
 }

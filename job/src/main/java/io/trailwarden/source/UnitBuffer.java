@@ -8,8 +8,11 @@ import java.util.Arrays;
  * array grows (the old and the new array both, while one is copied into the other). Bytes past
  * {@code maxBytes} are dropped: the unit is cut short, and the parser dead-letters what is left.
  * {@link #append} returns false, and the unit should be given up, when the budget refuses.
+ *
+ * <p>A reader hands its unit on with {@link #take}; {@link Gzip#gunzip} hands it to the parser still
+ * charged, and the parser reads {@link #array} and then {@link #discard}s it.
  */
-final class UnitBuffer {
+public final class UnitBuffer {
     private static final byte[] EMPTY = new byte[0];
 
     private final DecompressionBudget budget;
@@ -60,8 +63,13 @@ final class UnitBuffer {
         return (bytes >> 20) + " MiB";
     }
 
-    int length() {
+    public int length() {
         return length;
+    }
+
+    /** The bytes so far, valid up to {@link #length}, and charged until {@link #discard}. */
+    public byte[] array() {
+        return bytes;
     }
 
     /** The bytes, trimmed, and the charge released: the unit is handed on. */
@@ -72,7 +80,7 @@ final class UnitBuffer {
     }
 
     /** Drops the bytes and releases the charge. */
-    void discard() {
+    public void discard() {
         budget.release(bytes.length);
         bytes = EMPTY;
         length = 0;

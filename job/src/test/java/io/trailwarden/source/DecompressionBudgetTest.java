@@ -1,6 +1,7 @@
 package io.trailwarden.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -137,6 +138,24 @@ class DecompressionBudgetTest {
 
         releaser.join();
         assertThat(units).singleElement().satisfies(unit -> assertThat(unit.readError).isNull());
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void gunzipNeverGrowsPastItsLimitAndReleasesWhatItHeldWhenTheContentPassesIt() throws IOException {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        int limit = 1 << 20;
+
+        byte[] atTheLimit = gzipOfZeros(limit);
+        UnitBuffer exact = Gzip.gunzip(atTheLimit, 0, atTheLimit.length, limit, budget);
+        assertThat(exact.length()).isEqualTo(limit);
+        assertThat(exact.array()).hasSize(limit);
+        assertThat(budget.held()).isEqualTo(limit);
+        exact.discard();
+
+        byte[] oneMore = gzipOfZeros(limit + 1);
+        assertThatThrownBy(() -> Gzip.gunzip(oneMore, 0, oneMore.length, limit, budget))
+                .isInstanceOf(Gzip.TooLargeException.class);
         assertThat(budget.held()).isZero();
     }
 }
