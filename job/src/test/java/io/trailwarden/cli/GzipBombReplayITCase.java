@@ -33,13 +33,14 @@ class GzipBombReplayITCase {
     @Test
     void bombsAreDeadLettersAndTheGoodFilesFindingsComeOut(@TempDir Path dir) throws Exception {
         Path archive = Files.createDirectories(dir.resolve("archive"));
-        // Names in CloudTrail's layout, the bombs delivered before and after the good file.
+        // Names in CloudTrail's layout, the bombs delivered before and after the good file, which is
+        // delivered after its last record (2025-03-26T17:22:33Z), as CloudTrail would.
         writeGzipOfZeros(archive.resolve("111122223333_CloudTrail_us-east-1_20240801T1300Z_bomb1.json.gz"), 1L << 30);
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(
-                archive.resolve("229654561268_CloudTrail_us-east-1_20240801T1335Z_good.json.gz")))) {
+                archive.resolve("229654561268_CloudTrail_us-east-1_20250326T1725Z_good.json.gz")))) {
             out.write(Files.readAllBytes(Corpus.path(Corpus.RECORDS_FILE)));
         }
-        writeGzipOfZeros(archive.resolve("111122223333_CloudTrail_us-east-1_20240801T1400Z_bomb2.json.gz"), 1L << 30);
+        writeGzipOfZeros(archive.resolve("111122223333_CloudTrail_us-east-1_20250326T1800Z_bomb2.json.gz"), 1L << 30);
         Path findings = dir.resolve("findings.jsonl");
         Path stderr = dir.resolve("stderr.txt");
 
