@@ -18,8 +18,6 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -43,7 +41,10 @@ public final class CloudTrailParser implements Serializable {
     public static final String STAGE = "parse";
     /** The stage of records refused as not genuine: see {@link AdmissionPolicy}. */
     public static final String PROVENANCE_STAGE = "provenance";
-    /** The stage of records dated beyond the clock skew ahead of processing time. */
+    /**
+     * The stage of records dated beyond the clock skew after the latest time they can have been written:
+     * processing time, or their delivery file's delivery time ({@link AdmissionPolicy}).
+     */
     public static final String FUTURE_DATED_STAGE = "future-dated";
     /** CloudTrail's own limit for an event is 256 KiB; 1 MiB leaves room for envelopes and growth. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
@@ -135,6 +136,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(DeadLetter.of(STAGE, "empty record", origin, ""));
             return;
         }
+        AdmissionPolicy.EventTimeLimit limit = admission.eventTimeLimit(input.deliveryTimeMillis);
         if (Gzip.isGzip(bytes, 0, bytes.length)) {
             UnitBuffer inflated;
             try {
@@ -151,13 +153,13 @@ public final class CloudTrailParser implements Serializable {
                 return;
             }
             try {
-                parseText(inflated.array(), 0, inflated.length(), origin, out);
+                parseText(inflated.array(), 0, inflated.length(), origin, limit, out);
             } finally {
                 inflated.discard();
             }
             return;
         }
-        parseText(bytes, 0, bytes.length, origin, out);
+        parseText(bytes, 0, bytes.length, origin, limit, out);
     }
 
     /** Parses one unit into lists; for tests and the command line. */
@@ -167,7 +169,8 @@ public final class CloudTrailParser implements Serializable {
         return result;
     }
 
-    private void parseText(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private void parseText(
+            byte[] bytes, int start, int end, String origin, AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         // Blank lines at the end (the final newline and any after it) separate no records: not records.
         int textEnd = end;
         while (textEnd > start && JsonLayout.isBlank(bytes[textEnd - 1])) {
@@ -183,33 +186,34 @@ public final class CloudTrailParser implements Serializable {
         if (textEnd - textStart <= maxRecordBytes) {
             RecordScanner.Document whole = scanOrNull(bytes, textStart, textEnd);
             if (whole != null) {
-                dispatch(whole, bytes, origin, out);
+                dispatch(whole, bytes, origin, limit, out);
                 return;
             }
         }
         int firstNewline = indexOf(bytes, (byte) '\n', start, textEnd);
         if (firstNewline < 0) {
-            parseDocument(bytes, start, textEnd, origin, out);
+            parseDocument(bytes, start, textEnd, origin, limit, out);
             return;
         }
         int firstLineEnd = indexOf(bytes, (byte) '\n', textStart, textEnd);
         JsonLayout layout =
                 JsonLayout.ofFirstLine(factory(), bytes, textStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
         if (layout == JsonLayout.DOCUMENT) {
-            parseDocument(bytes, start, textEnd, origin, out);
+            parseDocument(bytes, start, textEnd, origin, limit, out);
         } else {
             // Undecided text within the size bound was tried as one document above: it is not one.
-            parseLines(bytes, start, textEnd, origin, out);
+            parseLines(bytes, start, textEnd, origin, limit, out);
         }
     }
 
-    private void parseLines(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private void parseLines(
+            byte[] bytes, int start, int end, String origin, AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         int lineNumber = 1;
         int lineStart = start;
         while (lineStart <= end) {
             int newline = indexOf(bytes, (byte) '\n', lineStart, end);
             int lineEnd = newline < 0 ? end : newline;
-            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, out);
+            parseDocument(bytes, lineStart, lineEnd, (origin == null ? "" : origin) + ":" + lineNumber, limit, out);
             if (newline < 0) {
                 break;
             }
@@ -219,7 +223,8 @@ public final class CloudTrailParser implements Serializable {
     }
 
     /** One JSON text that is not split further by lines: a record, an envelope or a Records file. */
-    private void parseDocument(byte[] bytes, int start, int end, String origin, ParseOutput out) {
+    private void parseDocument(
+            byte[] bytes, int start, int end, String origin, AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         int first = JsonLayout.skipBlank(bytes, start, end);
         int last = end;
         while (last > first && JsonLayout.isBlank(bytes[last - 1])) {
@@ -231,7 +236,7 @@ public final class CloudTrailParser implements Serializable {
             return;
         }
         if (length > maxRecordBytes) {
-            if (!streamLargeRecordsFile(bytes, first, last, origin, out)) {
+            if (!streamLargeRecordsFile(bytes, first, last, origin, limit, out)) {
                 out.deadLetter(deadLetter("record too large (" + length + " bytes)", origin, bytes, first, length));
             }
             return;
@@ -243,7 +248,7 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(deadLetter(jsonProblem(e), origin, bytes, first, length));
             return;
         }
-        dispatch(document, bytes, origin, out);
+        dispatch(document, bytes, origin, limit, out);
     }
 
     /**
@@ -252,7 +257,7 @@ public final class CloudTrailParser implements Serializable {
      * when the text is not such a file. The scan of each element is what checks its keys for duplicates.
      */
     private boolean streamLargeRecordsFile(
-            byte[] bytes, int start, int end, String origin, ParseOutput out) {
+            byte[] bytes, int start, int end, String origin, AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         try (JsonParser parser = RecordScanner.parser(bytes, start, end)) {
             if (parser.nextToken() != JsonToken.START_OBJECT
                     || parser.nextToken() != JsonToken.FIELD_NAME
@@ -282,7 +287,7 @@ public final class CloudTrailParser implements Serializable {
                             elementLength));
                 } else {
                     RecordScanner.Value element = RecordScanner.scan(bytes, elementStart, elementEnd).root;
-                    recordsElement(element, bytes, elementOrigin, out);
+                    recordsElement(element, bytes, elementOrigin, limit, out);
                 }
             }
             if (parser.nextToken() != JsonToken.END_OBJECT) {
@@ -301,7 +306,8 @@ public final class CloudTrailParser implements Serializable {
         }
     }
 
-    private void dispatch(RecordScanner.Document document, byte[] bytes, String origin, ParseOutput out) {
+    private void dispatch(RecordScanner.Document document, byte[] bytes, String origin,
+            AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         RecordScanner.Value root = document.root;
         if (root.kind != JsonToken.START_OBJECT) {
             out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(root.kind), origin, bytes, root));
@@ -314,26 +320,28 @@ public final class CloudTrailParser implements Serializable {
                 return;
             }
             for (int index = 0; index < document.records.size(); index++) {
-                recordsElement(document.records.get(index), bytes, recordsOrigin(origin, index), out);
+                recordsElement(document.records.get(index), bytes, recordsOrigin(origin, index), limit, out);
             }
             return;
         }
         if (document.detailType.kind != null) {
-            envelope(document, bytes, origin, out);
+            envelope(document, bytes, origin, limit, out);
             return;
         }
-        record(root, bytes, origin, null, out);
+        record(root, bytes, origin, null, limit, out);
     }
 
-    private void recordsElement(RecordScanner.Value element, byte[] bytes, String origin, ParseOutput out) {
+    private void recordsElement(RecordScanner.Value element, byte[] bytes, String origin,
+            AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         if (element.kind == JsonToken.START_OBJECT) {
-            record(element, bytes, origin, null, out);
+            record(element, bytes, origin, null, limit, out);
         } else {
             out.deadLetter(valueDeadLetter("not a CloudTrail record: a JSON " + kind(element.kind), origin, bytes, element));
         }
     }
 
-    private void envelope(RecordScanner.Document envelope, byte[] bytes, String origin, ParseOutput out) {
+    private void envelope(RecordScanner.Document envelope, byte[] bytes, String origin,
+            AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         if (envelope.detailType.kind != JsonToken.VALUE_STRING) {
             out.deadLetter(valueDeadLetter(
                     "field detail-type is " + article(envelope.detailType.kind) + ", expected a string",
@@ -377,7 +385,7 @@ public final class CloudTrailParser implements Serializable {
                     envelope.root));
             return;
         }
-        record(detail, bytes, origin, envelope.account.text, out);
+        record(detail, bytes, origin, envelope.account.text, limit, out);
     }
 
     /**
@@ -388,9 +396,10 @@ public final class CloudTrailParser implements Serializable {
      *
      * @param envelopeAccount the {@code account} of the EventBridge envelope around it; null for a bare
      *     record or an element of a {@code Records} file
+     * @param limit the latest eventTime a genuine record of the unit can carry
      */
-    private void record(
-            RecordScanner.Value record, byte[] bytes, String origin, String envelopeAccount, ParseOutput out) {
+    private void record(RecordScanner.Value record, byte[] bytes, String origin, String envelopeAccount,
+            AdmissionPolicy.EventTimeLimit limit, ParseOutput out) {
         // A unit that is exactly the record (a JSON line) is kept as it is: nothing writes to a unit's bytes.
         byte[] rawJson = !record.oneLine ? oneLineCopy(bytes, record.start, record.end)
                 : record.start == 0 && record.end == bytes.length ? bytes
@@ -407,13 +416,9 @@ public final class CloudTrailParser implements Serializable {
             out.deadLetter(DeadLetter.of(PROVENANCE_STAGE, refusal, origin, new String(rawJson, StandardCharsets.UTF_8)));
             return;
         }
-        long now = admission.clock.millis();
-        if (event.eventTimeMillis - now > admission.maxClockSkewMillis) {
-            out.deadLetter(DeadLetter.of(FUTURE_DATED_STAGE, "eventTime " + event.eventTime() + " is "
-                    + Duration.ofMillis(event.eventTimeMillis - now).getSeconds()
-                    + " s ahead of processing time " + Instant.ofEpochMilli(now)
-                    + ", more than maxClockSkew " + Duration.ofMillis(admission.maxClockSkewMillis)
-                    + ": future-dated, kept out of event time", origin, new String(rawJson, StandardCharsets.UTF_8)));
+        String futureDated = limit.refusal(event);
+        if (futureDated != null) {
+            out.deadLetter(DeadLetter.of(FUTURE_DATED_STAGE, futureDated, origin, new String(rawJson, StandardCharsets.UTF_8)));
             return;
         }
         out.event(event);

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -21,12 +22,15 @@ import java.util.zip.ZipException;
  * own (the parser dead-letters them); blank lines at the end of a file separate nothing and are not
  * records. No single unit grows beyond {@code maxUnitBytes}: the rest of a longer line or document is
  * skipped, so the unit the parser sees is cut short and becomes a dead letter, not an out-of-memory.
+ * Every unit of a CloudTrail delivery file carries the delivery time its name gives
+ * ({@link RawInput#deliveryTimeMillis}).
  */
 final class FileUnits implements Closeable {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final int BUFFER_BYTES = 65_536;
 
     private final String origin;
+    private final Long deliveryTimeMillis;
     private final InputStream in;
     private final int maxUnitBytes;
     private final byte[] buffer = new byte[BUFFER_BYTES];
@@ -50,6 +54,7 @@ final class FileUnits implements Closeable {
 
     FileUnits(String origin, InputStream raw, int maxUnitBytes, DecompressionBudget budget) throws IOException {
         this.origin = origin;
+        this.deliveryTimeMillis = DeliveryOrder.deliveryTime(origin).map(Instant::toEpochMilli).orElse(null);
         this.maxUnitBytes = maxUnitBytes;
         this.budget = budget;
         PushbackInputStream peek = new PushbackInputStream(ReadProgress.counting(raw), 2);
@@ -118,7 +123,7 @@ final class FileUnits implements Closeable {
             wholeDocument = true;
             byte[] document = readDocument(pendingBlankLines, first);
             if (document != null) {
-                ready.add(RawInput.of(origin, document));
+                ready.add(unit(origin, document));
             }
             return;
         }
@@ -130,14 +135,14 @@ final class FileUnits implements Closeable {
             pendingBlankLines++;
         }
         if (second == null) {
-            ready.add(RawInput.of(origin, first));
+            ready.add(unit(origin, first));
             return;
         }
         jsonLines = true;
         for (int blank = firstLineNumber - blankLinesBeforeFirst; blank < firstLineNumber; blank++) {
-            ready.add(RawInput.of(origin + ":" + blank, new byte[0]));
+            ready.add(unit(origin + ":" + blank, new byte[0]));
         }
-        ready.add(RawInput.of(origin + ":" + firstLineNumber, first));
+        ready.add(unit(origin + ":" + firstLineNumber, first));
         addLine(second);
     }
 
@@ -148,10 +153,10 @@ final class FileUnits implements Closeable {
             return;
         }
         for (int blank = lineNumber - pendingBlankLines; blank < lineNumber; blank++) {
-            ready.add(RawInput.of(origin + ":" + blank, new byte[0]));
+            ready.add(unit(origin + ":" + blank, new byte[0]));
         }
         pendingBlankLines = 0;
-        ready.add(RawInput.of(origin + ":" + lineNumber, line));
+        ready.add(unit(origin + ":" + lineNumber, line));
     }
 
     /**
@@ -198,6 +203,12 @@ final class FileUnits implements Closeable {
             position = limit;
         }
         return document.take();
+    }
+
+    private RawInput unit(String unitOrigin, byte[] bytes) {
+        RawInput unit = RawInput.of(unitOrigin, bytes);
+        unit.deliveryTimeMillis = deliveryTimeMillis;
+        return unit;
     }
 
     private byte[] refuse(UnitBuffer unit) {

@@ -19,6 +19,12 @@ public class RawInput {
      * parser turns it into a dead letter with this reason instead of the reader failing the job.
      */
     public String readError;
+    /**
+     * When CloudTrail delivered the file this unit was read from, as its name gives it, to the minute
+     * (epoch millis); null when the name gives none (a user's own file, a Kinesis record). Set from the
+     * file's name, never from its content, so a record cannot choose it.
+     */
+    public Long deliveryTimeMillis;
 
     public RawInput() {}
 

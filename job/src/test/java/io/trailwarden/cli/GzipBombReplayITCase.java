@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * come out. The bombs are generated here, streaming (about a megabyte each), never committed.
  */
 class GzipBombReplayITCase {
-    private static final String GOOD_FILE = "229654561268_CloudTrail_us-east-1_20240801T1335Z_good.json.gz";
+    /** Delivered after its last record (2025-03-26T17:22:33Z), as CloudTrail would; the bombs before and after it. */
+    private static final String GOOD_FILE = "229654561268_CloudTrail_us-east-1_20250326T1725Z_good.json.gz";
     private static final String BOMB_1 = "111122223333_CloudTrail_us-east-1_20240801T1300Z_bomb1.json.gz";
-    private static final String BOMB_2 = "111122223333_CloudTrail_us-east-1_20240801T1400Z_bomb2.json.gz";
+    private static final String BOMB_2 = "111122223333_CloudTrail_us-east-1_20250326T1800Z_bomb2.json.gz";
 
     /**
      * {@code mebibytes} of zeros in {@code layers} of gzip. The innermost layer is a mebibyte of zeros

@@ -192,4 +192,64 @@ class AdmissionPolicyTest {
 
         assertThat(stream(detection()).parseAll(Records.unit("k", Records.envelope(API_CALL, record))).events).hasSize(1);
     }
+
+    /** CloudTrail delivered this file, by its name, in the minute from here: the replayed archive of November 2024. */
+    private static final Instant DELIVERED = Instant.parse("2024-11-05T10:05:00Z");
+
+    private static RawInput deliveredUnit(String eventTime, Instant delivered) {
+        ObjectNode record = createUser().deepCopy();
+        record.put("eventTime", eventTime);
+        RawInput unit = Records.unit("k", Records.recordsFile(record));
+        unit.deliveryTimeMillis = delivered == null ? null : delivered.toEpochMilli();
+        return unit;
+    }
+
+    /**
+     * The replay's attack: one record dated now in an old archive is not in the future, yet it would move
+     * event time past the whole archive. No genuine record is dated after its file was delivered: the end
+     * of the minute the name gives (10:06) plus maxClockSkew (5m) is the last possible eventTime.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-11-05T10:11:00.001Z", "2026-11-29T12:00:00Z", "2026-11-29T11:00:00Z"})
+    void aRecordDatedAfterItsFileWasDeliveredIsFutureDatedThoughNotAheadOfTheClock(String eventTime) {
+        ParseResult result = archives(detection()).parseAll(deliveredUnit(eventTime, DELIVERED));
+
+        assertThat(result.events).isEmpty();
+        assertThat(result.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.origin).isEqualTo("k#Records[0]");
+            assertThat(letter.stage + ": " + letter.reason).matches("future-dated: eventTime "
+                    + Instant.parse(eventTime) + " is \\d+ s after its file was delivered"
+                    + " \\(by 2024-11-05T10:06:00Z, the end of the minute its name gives\\), more than maxClockSkew"
+                    + " PT5M: CloudTrail delivers a record only after writing it, kept out of event time");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-11-05T10:11:00Z", "2024-11-05T10:05:59Z", "2024-11-05T10:05:00Z", "2024-11-05T09:50:00Z"})
+    void aRecordDatedUpToItsDeliveryPlusTheClockSkewIsAdmitted(String eventTime) {
+        ParseResult result = archives(detection()).parseAll(deliveredUnit(eventTime, DELIVERED));
+
+        assertThat(result.deadLetters).isEmpty();
+        assertThat(result.events).extracting(e -> e.eventTime().toString()).containsExactly(eventTime);
+    }
+
+    /**
+     * Without a delivery time (a user's JSON-lines file, a Kinesis record), processing time stays the
+     * only reference; and a name claiming a later delivery than now, or a file delivered this very
+     * minute, cannot widen the bound past processing time.
+     */
+    @Test
+    void processingTimeBoundsEveryUnitAndIsTheOnlyBoundWithoutADeliveryTime() {
+        CloudTrailParser parser = archives(detection());
+
+        assertThat(parser.parseAll(deliveredUnit("2026-11-29T12:00:00Z", null)).events).hasSize(1);
+        assertThat(parser.parseAll(deliveredUnit("2026-11-29T12:05:00Z", null)).events).hasSize(1);
+        for (Instant delivered : new Instant[] {null, Instant.parse("2099-01-01T00:00:00Z"), NOW.minusSeconds(60)}) {
+            assertThat(refusals(parser.parseAll(deliveredUnit("2026-11-29T12:05:00.001Z", delivered))))
+                    .as("delivered %s", delivered).singleElement().asString()
+                    .contains("s ahead of processing time 2026-11-29T12:00:00Z, more than maxClockSkew PT5M: future-dated");
+        }
+        assertThat(refusals(parser.parseAll(deliveredUnit("2026-11-29T12:05:00.001Z", NOW.minusSeconds(120)))))
+                .singleElement().asString().contains("360 s after its file was delivered (by 2026-11-29T11:59:00Z");
+    }
 }

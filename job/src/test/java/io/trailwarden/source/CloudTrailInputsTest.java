@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -159,6 +160,28 @@ class CloudTrailInputsTest {
         assertThatThrownBy(() -> CloudTrailInputs.readAll(List.of(dir.resolve("nope"))))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("nope");
+    }
+
+    /** The delivery time comes from the file's name, whatever shape the file is and wherever it is read from. */
+    @Test
+    void everyUnitOfADeliveryFileCarriesTheDeliveryTimeOfItsName() throws IOException {
+        long delivered = Instant.parse("2024-11-05T10:05:00Z").toEpochMilli();
+        String name = "111122223333_CloudTrail_us-east-1_20241105T1005Z_Ab1.json";
+        Path lines = write("lines/" + name, records.get(0) + "\n\n" + records.get(1) + "\n");
+        Path gzipRecords = write("records/" + name + ".gz", Records.gzip(Corpus.bytes(Corpus.RECORDS_FILE)));
+        Path ownExport = write(name.replace("_CloudTrail_", "-export-"), records.get(0) + "\n" + records.get(1) + "\n");
+
+        assertThat(CloudTrailInputs.readAll(List.of(lines))).extracting(unit -> unit.origin.substring(dir.toString().length()) + " "
+                + unit.deliveryTimeMillis).containsExactly("/lines/" + name + ":1 " + delivered,
+                "/lines/" + name + ":2 " + delivered, "/lines/" + name + ":3 " + delivered);
+        assertThat(CloudTrailInputs.readAll(List.of(gzipRecords))).singleElement()
+                .satisfies(unit -> assertThat(unit.deliveryTimeMillis).isEqualTo(delivered));
+        assertThat(CloudTrailInputs.readAll(List.of(ownExport))).hasSize(2)
+                .allSatisfy(unit -> assertThat(unit.deliveryTimeMillis).isNull());
+        try (FileUnits s3Object = new FileUnits("s3://archive/AWSLogs/111122223333/CloudTrail/us-east-1/2024/11/05/" + name,
+                Files.newInputStream(lines), RawInput.MAX_UNIT_BYTES)) {
+            assertThat(s3Object.next().deliveryTimeMillis).isEqualTo(delivered);
+        }
     }
 
     @Test
