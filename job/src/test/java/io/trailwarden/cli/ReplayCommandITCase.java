@@ -134,6 +134,22 @@ class ReplayCommandITCase {
     }
 
     @Test
+    void aRefusedRecordOfAnyStageIsCountedAndShownInTheSummary(@TempDir Path dir) throws Exception {
+        Path forged = dir.resolve("forged.jsonl");
+        Files.writeString(forged, "{\"eventVersion\":\"1.08\",\"eventTime\":\"2099-01-01T00:00:00Z\","
+                + "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\",\"eventID\":\"forged-1\","
+                + "\"awsRegion\":\"us-east-1\",\"recipientAccountId\":\"229654561268\",\"userIdentity\":"
+                + "{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::229654561268:user/mallory\"}}\n");
+        CliRun run = CliRun.of("replay", "--rules", RulesValidateCommandTest.repoRoot().resolve("rules").toString(),
+                "--format", "jsonl", "--out", dir.resolve("findings.jsonl").toString(),
+                Corpus.path(Corpus.RECORDS_FILE).toString(), forged.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.err).containsPattern("dead letters +1\n").contains("dead letters: 1 (future-dated: 1)")
+                .contains("forged.jsonl").containsPattern("findings +" + CORPUS_FINDINGS);
+    }
+
+    @Test
     void tableFormatPrintsOneLinePerFinding() {
         CliRun run = CliRun.of("replay", "--rules", RulesValidateCommandTest.repoRoot().resolve("rules").toString(),
                 Corpus.path(Corpus.RECORDS_FILE).toString());
