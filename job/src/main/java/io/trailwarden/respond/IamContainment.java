@@ -3,7 +3,11 @@ package io.trailwarden.respond;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trailwarden.event.Actor;
+import io.trailwarden.event.CloudTrailEvent;
 import io.trailwarden.event.EventJson;
+import io.trailwarden.event.IdentityType;
+import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.Target;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.arns.ArnResource;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -38,6 +43,10 @@ public final class IamContainment {
     static final String AWS_DENY_ALL = "AWSDenyAll";
     /** Rounds of listing the keys after deactivating them: a key created meanwhile is caught by the next round. */
     private static final int KEY_ROUNDS = 5;
+    /** A user's own keys looked up when it is not found under its name: each costs up to two IAM calls. */
+    static final int MAX_USER_KEYS = 3;
+    /** A user's long-term key; session keys (ASIA) belong to no user IAM can look up. */
+    private static final Pattern LONG_TERM_KEY = Pattern.compile("AKIA[A-Z0-9]{12,124}");
 
     private final AwsClients clients;
     private final String policyName;
@@ -61,39 +70,125 @@ public final class IamContainment {
 
     /**
      * @param cutoff for a role, sessions issued before it are revoked: at least the containment time
+     * @param userKeys for a user, the access keys the finding shows are its own ({@link #userKeys}): IAM
+     *     keeps a user's keys through a rename, so they find a user renamed since the finding
      */
-    public ContainmentResult contain(Target target, String findingId, Instant cutoff) {
+    public ContainmentResult contain(Target target, String findingId, Instant cutoff, List<String> userKeys) {
         Steps steps = new Steps(clock, clock.get().plus(attemptTime));
         String self = clients.callerArn();
         if (isIdentity(target, self)) {
-            return new ContainmentResult(Outcome.SKIPPED_PROTECTED,
-                    "the responder's own identity (" + self + "): never contained");
+            return ownIdentity(self);
         }
         IamClient iam = clients.iamFor(target.accountId, IamNames.partition(target.arn));
-        String realArn;
-        try {
-            realArn = target.kind == Target.Kind.IAM_USER
-                    ? iam.getUser(r -> r.userName(target.name)).user().arn()
-                    : iam.getRole(r -> r.roleName(target.name)).role().arn();
-        } catch (NoSuchEntityException e) {
-            return new ContainmentResult(Outcome.SKIPPED_NOT_CONTAINABLE, target.kind + " " + target.name
-                    + " does not exist (any more); nothing to contain");
+        String name = target.name;
+        String realArn = realArn(iam, target.kind, name);
+        String renamed = "";
+        if (realArn == null && target.kind == Target.Kind.IAM_USER) {
+            for (String keyId : userKeys) {
+                String owner = renamedOwner(iam, target.name, keyId);
+                realArn = owner == null ? null : realArn(iam, target.kind, owner);
+                if (realArn != null) {
+                    if (isIdentity(Target.of(Target.Kind.IAM_USER, owner, realArn, target.accountId), self)) {
+                        return ownIdentity(self);
+                    }
+                    name = owner;
+                    renamed = "user " + target.name + " has been renamed " + owner + " since the finding (it owns access key "
+                            + keyId + ", which the finding shows is " + target.name + "'s)";
+                    break;
+                }
+            }
+        }
+        if (realArn == null) {
+            // Renamed or deleted, the identity the finding saw may live on under another name: only a human can tell.
+            return new ContainmentResult(Outcome.FAILED, target.kind + " " + target.name
+                    + " NOT FOUND under that name: renamed or deleted since the finding"
+                    + (userKeys.isEmpty() ? "" : ", and no other user owns the access keys the finding shows are its own ("
+                            + String.join(", ", userKeys) + ")")
+                    + "; nothing contained, a human has to find it");
         }
         // The finding's ARN is rebuilt from the event and has no IAM path: protection is judged on the real one.
         for (ArnPattern pattern : protectedPatterns) {
             if (pattern.matches(realArn)) {
-                return new ContainmentResult(Outcome.SKIPPED_PROTECTED, "protected principal " + realArn
-                        + " (matches " + pattern + "); never contained, alert only");
+                return new ContainmentResult(Outcome.SKIPPED_PROTECTED, (renamed.isEmpty() ? "" : renamed + "; ")
+                        + "protected principal " + realArn + " (matches " + pattern + "); never contained, alert only");
             }
         }
         String partition = IamNames.partition(realArn);
         if (target.kind == Target.Kind.IAM_USER) {
-            return containUser(steps, iam, partition, target.name, findingId);
+            if (renamed.isEmpty()) {
+                return containUser(steps, iam, partition, name, findingId);
+            }
+            steps.note(renamed);
+            return containUser(steps, iam, partition, name, findingId).renamedTo(name);
         }
         if (target.kind == Target.Kind.IAM_ROLE) {
-            return containRole(steps, iam, partition, target.name, findingId, cutoff);
+            return containRole(steps, iam, partition, name, findingId, cutoff);
         }
         throw new IllegalArgumentException("IAM cannot contain a " + target.kind + " target");
+    }
+
+    private static ContainmentResult ownIdentity(String self) {
+        return new ContainmentResult(Outcome.SKIPPED_PROTECTED, "the responder's own identity (" + self + "): never contained");
+    }
+
+    /** The identity's ARN as IAM has it, path included; null when IAM has no user or role of that name. */
+    private static String realArn(IamClient iam, Target.Kind kind, String name) {
+        try {
+            return kind == Target.Kind.IAM_USER
+                    ? iam.getUser(r -> r.userName(name)).user().arn()
+                    : iam.getRole(r -> r.roleName(name)).role().arn();
+        } catch (NoSuchEntityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The user that owns {@code keyId} now, when that is not {@code formerName}; else null. The owner is
+     * confirmed by listing its keys in the target's account, so an answer about another account's key, or
+     * a stale one, is not followed.
+     */
+    private static String renamedOwner(IamClient iam, String formerName, String keyId) {
+        try {
+            String owner = iam.getAccessKeyLastUsed(r -> r.accessKeyId(keyId)).userName();
+            boolean owns = owner != null && !owner.equalsIgnoreCase(formerName)
+                    && iam.listAccessKeysPaginator(r -> r.userName(owner)).accessKeyMetadata().stream()
+                            .anyMatch(key -> keyId.equals(key.accessKeyId()));
+            return owns ? owner : null;
+        } catch (NoSuchEntityException gone) {
+            return null;
+        }
+    }
+
+    /**
+     * The long-term access keys a user target's finding shows are its own: the key CloudTrail recorded
+     * CreateAccessKey returning for it, the key it called with. Only the target's, and only in its account:
+     * another user's key in the same finding never leads the containment to that user. At most
+     * {@value #MAX_USER_KEYS}, each looked up only when the user is not found under its name.
+     */
+    static List<String> userKeys(Finding finding, Target target) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (target.kind != Target.Kind.IAM_USER || target.name == null || target.accountId == null) {
+            return List.of();
+        }
+        for (CloudTrailEvent event : finding.events) {
+            if (target.accountId.equals(event.recipientAccountId) && "iam.amazonaws.com".equals(event.eventSource)
+                    && "CreateAccessKey".equals(event.eventName) && event.errorCode == null
+                    && target.name.equalsIgnoreCase(event.text("responseElements.accessKey.userName"))) {
+                addKey(keys, event.text("responseElements.accessKey.accessKeyId"));
+            }
+            Actor actor = event.actor;
+            if (actor != null && actor.type == IdentityType.IAM_USER && target.accountId.equals(actor.accountId)
+                    && target.name.equalsIgnoreCase(actor.userName)) {
+                addKey(keys, actor.accessKeyId);
+            }
+        }
+        return new ArrayList<>(keys);
+    }
+
+    private static void addKey(Set<String> keys, String keyId) {
+        if (keys.size() < MAX_USER_KEYS && keyId != null && LONG_TERM_KEY.matcher(keyId).matches()) {
+            keys.add(keyId);
+        }
     }
 
     /** True when the caller ARN (a user, or a session of a role) is the target's user or role. */

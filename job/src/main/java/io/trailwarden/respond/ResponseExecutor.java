@@ -87,7 +87,8 @@ public final class ResponseExecutor {
         long started = clock.get().toEpochMilli();
         ActionResult result;
         try {
-            ContainmentResult done = containment.contain(target, finding.findingId, cutoff(task));
+            ContainmentResult done = containment.contain(target, finding.findingId, cutoff(task),
+                    IamContainment.userKeys(finding, target));
             result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN, targetLabel(target),
                     target.accountId, done.outcome, done.detail, started, clock.get().toEpochMilli() - started);
             if (done.outcome == Outcome.DONE || done.outcome == Outcome.ALREADY_DONE || done.outcome == Outcome.PARTIAL) {
@@ -105,20 +106,25 @@ public final class ResponseExecutor {
 
     /**
      * Sessions of a contained role issued before this are revoked: at least the containment time (as AWS's
-     * own "revoke active sessions" does) and at least the end of the last matched event's second.
+     * own "revoke active sessions" does), at least the end of the last matched event's second, and at least
+     * the cut-off of every finding that joined the containment.
      */
     static Instant cutoff(ResponseTask task) {
         Instant lastEvent = Instant.ofEpochMilli(task.finding.lastEventTimeMillis()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         Instant admitted = Instant.ofEpochMilli(task.admittedAtMillis);
         Instant admittedCeil = admitted.truncatedTo(ChronoUnit.SECONDS).equals(admitted)
                 ? admitted : admitted.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return lastEvent.isAfter(admittedCeil) ? lastEvent : admittedCeil;
+        Instant own = lastEvent.isAfter(admittedCeil) ? lastEvent : admittedCeil;
+        Instant joined = Instant.ofEpochMilli(task.joinedCutoffMillis);
+        return joined.isAfter(own) ? joined : own;
     }
 
     public ActionResult alert(ResponseTask task) {
         Finding finding = task.finding;
         long started = clock.get().toEpochMilli();
         String topic = publisher == null ? "-" : publisher.topicArn();
+        // The update that closes an incident shares its opening finding's id: the audit record tells them apart.
+        String what = task.alertKind + (finding.incidentUpdate ? " (incident closed)" : "") + " alert";
         Alert alert = formatter.format(finding, task.results, task.alertKind, task.heldBack);
         ActionResult result;
         if (publisher == null) {
@@ -128,11 +134,11 @@ public final class ResponseExecutor {
             try {
                 String messageId = publisher.publish(alert);
                 return ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
-                        Outcome.DONE, task.alertKind + " alert published as SNS message " + messageId, started,
+                        Outcome.DONE, what + " published as SNS message " + messageId, started,
                         clock.get().toEpochMilli() - started);
             } catch (RuntimeException e) {
                 result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,
-                        Outcome.FAILED, task.alertKind + " alert failed: " + e.getMessage(), started,
+                        Outcome.FAILED, what + " failed: " + e.getMessage(), started,
                         clock.get().toEpochMilli() - started);
             }
         }
@@ -147,7 +153,8 @@ public final class ResponseExecutor {
     /** The command that undoes exactly this containment, from its own record (the tags are only a copy). */
     static String releaseCommand(Target target, ContainmentResult done) {
         StringBuilder command = new StringBuilder("trailwarden release ")
-                .append(target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ").append(target.name);
+                .append(target.kind == Target.Kind.IAM_ROLE ? "--role " : "--user ")
+                .append(done.renamedTo != null ? done.renamedTo : target.name);
         if (target.accountId != null) {
             command.append(" --account ").append(target.accountId);
         }

@@ -5,6 +5,7 @@ import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.finding.PlannedAction;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,12 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -32,8 +36,13 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
  *   <li>Attempts run on a pool of {@code maxInFlight} threads that queues nothing: when every thread is
  *       busy, the attempt waits in state for the next poll. The task thread never blocks on AWS, so a
  *       hanging IAM cannot back-pressure the alerts.</li>
- *   <li>One attempt per key at a time: a second finding for a target being contained joins it, and a
- *       timed-out attempt's thread must end (it makes no call past its deadline) before the next one starts.</li>
+ *   <li>One attempt per key at a time: a timed-out attempt's thread must end (it makes no call past its
+ *       deadline) before the next one starts.</li>
+ *   <li>A second finding for a target being contained joins the containment's next attempt, cut-off
+ *       included. While an attempt is under way it cannot cover a finding it never saw: the finding waits
+ *       and joins the retry, or runs next when the attempt holds.</li>
+ *   <li>A second alert with the same key (the update that closes an incident shares its opening
+ *       finding's id) waits and is sent next; only a replay of a waiting alert is dropped.</li>
  * </ul>
  */
 public final class ResponseRunner extends KeyedProcessFunction<String, ResponseTask, ResponseReport> {
@@ -51,6 +60,8 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
     private final AlertConfig alerts;
     private final AwsConfig aws;
     private transient ValueState<ResponseTask> pending;
+    /** What waits for the pending action to end: for a containment, at most one task, which later ones join. */
+    private transient ListState<ResponseTask> queued;
     private transient AwsClients clients;
     private transient ResponseExecutor executor;
     private transient ThreadPoolExecutor pool;
@@ -68,6 +79,8 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-" + kind.name().toLowerCase(), ResponseTask.class));
+        queued = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("queued-" + kind.name().toLowerCase(), ResponseTask.class));
         clients = AwsClients.withDefaultCredentials(aws, response);
         executor = new ResponseExecutor(
                 new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), Instant::now,
@@ -86,21 +99,46 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
     @Override
     public void processElement(ResponseTask task, Context ctx, Collector<ResponseReport> out) throws Exception {
         ResponseTask active = pending.value();
-        if (active != null) {
-            // The same target again (another rule, a duplicate, a replay): it joins the running containment,
-            // whose outcome it reports, and costs no second set of IAM writes. A replayed alert is already queued.
-            if (kind == ResponseTask.Kind.CONTAIN && !active.finding.findingId.equals(task.finding.findingId)
-                    && !active.joinedFindings.contains(task.finding.findingId)) {
-                active.joinedFindings.add(task.finding.findingId);
-                pending.update(active);
+        if (active == null) {
+            start(task, ctx.timerService());
+            return;
+        }
+        List<ResponseTask> waiting = waiting();
+        if (kind == ResponseTask.Kind.ALERT) {
+            if (!active.sameAlert(task) && waiting.stream().noneMatch(task::sameAlert)) {
+                queued.add(task);
             }
             return;
         }
-        long now = ctx.timerService().currentProcessingTime();
+        // The same target again (another rule, a duplicate, a replay): it joins the containment, whose outcome it
+        // reports, and costs no second set of IAM writes.
+        if (active.covers(task)) {
+            return;
+        }
+        Attempt attempt = running.get(ctx.getCurrentKey());
+        if (attempt == null || attempt.reported) {
+            active.join(task);
+            pending.update(active);
+        } else if (waiting.isEmpty()) {
+            queued.add(task);
+        } else {
+            waiting.get(0).join(task);
+            queued.update(waiting);
+        }
+    }
+
+    private void start(ResponseTask task, TimerService timers) throws Exception {
+        long now = timers.currentProcessingTime();
         task.firstAttemptMillis = now;
         task.nextAttemptMillis = now;
         pending.update(task);
-        ctx.timerService().registerProcessingTimeTimer(now);
+        timers.registerProcessingTimeTimer(now);
+    }
+
+    private List<ResponseTask> waiting() throws Exception {
+        List<ResponseTask> waiting = new ArrayList<>();
+        queued.get().forEach(waiting::add);
+        return waiting;
     }
 
     @Override
@@ -169,9 +207,12 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
                         result.startedAtMillis, result.durationMillis);
                 report.results.add(copy);
             }
-            ResponseTask.AlertKind alertKind = !failed ? ResponseTask.AlertKind.CONTAINED
-                    : givingUp ? ResponseTask.AlertKind.GAVE_UP
-                    : result.outcome == Outcome.PARTIAL ? ResponseTask.AlertKind.PARTIAL : ResponseTask.AlertKind.FAILED;
+            // Only a containment that holds is reported contained; one IAM turned out protected is plainly alerted.
+            ResponseTask.AlertKind alertKind = failed
+                    ? givingUp ? ResponseTask.AlertKind.GAVE_UP
+                            : result.outcome == Outcome.PARTIAL ? ResponseTask.AlertKind.PARTIAL : ResponseTask.AlertKind.FAILED
+                    : result.outcome == Outcome.DONE || result.outcome == Outcome.ALREADY_DONE ? ResponseTask.AlertKind.CONTAINED
+                    : ResponseTask.AlertKind.FINDING;
             // A failing containment is escalated once when it first fails and once when it is given up;
             // the retries in between are in the audit stream.
             if (!failed || givingUp || task.attempts == 1) {
@@ -179,13 +220,24 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
                         task.key + "|" + task.attempts, List.of(result), List.of()));
             }
         }
+        List<ResponseTask> waiting = waiting();
         if (!failed || givingUp) {
             if (givingUp) {
                 givenUp.inc();
             }
-            pending.clear();
+            if (waiting.isEmpty()) {
+                pending.clear();
+            } else {
+                queued.update(new ArrayList<>(waiting.subList(1, waiting.size())));
+                start(waiting.get(0), ctx.timerService());
+            }
         } else {
             task.nextAttemptMillis = now + backoff(task.attempts);
+            if (kind == ResponseTask.Kind.CONTAIN && !waiting.isEmpty()) {
+                // What arrived during this attempt joins the retry.
+                task.join(waiting.get(0));
+                queued.clear();
+            }
             pending.update(task);
         }
         out.collect(report);

@@ -46,6 +46,8 @@ public class ResponseTask {
     /** CONTAIN: later findings for the same target, reported with this containment's outcome. */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<String> joinedFindings = new ArrayList<>();
+    /** CONTAIN: the latest cut-off of the findings that joined (0: none); a role's sessions issued before it are revoked too. */
+    public long joinedCutoffMillis;
     public int attempts;
     public long firstAttemptMillis;
     public long nextAttemptMillis;
@@ -72,6 +74,35 @@ public class ResponseTask {
         task.results = new ArrayList<>(results);
         task.heldBack = new ArrayList<>(heldBack);
         return task;
+    }
+
+    /**
+     * CONTAIN: {@code later}, for the same target, is covered by this containment's next attempt: its
+     * findings are reported with this one's outcome, and the cut-off becomes the later of theirs, so the
+     * role's deny covers every session any of them saw.
+     */
+    void join(ResponseTask later) {
+        joinFinding(later.finding.findingId);
+        later.joinedFindings.forEach(this::joinFinding);
+        joinedCutoffMillis = Math.max(joinedCutoffMillis, ResponseExecutor.cutoff(later).toEpochMilli());
+    }
+
+    private void joinFinding(String findingId) {
+        if (!finding.findingId.equals(findingId) && !joinedFindings.contains(findingId)) {
+            joinedFindings.add(findingId);
+        }
+    }
+
+    /** CONTAIN: joining {@code later}, a new finding, would change nothing: it is reported already, its cut-off is no later. */
+    boolean covers(ResponseTask later) {
+        String id = later.finding.findingId;
+        return (finding.findingId.equals(id) || joinedFindings.contains(id))
+                && !ResponseExecutor.cutoff(later).isAfter(ResponseExecutor.cutoff(this));
+    }
+
+    /** ALERT: the same alert again (a replay), not another one that shares its key. */
+    boolean sameAlert(ResponseTask other) {
+        return alertKind == other.alertKind && finding.equals(other.finding);
     }
 
     /** IAM names are unique case-insensitively: {@code Backdoor} and {@code backdoor} are one target. */

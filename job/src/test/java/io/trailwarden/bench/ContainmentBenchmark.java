@@ -205,7 +205,7 @@ public final class ContainmentBenchmark {
                 long submitted = System.nanoTime();
                 Future<Long> future = pool.submit(() -> {
                     ContainmentResult result = containment.contain(finding.target, finding.findingId,
-                            Instant.ofEpochMilli(finding.lastEventTimeMillis()));
+                            Instant.ofEpochMilli(finding.lastEventTimeMillis()), List.of());
                     if (result.outcome != Outcome.DONE) {
                         throw new IllegalStateException(label + ": " + finding.target.name + " " + result);
                     }

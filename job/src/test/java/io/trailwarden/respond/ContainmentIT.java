@@ -158,12 +158,12 @@ class ContainmentIT {
             try (AwsClients clients = clients(response, responder)) {
                 ContainmentResult result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
                     response.actionTimeout)
-                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
+                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW, List.of());
                 assertThat(result.outcome).isEqualTo(Outcome.DONE);
 
                 ContainmentResult self = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
                     response.actionTimeout)
-                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW);
+                        .contain(CorpusFindings.backdoorUser(ACCOUNT, "trailwarden-responder").target, "tw-test", NOW, List.of());
                 assertThat(self.outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
                 assertThat(self.detail).contains("the responder's own identity (arn:aws:iam::123456789012:user/trailwarden-responder)");
             }
@@ -208,7 +208,7 @@ class ContainmentIT {
         try (AwsClients clients = clients(response, MotoServer.anyCredentials())) {
             new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
                     response.actionTimeout)
-                    .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW);
+                    .contain(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user").target, "tw-test", NOW, List.of());
 
             List<String> report = new Release(clients, response.quarantinePolicyName, () -> NOW.plusSeconds(3600))
                     .releaseUser(ACCOUNT, "malicious-iam-user", List.of(), false);
@@ -257,15 +257,55 @@ class ContainmentIT {
     }
 
     @Test
-    void aTargetThatDoesNotExistIsReportedAndTheAlertStillGoesOut() throws Exception {
+    void aTargetThatDoesNotExistIsNotFoundAndEscalated() throws Exception {
         MotoFixture.AlertInbox inbox = MotoFixture.inbox(MOTO, "alerts");
 
         ResponseReport report = respond(CorpusFindings.backdoorUser(ACCOUNT, "never-created"), inbox.topicArn);
 
-        assertThat(containResult(report).outcome).isEqualTo(Outcome.SKIPPED_NOT_CONTAINABLE);
-        assertThat(containResult(report).detail).isEqualTo("IAM_USER never-created does not exist (any more); nothing to contain");
-        assertThat(inbox.receive()).singleElement().satisfies(alert -> assertThat(alert.get("Message").asText())
-                .contains("CONTAIN arn:aws:iam::123456789012:user/never-created: SKIPPED_NOT_CONTAINABLE"));
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.FAILED);
+        assertThat(containResult(report).detail).isEqualTo("IAM_USER never-created NOT FOUND under that name: renamed or deleted"
+                + " since the finding, and no other user owns the access keys the finding shows are its own ("
+                + CorpusFindings.RECORDED_KEY + "); nothing contained, a human has to find it");
+        assertThat(report.deadLetters).singleElement().satisfies(letter -> assertThat(letter.reason).contains("NOT FOUND"));
+        assertThat(inbox.receive()).singleElement().satisfies(alert -> {
+            assertThat(alert.get("Subject").asText()).startsWith("TrailWarden ESCALATED: containment FAILED");
+            assertThat(alert.at("/MessageAttributes/escalated/Value").asText()).isEqualTo("true");
+            assertThat(alert.get("Message").asText()).contains("CONTAIN arn:aws:iam::123456789012:user/never-created: FAILED");
+        });
+    }
+
+    @Test
+    void aKeyTheFindingShowsIsAnotherUsersNeverLeadsToThatUser() throws Exception {
+        // A finding on a user that does not exist, carrying the key CloudTrail recorded created for an innocent user.
+        AccessKey innocent = MotoFixture.backdoorUser(iam, "malicious-iam-user");
+        Finding finding = CorpusFindings.withCreatedKey(CorpusFindings.backdoorUser(ACCOUNT, "malicious-iam-user"),
+                innocent.accessKeyId());
+        Target missing = Target.of(Target.Kind.IAM_USER, "never-created", null, ACCOUNT);
+        finding.target = missing;
+        finding.response = List.of(PlannedAction.of(PlannedAction.Type.CONTAIN, missing, false, null));
+
+        ResponseReport report = respond(finding, MotoFixture.inbox(MOTO, "alerts").topicArn);
+
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.FAILED);
+        assertThat(containResult(report).detail).startsWith("IAM_USER never-created NOT FOUND under that name").doesNotContain(innocent.accessKeyId());
+        assertUntouched(innocent);
+    }
+
+    @Test
+    void aUserRenamedIntoAProtectedNameIsFoundButLeftAlone() throws Exception {
+        settings.put("protectedPrincipals", "arn:aws:iam::" + ACCOUNT + ":user/malicious-*");
+        // As AWS leaves a renamed user: under its new name, owning the key created for the old one.
+        AccessKey key = MotoFixture.backdoorUser(iam, "malicious-iam-user");
+        Finding finding = CorpusFindings.withCreatedKey(CorpusFindings.backdoorUser(ACCOUNT, "backdoor"), key.accessKeyId());
+
+        ResponseReport report = respond(finding, MotoFixture.inbox(MOTO, "alerts").topicArn);
+
+        assertThat(containResult(report).outcome).isEqualTo(Outcome.SKIPPED_PROTECTED);
+        assertThat(containResult(report).detail).isEqualTo("user backdoor has been renamed malicious-iam-user since the finding"
+                + " (it owns access key " + key.accessKeyId() + ", which the finding shows is backdoor's); protected principal"
+                + " arn:aws:iam::123456789012:user/malicious-iam-user (matches arn:aws:iam::123456789012:user/malicious-*);"
+                + " never contained, alert only");
+        assertUntouched(key);
     }
 
     @Test

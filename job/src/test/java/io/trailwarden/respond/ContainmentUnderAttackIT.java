@@ -75,7 +75,7 @@ class ContainmentUnderAttackIT {
         try (AwsClients clients = clients(response)) {
             return new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response), () -> NOW,
                     response.actionTimeout)
-                    .contain(target, "tw-test", NOW);
+                    .contain(target, "tw-test", NOW, List.of());
         }
     }
 
@@ -186,7 +186,7 @@ class ContainmentUnderAttackIT {
             clients.callerArn();
             started = System.nanoTime();
             result = new IamContainment(clients, response.quarantinePolicyName, ResponsePlanner.protectedPatterns(response),
-                    Instant::now, response.actionTimeout).contain(user(USER), "tw-test", NOW);
+                    Instant::now, response.actionTimeout).contain(user(USER), "tw-test", NOW, List.of());
         }
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
 

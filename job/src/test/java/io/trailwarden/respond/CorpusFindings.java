@@ -25,6 +25,8 @@ public final class CorpusFindings {
     public static final String RECORDED_ACCOUNT = "229654561268";
     public static final String RECORDED_USER = "malicious-iam-user";
     public static final String RULE_ID = "iam-backdoor-admin-user";
+    /** The key the recorded CreateAccessKey returned; no moto user has it. */
+    public static final String RECORDED_KEY = "AKIAXAFZN8JEPF6L682H";
 
     private CorpusFindings() {}
 
@@ -73,6 +75,13 @@ public final class CorpusFindings {
         finding.response = new ArrayList<>(List.of(
                 PlannedAction.of(PlannedAction.Type.CONTAIN, finding.target, false, "the created user"),
                 PlannedAction.of(PlannedAction.Type.ALERT, finding.target, false, null)));
+        return finding;
+    }
+
+    /** {@code finding} as if CloudTrail had recorded CreateAccessKey returning {@code keyId}. */
+    public static Finding withCreatedKey(Finding finding, String keyId) {
+        finding.events.replaceAll(event -> event.eventName.equals("CreateAccessKey")
+                ? event(event.rawJson().replace(RECORDED_KEY, keyId)) : event);
         return finding;
     }
 
