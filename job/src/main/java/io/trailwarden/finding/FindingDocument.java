@@ -75,8 +75,34 @@ public final class FindingDocument {
     public List<String> release;
     /** In alerts: what this alert reports (FINDING, CONTAINED, PARTIAL, FAILED, GAVE_UP). */
     public String alertKind;
-    /** In a capped alert: every target of the account the blast-radius cap holds back for a human. */
+    /**
+     * In a capped alert: targets of the account the blast-radius cap holds back for a human, the
+     * finding's own first, then the newest; as many as fit.
+     */
     public List<String> heldBack;
+    /** In a capped alert: targets held back but not named in {@link #heldBack}; absent when none. */
+    public Integer heldBackOmitted;
+
+    /** What a capped alert can say about the targets the cap holds back. */
+    public static final class HeldBack {
+        /** Not a capped alert. */
+        public static final HeldBack NONE = new HeldBack(List.of(), 0, 0);
+
+        final List<String> targets;
+        final int notNamed;
+        final int alwaysNamed;
+
+        /**
+         * @param targets held-back targets to name, most important first
+         * @param notNamed how many more are held than {@code targets} lists
+         * @param alwaysNamed how many of the first {@code targets} are named whatever the size: the finding's own
+         */
+        public HeldBack(List<String> targets, int notNamed, int alwaysNamed) {
+            this.targets = List.copyOf(targets);
+            this.notNamed = notNamed;
+            this.alwaysNamed = Math.min(alwaysNamed, targets.size());
+        }
+    }
 
     /** The identity that acted. */
     public static final class Principal {
@@ -174,20 +200,50 @@ public final class FindingDocument {
         return document;
     }
 
-    /**
-     * The document with as many events as fit: starting from {@code limits.maxEvents}, events are
-     * dropped (a quarter at a time) until {@code size} of the document is at most {@code maxSize}. The
-     * events left out are counted in {@link #eventsOmitted}.
-     */
+    /** The document with as many events as fit: {@link #fitting(Finding, Limits, HeldBack, ToIntFunction, int)}. */
     public static FindingDocument fitting(Finding finding, Limits limits, ToIntFunction<FindingDocument> size,
             int maxSize) {
-        int shown = Math.min(limits.maxEvents, finding.events.size());
-        FindingDocument document = of(finding, limits.maxFieldChars, shown);
-        while (size.applyAsInt(document) > maxSize && shown > 0) {
-            shown = shown - Math.max(1, shown / 4);
-            document = of(finding, limits.maxFieldChars, shown);
+        return fitting(finding, limits, HeldBack.NONE, size, maxSize);
+    }
+
+    /**
+     * The document with as many held-back targets and events as fit: starting from every target and
+     * {@code limits.maxEvents} events, targets beyond {@code heldBack.alwaysNamed} are dropped, then
+     * events, a quarter at a time, until {@code size} of the document is at most {@code maxSize}. Targets
+     * go first: each was named by the capped alert that held it, while this finding's events are only
+     * here. What is left out is counted in {@link #heldBackOmitted} and {@link #eventsOmitted}.
+     */
+    public static FindingDocument fitting(Finding finding, Limits limits, HeldBack heldBack,
+            ToIntFunction<FindingDocument> size, int maxSize) {
+        int shownTargets = heldBack.targets.size();
+        int shownEvents = Math.min(limits.maxEvents, finding.events.size());
+        FindingDocument document = of(finding, limits.maxFieldChars, shownEvents).withHeldBack(heldBack, shownTargets,
+                limits.maxFieldChars);
+        while (size.applyAsInt(document) > maxSize && (shownTargets > heldBack.alwaysNamed || shownEvents > 0)) {
+            if (shownTargets > heldBack.alwaysNamed) {
+                shownTargets = Math.max(heldBack.alwaysNamed, lessAQuarter(shownTargets));
+            } else {
+                shownEvents = lessAQuarter(shownEvents);
+            }
+            document = of(finding, limits.maxFieldChars, shownEvents).withHeldBack(heldBack, shownTargets,
+                    limits.maxFieldChars);
         }
         return document;
+    }
+
+    private static int lessAQuarter(int count) {
+        return count - Math.max(1, count / 4);
+    }
+
+    private FindingDocument withHeldBack(HeldBack held, int shown, int maxFieldChars) {
+        if (held.targets.isEmpty() && held.notNamed == 0) {
+            return this;
+        }
+        heldBack = new ArrayList<>();
+        held.targets.stream().limit(shown).forEach(target -> heldBack.add(SafeText.cut(target, maxFieldChars)));
+        int omitted = held.notNamed + held.targets.size() - shown;
+        heldBackOmitted = omitted == 0 ? null : omitted;
+        return this;
     }
 
     /** The response's outcome, for the alert: every action's audit record and the commands to undo it. */
@@ -197,10 +253,9 @@ public final class FindingDocument {
         return this;
     }
 
-    /** The alert's kind and, when the cap holds containments back, every target it holds. */
-    public FindingDocument withAlert(String kind, List<String> heldBackTargets) {
+    /** The alert's kind. */
+    public FindingDocument withAlert(String kind) {
         this.alertKind = kind;
-        this.heldBack = heldBackTargets.isEmpty() ? null : new ArrayList<>(heldBackTargets);
         return this;
     }
 

@@ -22,9 +22,16 @@ public final class FindingText {
     public static String render(FindingDocument finding) {
         StringBuilder text = new StringBuilder();
         if (finding.heldBack != null) {
-            text.append("CONTAINMENT HELD BACK by the blast-radius cap: approve each with the command in its action below.\n")
-                    .append("Every target held back in this account now (account|kind|name):\n");
+            text.append("CONTAINMENT HELD BACK by the blast-radius cap: the command in this finding's HELD_BY_CAP action"
+                    + " below carries it out.\n")
+                    .append("Targets held back in this account now (account|kind|name), this finding's first, then the newest:\n");
             finding.heldBack.forEach(target -> text.append("  ").append(safe(target)).append('\n'));
+            if (finding.heldBackOmitted != null) {
+                text.append("  ... ").append(finding.heldBackOmitted).append(" more held back, not named here (size limit)."
+                        + " Each was named by its own capped alert. All of them: the audit store's audit records with"
+                        + " outcome HELD_BY_CAP, each detail ending in its command, trailwarden contain --finding ID"
+                        + " --user|--role NAME --account ID\n");
+            }
             text.append('\n');
         }
         if (finding.alertKind != null && !finding.alertKind.equals("FINDING")) {

@@ -16,10 +16,10 @@ import java.util.Map;
 
 /**
  * Renders one finding's alert: the finding document ({@link FindingDocument}) with the response's audit
- * records, release commands and, for escalations, the alert kind and every target the cap holds back,
+ * records, release commands and, for escalations, the alert kind and the targets the cap holds back,
  * as text ({@link FindingText}) then JSON ({@link FindingJson}), cut to SNS's limits. Values are cut to
- * {@code maxFieldChars}, and an incident too large for one message lists fewer events and says how many
- * it left out.
+ * {@code maxFieldChars}, and an alert too large for one message names fewer held-back targets, then
+ * lists fewer events, and says how many of each it left out.
  */
 public final class AlertFormatter implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,16 +44,21 @@ public final class AlertFormatter implements Serializable {
     }
 
     /**
-     * @param heldBack every target of the account the blast-radius cap holds back; not empty makes the
-     *     alert a capped one: its own subject, {@code capped=true}, every held-back target named
+     * @param heldBack the targets of the account the blast-radius cap holds back, as
+     *     {@link BlastRadiusFunction} lists them: the finding's own first (one per {@code HELD_BY_CAP}
+     *     result), then the newest, then a count of the rest. Not empty makes the alert a capped one: its
+     *     own subject, {@code capped=true}, the finding's own held targets and as many others as fit named.
      */
     public Alert format(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind, List<String> heldBack) {
         List<AuditRecord> records = new ArrayList<>();
         results.forEach(result -> records.add(result.toRecord()));
         List<String> release = releaseCommands(results);
+        int ownHeld = (int) results.stream().filter(result -> result.outcome == Outcome.HELD_BY_CAP).count();
         FindingDocument document = FindingDocument.fitting(finding,
                 new FindingDocument.Limits(config.maxEvents, config.maxFieldChars),
-                shown -> utf8Length(message(shown.withResults(records, release).withAlert(kind.name(), heldBack))),
+                new FindingDocument.HeldBack(BlastRadiusFunction.heldBackNamed(heldBack),
+                        BlastRadiusFunction.heldBackNotNamed(heldBack), ownHeld),
+                shown -> utf8Length(message(shown.withResults(records, release).withAlert(kind.name()))),
                 MAX_MESSAGE_BYTES);
         boolean capped = !heldBack.isEmpty();
         Map<String, String> attributes = new LinkedHashMap<>();

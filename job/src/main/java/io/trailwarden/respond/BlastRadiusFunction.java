@@ -3,8 +3,13 @@ package io.trailwarden.respond;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Severity;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -18,12 +23,23 @@ import org.apache.flink.util.Collector;
  * {@code maxContainments} distinct targets per sliding window, plus {@code criticalReserve} more that
  * only CRITICAL findings may use, so decoys of lower severity cannot spend the budget a real backdoor
  * needs. A target already admitted in the window costs nothing again (a second rule, a repeat). A
- * containment beyond the cap is held back: kept in state as pending, listed in every capped alert of
- * the account until the window passes, and carried out when a human runs the command the alert gives.
+ * containment beyond the cap is held back: kept in state as pending, named in the capped alerts of the
+ * account until the window passes (each names its own and the newest, and counts the rest), and carried
+ * out when a human runs the command its alert and audit record give.
  * Processing time: the cap bounds what the job does now, not when the events happened.
  */
 public final class BlastRadiusFunction extends KeyedProcessFunction<String, ResponsePlan, ResponsePlan> {
     private static final long serialVersionUID = 1L;
+
+    /** A capped alert names at most this many held-back targets and counts the rest. */
+    static final int MAX_HELD_NAMED = 100;
+    /**
+     * The count that ends a plan's {@code heldBack} when it names fewer targets than are held. A target
+     * is {@code account|kind|name}, always with a '|', so no target name can pass for it.
+     */
+    private static final Pattern NOT_NAMED = Pattern.compile("\\+[0-9]{1,9}");
+    private static final Comparator<Map.Entry<String, Long>> NEWEST_FIRST =
+            Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 
     private final int maxContainments;
     private final int criticalReserve;
@@ -85,13 +101,69 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<String, Resp
             capped.inc();
         }
         plan.admittedAtMillis = now;
-        plan.heldBack = new ArrayList<>();
-        if (plan.steps.stream().anyMatch(step -> step.decision == Decision.HELD_BY_CAP)) {
-            for (String key : held.keys()) {
-                plan.heldBack.add(key.substring("contain|".length()));
+        plan.heldBack = plan.steps.stream().anyMatch(step -> step.decision == Decision.HELD_BY_CAP)
+                ? heldBack(plan) : new ArrayList<>();
+        out.collect(plan);
+    }
+
+    /**
+     * What the plan's capped alert names: the plan's own held targets first (what the alert is about),
+     * then the newest others (an old one was named by the capped alert that held it, and leaves the
+     * window first), at most {@link #MAX_HELD_NAMED}; then {@code +N} when N more are held. Bounded, so
+     * thousands of decoys cannot make every alert, and every alert task kept for retries, carry them all.
+     */
+    private List<String> heldBack(ResponsePlan plan) throws Exception {
+        Set<String> own = new LinkedHashSet<>();
+        for (PlannedStep step : plan.steps) {
+            if (step.decision == Decision.HELD_BY_CAP) {
+                own.add(ResponseTask.targetKey(step.target));
             }
         }
-        out.collect(plan);
+        // The newest others that fit, in a heap whose head is the oldest of them: memory bounded by what is named.
+        PriorityQueue<Map.Entry<String, Long>> newest = new PriorityQueue<>(NEWEST_FIRST.reversed());
+        int others = 0;
+        for (Map.Entry<String, Long> entry : held.entries()) {
+            if (own.contains(entry.getKey())) {
+                continue;
+            }
+            others++;
+            newest.add(Map.entry(entry.getKey(), entry.getValue()));
+            if (own.size() + newest.size() > MAX_HELD_NAMED) {
+                newest.poll();
+            }
+        }
+        List<Map.Entry<String, Long>> named = new ArrayList<>(newest);
+        named.sort(NEWEST_FIRST);
+        List<String> keys = new ArrayList<>(own);
+        named.forEach(entry -> keys.add(entry.getKey()));
+        List<String> heldBack = new ArrayList<>();
+        keys.forEach(key -> heldBack.add(key.substring("contain|".length())));
+        int notNamed = others - named.size();
+        if (notNamed > 0) {
+            heldBack.add("+" + notNamed);
+        }
+        return heldBack;
+    }
+
+    /** The targets a plan's {@code heldBack} names, in its order. */
+    static List<String> heldBackNamed(List<String> heldBack) {
+        List<String> named = new ArrayList<>();
+        for (String entry : heldBack) {
+            if (!NOT_NAMED.matcher(entry).matches()) {
+                named.add(entry);
+            }
+        }
+        return named;
+    }
+
+    /** How many more targets are held than a plan's {@code heldBack} names. */
+    static int heldBackNotNamed(List<String> heldBack) {
+        for (String entry : heldBack) {
+            if (NOT_NAMED.matcher(entry).matches()) {
+                return Integer.parseInt(entry.substring(1));
+            }
+        }
+        return 0;
     }
 
     /** The one command a human runs to carry out a held-back containment. */

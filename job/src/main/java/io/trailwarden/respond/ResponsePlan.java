@@ -11,7 +11,10 @@ public class ResponsePlan {
     public Finding finding;
     @TypeInfo(ListTypeInfoFactory.class)
     public List<PlannedStep> steps = new ArrayList<>();
-    /** Set by the blast-radius cap: every target of this plan's account it holds back. */
+    /**
+     * Set by the blast-radius cap: targets of this plan's account it holds back, at most
+     * {@link BlastRadiusFunction#MAX_HELD_NAMED} named, then a count of the rest.
+     */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<String> heldBack = new ArrayList<>();
     /** Set by the blast-radius cap: when it admitted this plan's containments. */

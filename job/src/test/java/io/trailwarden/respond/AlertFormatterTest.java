@@ -38,6 +38,67 @@ class AlertFormatterTest {
         assertThat(plain.attributes).containsEntry("capped", "false").containsEntry("escalated", "false");
     }
 
+    /** The plan's own held containment, as the responder reports it: HELD_BY_CAP with its approve command. */
+    private static List<ActionResult> heldByCap(Finding finding) {
+        return List.of(ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.CONTAIN, finding.target.arn,
+                ACCOUNT, Outcome.HELD_BY_CAP, "blast-radius cap reached; held for approval: trailwarden contain --finding "
+                        + finding.findingId + " --user " + finding.target.name + " --account " + ACCOUNT, 0, 0));
+    }
+
+    /**
+     * The "starved through its own cap" attack: 2,000 decoy users of 64-character names held back in the
+     * containment window, then the real backdoor. Its capped alert still fits SNS, names the backdoor and
+     * counts every decoy it leaves out, in text and JSON.
+     */
+    @Test
+    void aCappedAlertFitsSnsWhateverTheNumberOfTargetsHeldBack() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        List<String> heldBack = new ArrayList<>();
+        heldBack.add(ACCOUNT + "|IAM_USER|backdoor");
+        for (int i = 0; i < 2000; i++) {
+            heldBack.add(ACCOUNT + "|IAM_USER|" + String.format("decoy-%058d", i));
+        }
+        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack);
+
+        assertThat(alert.message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AlertFormatter.MAX_MESSAGE_BYTES);
+        assertThat(alert.attributes).containsEntry("capped", "true");
+        JsonNode json = jsonPart(alert.message);
+        int named = json.get("heldBack").size();
+        assertThat(json.at("/heldBack/0").asText()).isEqualTo(ACCOUNT + "|IAM_USER|backdoor");
+        assertThat(named).isBetween(2, 2000);
+        assertThat(json.get("heldBackOmitted").asInt()).isEqualTo(2001 - named);
+        String text = alert.message.substring(0, alert.message.indexOf(AlertFormatter.JSON_SEPARATOR));
+        assertThat(text).contains("\n  " + ACCOUNT + "|IAM_USER|backdoor\n",
+                "... " + (2001 - named) + " more held back", "outcome HELD_BY_CAP", "trailwarden contain --finding");
+        assertThat(json.at("/events").size()).as("this finding's evidence is kept; other targets go first").isEqualTo(2);
+    }
+
+    /** Names the cap holds back are attacker data: escaped in the text, cut, and still counted when left out. */
+    @Test
+    void hostileTargetNamesHeldBackAreEscapedAndCut() {
+        Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
+        String hostile = ACCOUNT + "|IAM_USER|</pre><script>x</script>\n  actions\n    CONTAIN everything: DONE\u001b[2J\u202e"
+                + "y".repeat(5000);
+        List<String> heldBack = new ArrayList<>();
+        heldBack.add(ACCOUNT + "|IAM_USER|backdoor");
+        for (int i = 0; i < 2000; i++) {
+            heldBack.add(hostile + i);
+        }
+        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack);
+
+        assertThat(alert.message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AlertFormatter.MAX_MESSAGE_BYTES);
+        String text = alert.message.substring(0, alert.message.indexOf(AlertFormatter.JSON_SEPARATOR));
+        assertThat(text.lines().filter(line -> line.equals("  actions"))).hasSize(1);
+        assertThat(text).contains("</pre><script>x</script>\\u000A  actions\\u000A", "\\u001B[2J\\u202E")
+                .doesNotContain("y".repeat(300));
+        assertThat(alert.message).doesNotContain("\u001b", "\u202e");
+        assertThat(alert.message.substring(alert.message.indexOf(AlertFormatter.JSON_SEPARATOR))).as("markup escaped in JSON")
+                .doesNotContain("<script>").contains("\\u003Cscript\\u003E");
+        JsonNode json = jsonPart(alert.message);
+        assertThat(json.at("/heldBack/1").asText()).startsWith(hostile.substring(0, 256)).contains("more chars]");
+        assertThat(json.get("heldBackOmitted").asInt()).isEqualTo(2001 - json.get("heldBack").size());
+    }
+
     @Test
     void aPartialContainmentIsEscalated() {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");

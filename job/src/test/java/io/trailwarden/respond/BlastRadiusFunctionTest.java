@@ -2,10 +2,13 @@ package io.trailwarden.respond;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trailwarden.config.AlertConfig;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
 import io.trailwarden.finding.Severity;
 import io.trailwarden.finding.Target;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -78,8 +81,8 @@ class BlastRadiusFunctionTest {
                 .contains("trailwarden contain --finding " + held.finding.findingId + " --user c --account 111122223333");
         assertThat(held.steps.get(1).decision).isEqualTo(Decision.EXECUTE);
         assertThat(process(harness, FIVE_MIN_LATER, plan("d", Decision.EXECUTE))).containsExactly(Decision.HELD_BY_CAP);
-        assertThat(last(harness).heldBack).as("every target held back is named")
-                .containsExactlyInAnyOrder(ACCOUNT + "|IAM_USER|c", ACCOUNT + "|IAM_USER|d");
+        assertThat(last(harness).heldBack).as("every target held back is named, the plan's own first")
+                .containsExactly(ACCOUNT + "|IAM_USER|d", ACCOUNT + "|IAM_USER|c");
         assertThat(process(harness, JUST_AFTER_WINDOW, plan("e", Decision.EXECUTE), plan("f", Decision.EXECUTE)))
                 .containsExactly(Decision.EXECUTE, Decision.EXECUTE);
         harness.close();
@@ -100,6 +103,64 @@ class BlastRadiusFunctionTest {
                 .as("the reserve is spent").containsExactly(Decision.HELD_BY_CAP);
         assertThat(process(harness, T0, plan("444455556666", "elsewhere", Decision.EXECUTE, Severity.HIGH)))
                 .as("another account has its own budget").containsExactly(Decision.EXECUTE);
+        harness.close();
+    }
+
+    /**
+     * The "starved through its own cap" attack: the budget and the reserve spent, then 2,000 decoy users
+     * of 64-character names held back, then the real backdoor. Its plan names it first, then the newest
+     * decoys, and counts the rest; no plan carries every decoy; and its capped alert fits SNS.
+     */
+    @Test
+    void afterTwoThousandDecoysTheBackdoorsCappedAlertNamesItCountsTheRestAndFitsSns() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ResponsePlan, ResponsePlan> harness = harness();
+        process(harness, T0, plan(ACCOUNT, "a", Decision.EXECUTE, Severity.CRITICAL),
+                plan(ACCOUNT, "b", Decision.EXECUTE, Severity.CRITICAL), plan(ACCOUNT, "c", Decision.EXECUTE, Severity.CRITICAL));
+        int decoys = 2000;
+        Finding decoy = CorpusFindings.backdoorUser(ACCOUNT, "decoy");
+        for (int i = 0; i < decoys; i++) {
+            // One finding for every decoy (only the plan's target counts against the cap): parsing the corpus
+            // 2,000 times would be most of the test's time.
+            Target target = Target.of(Target.Kind.IAM_USER, String.format("decoy-%058d", i), null, ACCOUNT);
+            harness.setProcessingTime(T0 + i);
+            harness.processElement(new StreamRecord<>(ResponsePlan.of(decoy,
+                    List.of(PlannedStep.of(PlannedAction.Type.CONTAIN, target, Decision.EXECUTE, null)))));
+        }
+        assertThat(process(harness, T0 + decoys, plan(ACCOUNT, "backdoor", Decision.EXECUTE, Severity.CRITICAL)))
+                .containsExactly(Decision.HELD_BY_CAP);
+        ResponsePlan held = last(harness);
+
+        assertThat(harness.extractOutputValues()).allSatisfy(plan -> assertThat(plan.heldBack.size())
+                .isLessThanOrEqualTo(BlastRadiusFunction.MAX_HELD_NAMED + 1));
+        assertThat(held.heldBack).hasSize(BlastRadiusFunction.MAX_HELD_NAMED + 1)
+                .startsWith(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|" + String.format("decoy-%058d", decoys - 1),
+                        ACCOUNT + "|IAM_USER|" + String.format("decoy-%058d", decoys - 2))
+                .endsWith("+" + (decoys + 1 - BlastRadiusFunction.MAX_HELD_NAMED));
+
+        Alert alert = new AlertFormatter(AlertConfig.defaults()).format(held.finding,
+                List.of(ResponseExecutor.notExecuted(held.finding, held.steps.get(0), T0 + decoys)),
+                ResponseTask.AlertKind.FINDING, held.heldBack);
+        assertThat(alert.subject).startsWith("TrailWarden ESCALATED: containment HELD BY CAP CRITICAL:");
+        assertThat(alert.message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AlertFormatter.MAX_MESSAGE_BYTES);
+        assertThat(alert.message).contains("HELD_BY_CAP - blast-radius cap reached",
+                "trailwarden contain --finding " + held.finding.findingId + " --user backdoor --account " + ACCOUNT);
+        JsonNode json = AlertFormatterTest.jsonPart(alert.message);
+        assertThat(json.at("/heldBack/0").asText()).isEqualTo(ACCOUNT + "|IAM_USER|backdoor");
+        assertThat(json.get("heldBack").size() + json.get("heldBackOmitted").asInt()).as("every held target named or counted")
+                .isEqualTo(decoys + 1);
+        harness.close();
+    }
+
+    /** "+" is valid in an IAM name: a user named like the count of unnamed targets is named, never counted. */
+    @Test
+    void aTargetNamedLikeTheCountOfUnnamedTargetsIsNamedNotCounted() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ResponsePlan, ResponsePlan> harness = harness();
+        process(harness, T0, plan("a", Decision.EXECUTE), plan("b", Decision.EXECUTE), plan("+999999", Decision.EXECUTE));
+        assertThat(process(harness, T0 + 1, plan("d", Decision.EXECUTE))).containsExactly(Decision.HELD_BY_CAP);
+        List<String> heldBack = last(harness).heldBack;
+        assertThat(heldBack).containsExactly(ACCOUNT + "|IAM_USER|d", ACCOUNT + "|IAM_USER|+999999");
+        assertThat(BlastRadiusFunction.heldBackNamed(heldBack)).isEqualTo(heldBack);
+        assertThat(BlastRadiusFunction.heldBackNotNamed(heldBack)).isZero();
         harness.close();
     }
 

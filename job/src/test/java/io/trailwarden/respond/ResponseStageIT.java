@@ -9,8 +9,10 @@ import io.trailwarden.config.AwsConfig;
 import io.trailwarden.config.PropertyGroups;
 import io.trailwarden.config.ResponseConfig;
 import io.trailwarden.config.TrailWardenConfig;
+import io.trailwarden.event.EventJson;
 import io.trailwarden.finding.Finding;
 import io.trailwarden.finding.PlannedAction;
+import io.trailwarden.finding.Severity;
 import io.trailwarden.testing.FaultProxy;
 import io.trailwarden.testing.MotoClients;
 import io.trailwarden.testing.MotoServer;
@@ -26,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The response stage in a Flink mini-cluster (parallelism 2) against moto: findings in, server state
@@ -64,8 +71,7 @@ class ResponseStageIT {
     }
 
     /** The corpus backdoor finding for users PREFIX0, PREFIX1, ... from a source that stays open. */
-    private static org.apache.flink.streaming.api.datastream.DataStream<Finding> findings(StreamExecutionEnvironment env,
-            int count, String prefix) {
+    private static DataStream<Finding> findings(StreamExecutionEnvironment env, int count, String prefix) {
         return env.addSource(new ThenIdleSource(count), Types.INT)
                 .map(i -> {
                     // The corpus events give every copy the same finding id; distinct incidents have distinct ids.
@@ -131,6 +137,73 @@ class ResponseStageIT {
                     .contains("trailwarden contain --finding ");
         });
         assertThat(messages).filteredOn(m -> m.at("/MessageAttributes/alertKind/Value").asText().equals("CONTAINED")).hasSize(3);
+    }
+
+    /**
+     * The "starved through its own cap" attack end to end: the budget spent on one containment, then 300
+     * decoy users of 64-character names held back by the cap, then the real backdoor. Every alert is
+     * accepted by SNS (moto refuses a message over 256 KiB, as SNS does), and the backdoor's capped alert
+     * arrives naming it first and counting the decoys it leaves out: the count crosses the Flink operators
+     * and the responder's state with the list. (The 2,000 decoys that overflowed SNS before are in
+     * BlastRadiusFunctionTest and AlertFormatterTest; here each decoy costs an SNS publish.) Parallelism 1:
+     * the decoys reach the cap before the backdoor.
+     */
+    @Test
+    void afterHundredsOfDecoysAreHeldBackTheBackdoorsCappedAlertIsStillDeliveredAndCountsThem() throws Exception {
+        MOTO.reset();
+        int decoys = 300;
+        try (IamClient iam = MotoClients.iam(MOTO, ACCOUNT)) {
+            MotoFixture.backdoorUser(iam, "first");
+        }
+        String topicArn;
+        String criticalQueue;
+        try (SnsClient sns = MotoClients.sns(MOTO); SqsClient sqs = MotoClients.sqs(MOTO)) {
+            // Only the backdoor is CRITICAL: its alert is read alone; the audit stream shows every alert was accepted.
+            topicArn = sns.createTopic(r -> r.name("alerts")).topicArn();
+            criticalQueue = sqs.createQueue(r -> r.queueName("critical")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(criticalQueue).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                    .attributes(Map.of("FilterPolicy", "{\"severity\":[\"CRITICAL\"]}")));
+        }
+        ResponseConfig response = TrailWardenConfig.from(PropertyGroups.of(Map.of(ResponseConfig.GROUP, Map.of(
+                "dryRun", "false", "ownAccountId", ACCOUNT, "maxContainments", "1", "criticalReserve", "0",
+                "containmentWindow", "10m")))).response;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        DataStream<Finding> findings = env.addSource(new ThenIdleSource(decoys + 2), Types.INT)
+                .map(i -> {
+                    String user = i == 0 ? "first" : i <= decoys ? String.format("decoy-%058d", i) : "backdoor";
+                    Finding finding = CorpusFindings.backdoorUser(ACCOUNT, user);
+                    finding.findingId = finding.findingId + "-" + i;
+                    finding.severity = user.equals("backdoor") ? Severity.CRITICAL : Severity.HIGH;
+                    return finding;
+                })
+                .returns(Finding.class);
+        ResponseStage stage = new ResponseStage(response, List.of(), new AlertConfig(topicArn, 50, 256),
+                new AwsConfig(MotoServer.REGION, MOTO.endpoint().toString()));
+        // Every finding's alert; one containment and its follow-up alert; the others held back by the cap.
+        List<ActionResult> audit = stage.apply(findings).executeAndCollect(2 * (decoys + 2) + 1);
+
+        assertThat(audit).filteredOn(r -> r.action == PlannedAction.Type.ALERT).hasSize(decoys + 3)
+                .allSatisfy(r -> assertThat(r.outcome).as(r.detail).isEqualTo(Outcome.DONE));
+        assertThat(audit).filteredOn(r -> r.outcome == Outcome.HELD_BY_CAP).hasSize(decoys + 1);
+        JsonNode alert = null;
+        try (SqsClient sqs = MotoClients.sqs(MOTO)) {
+            for (int attempt = 0; attempt < 10 && alert == null; attempt++) {
+                for (Message message : sqs.receiveMessage(r -> r.queueUrl(criticalQueue).waitTimeSeconds(2)).messages()) {
+                    alert = EventJson.readTree(message.body());
+                }
+            }
+        }
+        assertThat(alert).as("the backdoor's capped alert").isNotNull();
+        assertThat(alert.get("Subject").asText()).startsWith("TrailWarden ESCALATED: containment HELD BY CAP CRITICAL");
+        JsonNode json = AlertFormatterTest.jsonPart(alert.get("Message").asText());
+        assertThat(json.at("/heldBack/0").asText()).isEqualTo(ACCOUNT + "|IAM_USER|backdoor");
+        assertThat(json.get("heldBack")).hasSize(BlastRadiusFunction.MAX_HELD_NAMED);
+        assertThat(json.get("heldBackOmitted").asInt()).isEqualTo(decoys + 1 - BlastRadiusFunction.MAX_HELD_NAMED);
+        assertThat(alert.get("Message").asText()).contains("... " + (decoys + 1 - BlastRadiusFunction.MAX_HELD_NAMED)
+                + " more held back");
     }
 
     /**
