@@ -40,24 +40,25 @@ public final class AlertFormatter implements Serializable {
      * @param results the outcome of every action other than the alert itself, in plan order
      */
     public Alert format(Finding finding, List<ActionResult> results) {
-        return format(finding, results, ResponseTask.AlertKind.FINDING, List.of());
+        return format(finding, results, ResponseTask.AlertKind.FINDING, List.of(), 0);
     }
 
     /**
      * @param heldBack the targets of the account the blast-radius cap holds back, as
      *     {@link BlastRadiusFunction} lists them: the finding's own first (one per {@code HELD_BY_CAP}
-     *     result), then the newest, then a count of the rest. Not empty makes the alert a capped one: its
-     *     own subject, {@code capped=true}, the finding's own held targets and as many others as fit named.
+     *     result), then the newest. Not empty makes the alert a capped one: its own subject,
+     *     {@code capped=true}, the finding's own held targets and as many others as fit named.
+     * @param heldBackNotNamed how many more targets the cap holds back than {@code heldBack} lists
      */
-    public Alert format(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind, List<String> heldBack) {
+    public Alert format(Finding finding, List<ActionResult> results, ResponseTask.AlertKind kind, List<String> heldBack,
+            int heldBackNotNamed) {
         List<AuditRecord> records = new ArrayList<>();
         results.forEach(result -> records.add(result.toRecord()));
         List<String> release = releaseCommands(results);
         int ownHeld = (int) results.stream().filter(result -> result.outcome == Outcome.HELD_BY_CAP).count();
         FindingDocument document = FindingDocument.fitting(finding,
                 new FindingDocument.Limits(config.maxEvents, config.maxFieldChars),
-                new FindingDocument.HeldBack(BlastRadiusFunction.heldBackNamed(heldBack),
-                        BlastRadiusFunction.heldBackNotNamed(heldBack), ownHeld),
+                new FindingDocument.HeldBack(heldBack, heldBackNotNamed, ownHeld),
                 shown -> utf8Length(message(shown.withResults(records, release).withAlert(kind.name()))),
                 MAX_MESSAGE_BYTES);
         boolean capped = !heldBack.isEmpty();

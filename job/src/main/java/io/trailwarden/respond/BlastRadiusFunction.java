@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -33,11 +32,6 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<String, Resp
 
     /** A capped alert names at most this many held-back targets and counts the rest. */
     static final int MAX_HELD_NAMED = 100;
-    /**
-     * The count that ends a plan's {@code heldBack} when it names fewer targets than are held. A target
-     * is {@code account|kind|name}, always with a '|', so no target name can pass for it.
-     */
-    private static final Pattern NOT_NAMED = Pattern.compile("\\+[0-9]{1,9}");
     private static final Comparator<Map.Entry<String, Long>> NEWEST_FIRST =
             Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 
@@ -101,18 +95,21 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<String, Resp
             capped.inc();
         }
         plan.admittedAtMillis = now;
-        plan.heldBack = plan.steps.stream().anyMatch(step -> step.decision == Decision.HELD_BY_CAP)
-                ? heldBack(plan) : new ArrayList<>();
+        plan.heldBack = new ArrayList<>();
+        plan.heldBackNotNamed = 0;
+        if (plan.steps.stream().anyMatch(step -> step.decision == Decision.HELD_BY_CAP)) {
+            nameHeldBack(plan);
+        }
         out.collect(plan);
     }
 
     /**
      * What the plan's capped alert names: the plan's own held targets first (what the alert is about),
      * then the newest others (an old one was named by the capped alert that held it, and leaves the
-     * window first), at most {@link #MAX_HELD_NAMED}; then {@code +N} when N more are held. Bounded, so
-     * thousands of decoys cannot make every alert, and every alert task kept for retries, carry them all.
+     * window first), at most {@link #MAX_HELD_NAMED}, and how many more are held. Bounded, so thousands
+     * of decoys cannot make every alert, and every alert task kept for retries, carry them all.
      */
-    private List<String> heldBack(ResponsePlan plan) throws Exception {
+    private void nameHeldBack(ResponsePlan plan) throws Exception {
         Set<String> own = new LinkedHashSet<>();
         for (PlannedStep step : plan.steps) {
             if (step.decision == Decision.HELD_BY_CAP) {
@@ -136,34 +133,8 @@ public final class BlastRadiusFunction extends KeyedProcessFunction<String, Resp
         named.sort(NEWEST_FIRST);
         List<String> keys = new ArrayList<>(own);
         named.forEach(entry -> keys.add(entry.getKey()));
-        List<String> heldBack = new ArrayList<>();
-        keys.forEach(key -> heldBack.add(key.substring("contain|".length())));
-        int notNamed = others - named.size();
-        if (notNamed > 0) {
-            heldBack.add("+" + notNamed);
-        }
-        return heldBack;
-    }
-
-    /** The targets a plan's {@code heldBack} names, in its order. */
-    static List<String> heldBackNamed(List<String> heldBack) {
-        List<String> named = new ArrayList<>();
-        for (String entry : heldBack) {
-            if (!NOT_NAMED.matcher(entry).matches()) {
-                named.add(entry);
-            }
-        }
-        return named;
-    }
-
-    /** How many more targets are held than a plan's {@code heldBack} names. */
-    static int heldBackNotNamed(List<String> heldBack) {
-        for (String entry : heldBack) {
-            if (NOT_NAMED.matcher(entry).matches()) {
-                return Integer.parseInt(entry.substring(1));
-            }
-        }
-        return 0;
+        keys.forEach(key -> plan.heldBack.add(key.substring("contain|".length())));
+        plan.heldBackNotNamed = others - named.size();
     }
 
     /** The one command a human runs to carry out a held-back containment. */

@@ -54,7 +54,8 @@ public final class ResponseExecutor {
                     : notExecuted(plan.finding, step, now));
         }
         report.results.addAll(containments);
-        report.results.add(alert(ResponseTask.alert(plan.finding, alertKind(containments), "-", containments, plan.heldBack)));
+        report.results.add(alert(ResponseTask.alert(plan.finding, alertKind(containments), "-", containments, plan.heldBack,
+                plan.heldBackNotNamed)));
         for (ActionResult result : report.results) {
             if (isFailure(result.outcome)) {
                 report.deadLetters.add(deadLetter(plan.finding, result));
@@ -125,7 +126,7 @@ public final class ResponseExecutor {
         String topic = publisher == null ? "-" : publisher.topicArn();
         // The update that closes an incident shares its opening finding's id: the audit record tells them apart.
         String what = task.alertKind + (finding.incidentUpdate ? " (incident closed)" : "") + " alert";
-        Alert alert = formatter.format(finding, task.results, task.alertKind, task.heldBack);
+        Alert alert = formatter.format(finding, task.results, task.alertKind, task.heldBack, task.heldBackNotNamed);
         ActionResult result;
         if (publisher == null) {
             result = ActionResult.of(finding.findingId, finding.ruleId, PlannedAction.Type.ALERT, topic, null,

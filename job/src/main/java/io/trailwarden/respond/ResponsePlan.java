@@ -13,10 +13,12 @@ public class ResponsePlan {
     public List<PlannedStep> steps = new ArrayList<>();
     /**
      * Set by the blast-radius cap: targets of this plan's account it holds back, at most
-     * {@link BlastRadiusFunction#MAX_HELD_NAMED} named, then a count of the rest.
+     * {@link BlastRadiusFunction#MAX_HELD_NAMED}.
      */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<String> heldBack = new ArrayList<>();
+    /** Set by the blast-radius cap: how many more targets of the account it holds back than {@link #heldBack} names. */
+    public int heldBackNotNamed;
     /** Set by the blast-radius cap: when it admitted this plan's containments. */
     public long admittedAtMillis;
 

@@ -217,7 +217,7 @@ public final class ResponseRunner extends KeyedProcessFunction<String, ResponseT
             // the retries in between are in the audit stream.
             if (!failed || givingUp || task.attempts == 1) {
                 ctx.output(FOLLOW_UP_ALERTS, ResponseTask.alert(task.finding, alertKind,
-                        task.key + "|" + task.attempts, List.of(result), List.of()));
+                        task.key + "|" + task.attempts, List.of(result), List.of(), 0));
             }
         }
         List<ResponseTask> waiting = waiting();

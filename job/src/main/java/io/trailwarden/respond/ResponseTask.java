@@ -38,9 +38,11 @@ public class ResponseTask {
     /** ALERT: the actions to report. */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<ActionResult> results = new ArrayList<>();
-    /** ALERT: every target of the account the blast-radius cap holds back, this finding's included. */
+    /** ALERT: the targets of the account the blast-radius cap holds back that the alert names, this finding's first. */
     @TypeInfo(ListTypeInfoFactory.class)
     public List<String> heldBack = new ArrayList<>();
+    /** ALERT: how many more targets the cap holds back than {@link #heldBack} names. */
+    public int heldBackNotNamed;
     /** CONTAIN: when the cap admitted it; a role's sessions issued before this are revoked. */
     public long admittedAtMillis;
     /** CONTAIN: later findings for the same target, reported with this containment's outcome. */
@@ -65,7 +67,7 @@ public class ResponseTask {
     }
 
     public static ResponseTask alert(Finding finding, AlertKind alertKind, String about, List<ActionResult> results,
-            List<String> heldBack) {
+            List<String> heldBack, int heldBackNotNamed) {
         ResponseTask task = new ResponseTask();
         task.kind = Kind.ALERT;
         task.key = "alert|" + finding.findingId + "|" + alertKind + "|" + about;
@@ -73,6 +75,7 @@ public class ResponseTask {
         task.alertKind = alertKind;
         task.results = new ArrayList<>(results);
         task.heldBack = new ArrayList<>(heldBack);
+        task.heldBackNotNamed = heldBackNotNamed;
         return task;
     }
 

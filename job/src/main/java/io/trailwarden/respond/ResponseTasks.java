@@ -46,6 +46,7 @@ public final class ResponseTasks extends ProcessFunction<ResponsePlan, ResponseT
         if (!decisions.results.isEmpty()) {
             ctx.output(DECISIONS, decisions);
         }
-        out.collect(ResponseTask.alert(plan.finding, ResponseTask.AlertKind.FINDING, "-", reported, plan.heldBack));
+        out.collect(ResponseTask.alert(plan.finding, ResponseTask.AlertKind.FINDING, "-", reported, plan.heldBack,
+                plan.heldBackNotNamed));
     }
 }

@@ -30,7 +30,7 @@ class AlertFormatterTest {
     void aCappedAlertHasItsOwnSubjectAndAttributeAndNamesEveryTargetHeldBack() {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
         Alert alert = formatter.format(finding, List.of(), ResponseTask.AlertKind.FINDING,
-                List.of(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|other"));
+                List.of(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|other"), 0);
         assertThat(alert.subject).startsWith("TrailWarden ESCALATED: containment HELD BY CAP HIGH:");
         assertThat(alert.attributes).containsEntry("capped", "true").containsEntry("escalated", "true");
         assertThat(alert.message).contains(ACCOUNT + "|IAM_USER|backdoor", ACCOUNT + "|IAM_USER|other");
@@ -58,7 +58,7 @@ class AlertFormatterTest {
         for (int i = 0; i < 2000; i++) {
             heldBack.add(ACCOUNT + "|IAM_USER|" + String.format("decoy-%058d", i));
         }
-        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack);
+        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack, 0);
 
         assertThat(alert.message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AlertFormatter.MAX_MESSAGE_BYTES);
         assertThat(alert.attributes).containsEntry("capped", "true");
@@ -84,7 +84,7 @@ class AlertFormatterTest {
         for (int i = 0; i < 2000; i++) {
             heldBack.add(hostile + i);
         }
-        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack);
+        Alert alert = formatter.format(finding, heldByCap(finding), ResponseTask.AlertKind.FINDING, heldBack, 0);
 
         assertThat(alert.message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AlertFormatter.MAX_MESSAGE_BYTES);
         String text = alert.message.substring(0, alert.message.indexOf(AlertFormatter.JSON_SEPARATOR));
@@ -102,7 +102,7 @@ class AlertFormatterTest {
     @Test
     void aPartialContainmentIsEscalated() {
         Finding finding = CorpusFindings.backdoorUser(ACCOUNT, "backdoor");
-        Alert alert = formatter.format(finding, contained(finding), ResponseTask.AlertKind.PARTIAL, List.of());
+        Alert alert = formatter.format(finding, contained(finding), ResponseTask.AlertKind.PARTIAL, List.of(), 0);
         assertThat(alert.subject).startsWith("TrailWarden ESCALATED: containment PARTIAL");
         assertThat(alert.attributes).containsEntry("escalated", "true").containsEntry("alertKind", "PARTIAL");
     }

@@ -134,7 +134,7 @@ class ResponseRunnerIT {
     }
 
     private static ResponseTask findingAlert(Finding finding) {
-        return ResponseTask.alert(finding, ResponseTask.AlertKind.FINDING, "-", List.of(), List.of());
+        return ResponseTask.alert(finding, ResponseTask.AlertKind.FINDING, "-", List.of(), List.of(), 0);
     }
 
     /** Drives processing time with the wall clock until the results satisfy {@code done}. */
