@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -15,7 +17,9 @@ import java.util.zip.ZipException;
  * Cuts one file's content into {@link RawInput} units while streaming it: a JSON-lines file into one
  * unit per line (origin {@code file:line}), any other file into one unit (origin {@code file}). Gzip is
  * recognised by its magic number, not the file name. The layout is decided from the first non-blank
- * line ({@link JsonLayout}), so a large JSON-lines replay is never held in memory whole.
+ * line ({@link JsonLayout}), so a large JSON-lines replay is never held in memory whole; when that line
+ * is neither a complete value nor a lone bracket, from the two non-blank lines after it as well, so a
+ * JSON-lines file whose first line is cut is still read line by line.
  *
  * <p>A file holding a single line is one document (origin {@code file}): a compact
  * {@code {"Records": [...]}} file is exactly that. Blank lines between records become units of their
@@ -28,6 +32,8 @@ import java.util.zip.ZipException;
 final class FileUnits implements Closeable {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final int BUFFER_BYTES = 65_536;
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] NEWLINE = {'\n'};
 
     private final String origin;
     private final Long deliveryTimeMillis;
@@ -119,11 +125,26 @@ final class FileUnits implements Closeable {
         int firstLineNumber = lineNumber;
         JsonLayout layout =
                 JsonLayout.ofFirstLine(JSON_FACTORY, first, 0, first.length);
-        if (layout != JsonLayout.LINES) {
+        Lookahead ahead = new Lookahead();
+        if (layout == JsonLayout.UNDECIDED && !nextTwoLinesAreValues(ahead)) {
+            layout = JsonLayout.DOCUMENT;
+        }
+        if (layout == JsonLayout.DOCUMENT) {
             wholeDocument = true;
-            byte[] document = readDocument(pendingBlankLines, first);
+            byte[] document = readDocument(pendingBlankLines, first, ahead);
             if (document != null) {
                 ready.add(unit(origin, document));
+            }
+            return;
+        }
+        if (!ahead.lines.isEmpty()) {
+            startLines(firstLineNumber, pendingBlankLines, first);
+            pendingBlankLines = 0;
+            for (int i = 0; i < ahead.lines.size(); i++) {
+                for (int blank = 0; blank < ahead.blankLinesBefore.get(i); blank++) {
+                    addLine(EMPTY);
+                }
+                addLine(ahead.lines.get(i));
             }
             return;
         }
@@ -138,12 +159,55 @@ final class FileUnits implements Closeable {
             ready.add(unit(origin, first));
             return;
         }
+        startLines(firstLineNumber, blankLinesBeforeFirst, first);
+        addLine(second);
+    }
+
+    /**
+     * Reads the lines after an undecided first line up to the second non-blank one, and says whether
+     * both of those are complete JSON values. In one JSON document two lines in a row never are: a comma
+     * or colon stands between its values, at the end of the one line or the start of the next. So the
+     * file is JSON lines whose first line is cut or broken, and reading it as one document would make
+     * its records one unit, refused whole above the budget or cut short.
+     */
+    private boolean nextTwoLinesAreValues(Lookahead ahead) throws IOException {
+        byte[] line;
+        while ((line = readLine()) != null) {
+            if (isBlank(line)) {
+                ahead.blankLines++;
+                continue;
+            }
+            ahead.add(line);
+            if (JsonLayout.ofFirstLine(JSON_FACTORY, line, 0, line.length) != JsonLayout.LINES) {
+                return false;
+            }
+            if (ahead.lines.size() == 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lines read ahead of the layout decision, each with the blank lines before it counted, not kept. */
+    private static final class Lookahead {
+        final List<byte[]> lines = new ArrayList<>();
+        final List<Integer> blankLinesBefore = new ArrayList<>();
+        int blankLines;
+
+        void add(byte[] line) {
+            lines.add(line);
+            blankLinesBefore.add(blankLines);
+            blankLines = 0;
+        }
+    }
+
+    /** JSON lines from here: the blank lines before the first line, then the first line, each a unit. */
+    private void startLines(int firstLineNumber, int blankLinesBefore, byte[] first) {
         jsonLines = true;
-        for (int blank = firstLineNumber - blankLinesBeforeFirst; blank < firstLineNumber; blank++) {
-            ready.add(unit(origin + ":" + blank, new byte[0]));
+        for (int blank = firstLineNumber - blankLinesBefore; blank < firstLineNumber; blank++) {
+            ready.add(unit(origin + ":" + blank, EMPTY));
         }
         ready.add(unit(origin + ":" + firstLineNumber, first));
-        addLine(second);
     }
 
     private void addLine(byte[] line) {
@@ -153,7 +217,7 @@ final class FileUnits implements Closeable {
             return;
         }
         for (int blank = lineNumber - pendingBlankLines; blank < lineNumber; blank++) {
-            ready.add(unit(origin + ":" + blank, new byte[0]));
+            ready.add(unit(origin + ":" + blank, EMPTY));
         }
         pendingBlankLines = 0;
         ready.add(unit(origin + ":" + lineNumber, line));
@@ -187,13 +251,17 @@ final class FileUnits implements Closeable {
     }
 
     /** The blank lines, the first line and the rest of the file as one document; null when refused. */
-    private byte[] readDocument(int blankLines, byte[] first) throws IOException {
+    private byte[] readDocument(int blankLines, byte[] first, Lookahead ahead) throws IOException {
         UnitBuffer document = new UnitBuffer(budget, maxUnitBytes);
-        byte[] newline = {'\n'};
-        for (int blank = 0; blank < blankLines; blank++) {
-            document.append(newline, 0, 1);
+        if (!appendLine(document, blankLines, first)) {
+            return refuse(document);
         }
-        if (!document.append(first, 0, first.length) || !document.append(newline, 0, 1)) {
+        for (int i = 0; i < ahead.lines.size(); i++) {
+            if (!appendLine(document, ahead.blankLinesBefore.get(i), ahead.lines.get(i))) {
+                return refuse(document);
+            }
+        }
+        if (!appendLine(document, ahead.blankLines, null)) {
             return refuse(document);
         }
         while (fill()) {
@@ -203,6 +271,16 @@ final class FileUnits implements Closeable {
             position = limit;
         }
         return document.take();
+    }
+
+    /** {@code blankLines} line breaks, then the line and its line break unless it is null; false when refused. */
+    private static boolean appendLine(UnitBuffer document, int blankLines, byte[] line) throws IOException {
+        for (int blank = 0; blank < blankLines; blank++) {
+            if (!document.append(NEWLINE, 0, 1)) {
+                return false;
+            }
+        }
+        return line == null || document.append(line, 0, line.length) && document.append(NEWLINE, 0, 1);
     }
 
     private RawInput unit(String unitOrigin, byte[] bytes) {

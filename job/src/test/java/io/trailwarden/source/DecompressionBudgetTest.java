@@ -83,6 +83,56 @@ class DecompressionBudgetTest {
         assertThat(budget.held()).isZero();
     }
 
+    /**
+     * A JSON-lines file whose first line is cut used to be read as one document: past the per-unit
+     * budget its 4 MiB of good lines were one refused unit. Two complete values on the next two lines
+     * show it is JSON lines, so each line is a unit and only the cut one is bad.
+     */
+    @Test
+    void aJsonLinesFileWithACutFirstLineIsStillReadLineByLine() throws IOException {
+        DecompressionBudget budget = new DecompressionBudget(BUDGET);
+        StringBuilder text = new StringBuilder("{\"eventID\":\"cut\n");
+        int records = 0;
+        while (text.length() < 4 << 20) {
+            text.append("{\"eventID\":\"").append(records++).append("\",\"eventName\":\"GetObject\"}\n");
+        }
+
+        List<RawInput> units = read("cut.jsonl.gz", gzip(text.toString()), budget);
+
+        assertThat(units).hasSize(records + 1).allSatisfy(unit -> assertThat(unit.readError).isNull());
+        assertThat(new String(units.get(0).bytes, StandardCharsets.UTF_8)).isEqualTo("{\"eventID\":\"cut");
+        assertThat(units.get(records).origin).isEqualTo("cut.jsonl.gz:" + (records + 1));
+        assertThat(new String(units.get(records).bytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"eventID\":\"" + (records - 1) + "\",\"eventName\":\"GetObject\"}");
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void blankLinesReadAheadOfACutFirstLineKeepTheirNumbers() throws IOException {
+        List<RawInput> units = read("cut.jsonl", "{\"cut\n\n{\"a\":1}\n\n\n{\"b\":2}\n{\"c\":3}\n"
+                .getBytes(StandardCharsets.UTF_8), new DecompressionBudget(BUDGET));
+
+        assertThat(units).extracting(unit -> unit.origin + " " + new String(unit.bytes, StandardCharsets.UTF_8))
+                .containsExactly("cut.jsonl:1 {\"cut", "cut.jsonl:2 ", "cut.jsonl:3 {\"a\":1}", "cut.jsonl:4 ",
+                        "cut.jsonl:5 ", "cut.jsonl:6 {\"b\":2}", "cut.jsonl:7 {\"c\":3}");
+    }
+
+    /** Two values on consecutive lines never occur inside one JSON document, so a document is never split. */
+    @Test
+    void aDocumentWhoseNextLinesIncludeOneValueStaysOneDocumentByteForByte() throws IOException {
+        String document = "{\"Records\": [\n\n  {\"eventID\":\"a\"}\n\n]}\n";
+        String twoRecords = "{\"Records\": [\n  {\"eventID\":\"a\"}\n  ,{\"eventID\":\"b\"}\n]}\n";
+
+        assertThat(read("one.json", document.getBytes(StandardCharsets.UTF_8), new DecompressionBudget(BUDGET)))
+                .singleElement().satisfies(unit -> {
+                    assertThat(unit.origin).isEqualTo("one.json");
+                    assertThat(new String(unit.bytes, StandardCharsets.UTF_8)).isEqualTo(document);
+                });
+        assertThat(read("two.json", twoRecords.getBytes(StandardCharsets.UTF_8), new DecompressionBudget(BUDGET)))
+                .singleElement().satisfies(unit -> assertThat(new String(unit.bytes, StandardCharsets.UTF_8))
+                        .isEqualTo(twoRecords));
+    }
+
     @Test
     void aPlainFileWithoutLineBreaksIsBoundedToo() throws IOException {
         DecompressionBudget budget = new DecompressionBudget(BUDGET);
