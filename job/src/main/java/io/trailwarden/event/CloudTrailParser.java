@@ -198,10 +198,14 @@ public final class CloudTrailParser implements Serializable {
         int firstLineEnd = indexOf(bytes, (byte) '\n', textStart, textEnd);
         JsonLayout layout =
                 JsonLayout.ofFirstLine(factory(), bytes, textStart, firstLineEnd < 0 ? textEnd : firstLineEnd);
-        if (layout == JsonLayout.DOCUMENT) {
+        // Undecided text within the size bound was tried as one document above: it is not one. Past the
+        // bound, the two lines after the first decide, as they do for the file reader.
+        boolean document = layout == JsonLayout.DOCUMENT || layout == JsonLayout.UNDECIDED
+                && textEnd - textStart > maxRecordBytes
+                && !JsonLayout.nextTwoLinesAreValues(factory(), bytes, firstLineEnd < 0 ? textEnd : firstLineEnd + 1, textEnd);
+        if (document) {
             parseDocument(bytes, start, textEnd, origin, limit, out);
         } else {
-            // Undecided text within the size bound was tried as one document above: it is not one.
             parseLines(bytes, start, textEnd, origin, limit, out);
         }
     }

@@ -165,10 +165,9 @@ final class FileUnits implements Closeable {
 
     /**
      * Reads the lines after an undecided first line up to the second non-blank one, and says whether
-     * both of those are complete JSON values. In one JSON document two lines in a row never are: a comma
-     * or colon stands between its values, at the end of the one line or the start of the next. So the
-     * file is JSON lines whose first line is cut or broken, and reading it as one document would make
-     * its records one unit, refused whole above the budget or cut short.
+     * both are complete JSON values: then the file is JSON lines whose first line is cut or broken
+     * ({@link JsonLayout}), and reading it as one document would make its records one unit, refused whole
+     * above the budget or cut short. The streaming form of {@link JsonLayout#nextTwoLinesAreValues}.
      */
     private boolean nextTwoLinesAreValues(Lookahead ahead) throws IOException {
         byte[] line;
@@ -178,7 +177,7 @@ final class FileUnits implements Closeable {
                 continue;
             }
             ahead.add(line);
-            if (JsonLayout.ofFirstLine(JSON_FACTORY, line, 0, line.length) != JsonLayout.LINES) {
+            if (!JsonLayout.isValueLine(JSON_FACTORY, line, 0, line.length)) {
                 return false;
             }
             if (ahead.lines.size() == 2) {

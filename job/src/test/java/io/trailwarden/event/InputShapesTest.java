@@ -240,6 +240,31 @@ class InputShapesTest {
         assertThat(result.events).hasSize(2);
     }
 
+    /** Past the size bound the text is not tried whole: the lines after the odd first line decide. */
+    @Test
+    void aPrettyDocumentLargerThanARecordWhoseFirstLineIsNotABracketIsStillOneDocument() {
+        String text = "{\"Records\": [\n" + record("CreateUser") + ",\n" + record("DeleteTrail") + ",\n"
+                + record("StopLogging") + ",\n" + record("CreateAccessKey") + "\n]}\n";
+
+        ParseResult result = new CloudTrailParser(text.length() / 3).parseAll(Records.unit("odd.json", text));
+
+        assertThat(result.deadLetters).isEmpty();
+        assertThat(result.events).extracting(event -> event.eventName)
+                .containsExactly("CreateUser", "DeleteTrail", "StopLogging", "CreateAccessKey");
+    }
+
+    @Test
+    void jsonLinesLargerThanARecordWithACutFirstLineLoseOnlyThatLine() {
+        String text = "{\"eventVersion\":\"1.0\n" + record("CreateUser") + "\n" + record("DeleteTrail") + "\n"
+                + record("StopLogging") + "\n" + record("CreateAccessKey") + "\n";
+
+        ParseResult result = new CloudTrailParser(text.length() / 3).parseAll(Records.unit("cut.jsonl", text));
+
+        assertThat(result.events).extracting(event -> event.eventName)
+                .containsExactly("CreateUser", "DeleteTrail", "StopLogging", "CreateAccessKey");
+        assertThat(result.deadLetters).singleElement().satisfies(letter -> assertThat(letter.origin).isEqualTo("cut.jsonl:1"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "\n", "  \n\t\n"})
     void emptyInputIsOneDeadLetter(String text) {
